@@ -43,11 +43,11 @@ def count_variables(problem: Problem, pairs: Sequence[int]) -> int:
 
 def solve_cpsat(problem: Problem, pairs: Sequence[int], hint: dict[int, int],
                 time_limit: float, known_bound: float | None = None,
-                seed: int = 0) -> CpResult:
+                seed: int = 0, gap_limit: float = 0.0) -> CpResult:
     """Optimise meetings over ``pairs`` (locks always kept) within ``time_limit`` seconds.
 
     The bound is proven for the model; it bounds the whole problem only when
-    ``pairs`` holds every pair.
+    ``pairs`` holds every pair. CP-SAT stops early at a relative gap of ``gap_limit``.
     """
     locks = problem.locks
     lock_b = [0] * len(problem.buyers)
@@ -120,6 +120,7 @@ def solve_cpsat(problem: Problem, pairs: Sequence[int], hint: dict[int, int],
     solver.parameters.num_workers = 2
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.relative_gap_limit = gap_limit
     callback = None
     if known_bound is not None:
         callback = _StopAt((known_bound - const) * scale * (1 - 1e-9))

@@ -7,7 +7,7 @@ from typing import Any
 
 from .colouring import edge_colouring
 from .compact import compact, total_gaps
-from .cpsat import count_variables, solve_cpsat
+from .cpsat import CP_SCALE, count_variables, solve_cpsat
 from .flow import bmatching
 from .heuristic import heuristic
 from .problem import Problem, parse
@@ -16,7 +16,7 @@ from .problem import Problem, parse
 CP_FULL_VARIABLES = 20_000
 #: Above this many booleans even the restricted model is skipped.
 CP_MAX_VARIABLES = 40_000
-TOLERANCE = 1e-6
+TOLERANCE = 1e-9
 
 
 def objective(problem: Problem, meetings: dict[int, int]) -> float:
@@ -57,7 +57,7 @@ def _neighbourhood(problem: Problem, kept: set[int], budget: int) -> list[int]:
 
 
 def _restricted(problem: Problem, stats: dict[str, Any], deadline: float,
-                seed: int) -> tuple[dict[int, int], float, bool]:
+                seed: int, gap_limit: float) -> tuple[dict[int, int], float, bool]:
     t = time.perf_counter()
     heur = heuristic(problem, deadline)
     meetings = heur.schedule.meetings()
@@ -66,11 +66,11 @@ def _restricted(problem: Problem, stats: dict[str, Any], deadline: float,
     stats["heuristic_rounds"] = heur.rounds
     stats["heuristic_objective"] = value = objective(problem, meetings)
     stats["method"] = "flow-heuristic"
-    proven = value >= bound - TOLERANCE * max(1.0, abs(bound))
+    proven = _closed(problem, meetings, bound)
     all_vars = count_variables(problem, range(len(problem.pairs)))
     stats["cpsat_variables_full"] = all_vars
     remaining = deadline - time.monotonic()
-    if proven or remaining < 0.1:
+    if proven or remaining < 0.1 or value >= bound * (1 - gap_limit):
         return meetings, bound, proven
     if all_vars <= CP_FULL_VARIABLES:
         candidates, full = list(range(len(problem.pairs))), True
@@ -80,7 +80,8 @@ def _restricted(problem: Problem, stats: dict[str, Any], deadline: float,
     if count_variables(problem, candidates) > CP_MAX_VARIABLES:
         return meetings, bound, False
     t = time.perf_counter()
-    cp = solve_cpsat(problem, candidates, meetings, remaining, known_bound=bound, seed=seed)
+    cp = solve_cpsat(problem, candidates, meetings, remaining, known_bound=bound, seed=seed,
+                     gap_limit=gap_limit)
     stats["time_cpsat"] = time.perf_counter() - t
     stats["cpsat_status"] = cp.status
     stats["cpsat_variables"] = cp.variables
@@ -89,15 +90,28 @@ def _restricted(problem: Problem, stats: dict[str, Any], deadline: float,
         stats["method"] = "flow-heuristic+cpsat"
         if objective(problem, cp.meetings) > value:
             meetings = cp.meetings
+            value = objective(problem, meetings)
         if full and cp.bound is not None:
             bound = min(bound, cp.bound)
-            proven = cp.status == "OPTIMAL"
+            # With a gap limit CP-SAT says OPTIMAL at that gap: check the gap ourselves.
+            proven = cp.status == "OPTIMAL" and (
+                gap_limit == 0 or _closed(problem, meetings, bound))
     return meetings, bound, proven
 
 
+def _closed(problem: Problem, meetings: dict[int, int], bound: float) -> bool:
+    """The objective meets the bound up to the rounding of weights (1/CP_SCALE each)."""
+    terms = 2 * len(meetings) + 1
+    value = objective(problem, meetings)
+    return value >= bound - terms / CP_SCALE - TOLERANCE * abs(bound)
+
+
 def solve(problem: dict | Problem, *, time_limit: float = 20.0, compact_gaps: bool = True,
-          seed: int = 0) -> dict[str, Any]:
+          seed: int = 0, gap_limit: float = 1e-4) -> dict[str, Any]:
     """Solve a problem dict (see package docs) and return the solution dict.
+
+    Restricted problems stop once within ``gap_limit`` (relative) of the proven bound,
+    or at ``time_limit`` seconds; ``gap_limit=0`` asks CP-SAT for a proof of optimality.
 
     Raises :class:`~meetings.solver.problem.ProblemError` on an invalid problem.
     """
@@ -108,7 +122,8 @@ def solve(problem: dict | Problem, *, time_limit: float = 20.0, compact_gaps: bo
     stats: dict[str, Any] = {"time_parse": time.perf_counter() - t}
     if prob.restricted:
         # Keep a slice of the budget for compaction.
-        meetings, bound, proven = _restricted(prob, stats, deadline - 0.1 * time_limit, seed)
+        meetings, bound, proven = _restricted(prob, stats, deadline - 0.1 * time_limit, seed,
+                                              gap_limit)
     else:
         meetings, bound = _exact(prob, stats)
         proven = True

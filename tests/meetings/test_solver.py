@@ -14,6 +14,11 @@ from meetings.solver import ProblemError, greedy, objective, parse, solve, valid
 EPS = 1e-6
 
 
+@pytest.fixture(autouse=True)
+def _media_root():
+    """Shadow the project-wide Django fixture: the solver tests run without Django."""
+
+
 # --------------------------------------------------------------- independent helpers
 def check(problem: dict, result: dict) -> float:
     """Check every constraint of ``result`` independently; return the recomputed objective."""

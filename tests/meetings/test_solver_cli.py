@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBLEM = {
     "slots": 3, "coverage_bonus": 0.5,
@@ -15,6 +17,12 @@ PROBLEM = {
     "pairs": [{"buyer": "B1", "company": "C1", "score": 0.8},
               {"buyer": "B1", "company": "C2", "score": 0.4}],
 }
+
+
+@pytest.fixture(autouse=True)
+def _media_root():
+    """Shadow the project-wide Django fixture: the solver tests run without Django."""
+
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
