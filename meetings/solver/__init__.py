@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from .greedy import greedy
+from .pipeline import objective, solve
 from .problem import Problem, ProblemError, parse
-from .solve import objective, solve
 
 __all__ = ["Problem", "ProblemError", "greedy", "objective", "parse", "solve", "validate"]
 

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
+from .pipeline import solve
 from .problem import ProblemError
-from .solve import solve
 
 
 def main(argv: list[str] | None = None) -> int:

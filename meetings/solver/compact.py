@@ -60,7 +60,7 @@ def compact(problem: Problem, meetings: dict[int, int], deadline: float,
                     continue
                 comp = _component(sched, e, s, t, max_component)
                 if comp is not None and _gain(sched, comp, s, t) > 0:
-                    sched._swap(comp, s, t)
+                    sched.swap(comp, s, t)
                     improved = True
                     break
     return sched.meetings()

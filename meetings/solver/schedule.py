@@ -74,7 +74,7 @@ class Schedule:
                 for beta in bits(free_beta & self.problem.full & ~(1 << alpha)):
                     path = self._chain(b if start_b else c, start_b, alpha, beta, max_chain)
                     if path is not None:
-                        self._swap(path, alpha, beta)
+                        self.swap(path, alpha, beta)
                         self.place(pair, alpha)
                         return True
         return False
@@ -98,7 +98,8 @@ class Schedule:
             buyer_side = not buyer_side
             k, other = other, k
 
-    def _swap(self, path: list[int], alpha: int, beta: int) -> None:
+    def swap(self, path: list[int], alpha: int, beta: int) -> None:
+        """Exchange slots ``alpha`` and ``beta`` on the meetings of ``path``."""
         slots = [self.slot_of[e] for e in path]
         for e in path:
             self.remove(e)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import itertools
 import random
 
@@ -442,3 +443,30 @@ def test_base_problem_is_valid_and_solved():
     result = solve(copy.deepcopy(BASE))
     check(BASE, result)
     assert result["objective"] == pytest.approx(brute_force(BASE), abs=EPS)
+
+
+def test_restricted_cpsat_neighbourhood_keeps_feasibility(monkeypatch):
+    """Force the large-instance path: CP-SAT on kept pairs plus a neighbourhood only."""
+    pipeline = importlib.import_module("meetings.solver.pipeline")
+    monkeypatch.setattr(pipeline, "CP_FULL_VARIABLES", 150)
+    rng = random.Random(302)  # a seed where the heuristic alone misses the flow bound
+    problem = random_problem(rng, 8, 16, 4, restricted=True, density=0.6, cap_b=4, cap_c=3)
+    result = solve(problem, time_limit=3, gap_limit=0)
+    value = check(problem, result)
+    stats = result["stats"]
+    assert stats["cpsat_scope"] == "restricted"
+    assert stats["cpsat_variables"] <= 150
+    assert value >= stats["heuristic_objective"] - EPS
+    assert value >= 0.995 * independent_joint_optimum(problem) - EPS
+
+
+def test_compaction_keeps_pairs_and_reduces_gaps():
+    rng = random.Random(11)
+    problem = random_problem(rng, 10, 30, 8, restricted=True, density=0.4, cap_c=3)
+    raw = solve(problem, compact_gaps=False)
+    packed = solve(problem)
+    check(problem, packed)
+    assert {(m["buyer"], m["company"]) for m in raw["meetings"]} == {
+        (m["buyer"], m["company"]) for m in packed["meetings"]}
+    assert packed["objective"] == pytest.approx(raw["objective"], abs=EPS)
+    assert packed["stats"]["gaps_after"] <= packed["stats"]["gaps_before"]
