@@ -19,8 +19,7 @@ from meetings.solver import greedy, objective, parse, solve
 SIZES = {"small": (40, 150, 9), "medium": (200, 1000, 12), "large": (1000, 10000, 16)}
 
 
-def make_instance(buyers: int, companies: int, slots: int, *, constrained: bool,
-                  seed: int) -> dict:
+def make_instance(buyers: int, companies: int, slots: int, *, constrained: bool, seed: int) -> dict:
     """Realistic random instance: each company relevant to 3-15 buyers, scores in (0, 1]."""
     rng = random.Random(seed)
     bs = [{"id": f"B{i}", "capacity": min(slots, rng.choice((8, 9)))} for i in range(buyers)]
@@ -28,10 +27,16 @@ def make_instance(buyers: int, companies: int, slots: int, *, constrained: bool,
     pairs = []
     for c in range(companies):
         for b in rng.sample(range(buyers), min(buyers, rng.randint(3, 15))):
-            pairs.append({"buyer": f"B{b}", "company": f"C{c}",
-                          "score": round(rng.uniform(0.01, 1.0), 3)})
-    problem = {"slots": slots, "coverage_bonus": round(rng.uniform(0.5, 2.0), 2),
-               "buyers": bs, "companies": cs, "pairs": pairs}
+            pairs.append(
+                {"buyer": f"B{b}", "company": f"C{c}", "score": round(rng.uniform(0.01, 1.0), 3)}
+            )
+    problem = {
+        "slots": slots,
+        "coverage_bonus": round(rng.uniform(0.5, 2.0), 2),
+        "buyers": bs,
+        "companies": cs,
+        "pairs": pairs,
+    }
     if constrained:
         for c in rng.sample(range(companies), companies // 3):
             span = rng.randint(slots // 3, (2 * slots) // 3)
@@ -54,10 +59,12 @@ def make_instance(buyers: int, companies: int, slots: int, *, constrained: bool,
 
 def run(sizes: list[str], seed: int) -> list[str]:
     """Run every size and scenario; return the Markdown table lines."""
-    lines = ["| size (buyers, companies, slots) | scenario | solver time (s) | objective "
-             "| upper bound | objective/bound | status | greedy time (s) | greedy objective "
-             "| greedy/bound |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| size (buyers, companies, slots) | scenario | solver time (s) | objective "
+        "| upper bound | objective/bound | status | greedy time (s) | greedy objective "
+        "| greedy/bound |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for name in sizes:
         b, c, s = SIZES[name]
         for constrained in (False, True):
@@ -75,10 +82,10 @@ def run(sizes: list[str], seed: int) -> list[str]:
             lines.append(
                 f"| {name} ({b}, {c}, {s}) | {scen} | {solver_time:.2f} | {res['objective']:.3f}"
                 f" | {bound:.3f} | {res['objective'] / bound:.5f} | {res['status']}"
-                f" | {gtime:.2f} | {gobj:.3f} | {gobj / bound:.4f} |")
+                f" | {gtime:.2f} | {gobj:.3f} | {gobj / bound:.4f} |"
+            )
             print(lines[-1], file=sys.stderr)
-            brief = {k: round(v, 3) if isinstance(v, float) else v
-                     for k, v in res["stats"].items()}
+            brief = {k: round(v, 3) if isinstance(v, float) else v for k, v in res["stats"].items()}
             print(f"  stats: {brief}", file=sys.stderr)
     return lines
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def edge_colouring(edges: Sequence[tuple[int, int]], n_left: int, n_right: int,
-                   colours: int) -> list[int]:
+def edge_colouring(
+    edges: Sequence[tuple[int, int]], n_left: int, n_right: int, colours: int
+) -> list[int]:
     """Colour bipartite ``edges`` (left, right) so that no vertex sees a colour twice.
 
     Requires every degree to be at most ``colours``. Each edge is coloured

@@ -25,9 +25,9 @@ def total_gaps(problem: Problem, meetings: dict[int, int]) -> int:
         pair = problem.pairs[p]
         busy_b[pair.buyer] |= 1 << s
         busy_c[pair.company] |= 1 << s
-    return (sum(party_gaps(m, b.avail) for m, b in zip(busy_b, problem.buyers, strict=True))
-            + sum(party_gaps(m, c.avail) for m, c in zip(busy_c, problem.companies,
-                                                         strict=True)))
+    return sum(party_gaps(m, b.avail) for m, b in zip(busy_b, problem.buyers, strict=True)) + sum(
+        party_gaps(m, c.avail) for m, c in zip(busy_c, problem.companies, strict=True)
+    )
 
 
 def _swap_bits(mask: int, s: int, t: int) -> int:
@@ -36,8 +36,9 @@ def _swap_bits(mask: int, s: int, t: int) -> int:
     return mask
 
 
-def compact(problem: Problem, meetings: dict[int, int], deadline: float,
-            max_component: int = 24) -> dict[int, int]:
+def compact(
+    problem: Problem, meetings: dict[int, int], deadline: float, max_component: int = 24
+) -> dict[int, int]:
     """Swap two slots on Kempe components (or move one meeting) while gaps decrease."""
     sched = Schedule(problem)
     for p, s in meetings.items():
@@ -51,8 +52,10 @@ def compact(problem: Problem, meetings: dict[int, int], deadline: float,
             if e in sched.locked or time.monotonic() >= deadline:
                 continue
             b, c = pairs[e].buyer, pairs[e].company
-            if not (party_gaps(sched.busy_b[b], buyers[b].avail)
-                    or party_gaps(sched.busy_c[c], companies[c].avail)):
+            if not (
+                party_gaps(sched.busy_b[b], buyers[b].avail)
+                or party_gaps(sched.busy_c[c], companies[c].avail)
+            ):
                 continue
             s = sched.slot_of[e]
             for t in range(problem.slots):

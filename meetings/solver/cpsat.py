@@ -41,9 +41,15 @@ def count_variables(problem: Problem, pairs: Sequence[int]) -> int:
     return sum(problem.common(p).bit_count() for p in pairs)
 
 
-def solve_cpsat(problem: Problem, pairs: Sequence[int], hint: dict[int, int],
-                time_limit: float, known_bound: float | None = None,
-                seed: int = 0, gap_limit: float = 0.0) -> CpResult:
+def solve_cpsat(
+    problem: Problem,
+    pairs: Sequence[int],
+    hint: dict[int, int],
+    time_limit: float,
+    known_bound: float | None = None,
+    seed: int = 0,
+    gap_limit: float = 0.0,
+) -> CpResult:
     """Optimise meetings over ``pairs`` (locks always kept) within ``time_limit`` seconds.
 
     The bound is proven for the model; it bounds the whole problem only when
@@ -65,8 +71,9 @@ def solve_cpsat(problem: Problem, pairs: Sequence[int], hint: dict[int, int],
     const += problem.coverage_bonus * sum(1 for n in load_c if n)
     free_pairs = [p for p in pairs if p not in locks]
     max_w = max([problem.pairs[p].score for p in free_pairs] + [problem.coverage_bonus, 1.0])
-    scale = pick_scale(max_w, count_variables(problem, free_pairs) + len(load_c), CP_SCALE,
-                       limit=2**52)
+    scale = pick_scale(
+        max_w, count_variables(problem, free_pairs) + len(load_c), CP_SCALE, limit=2**52
+    )
     model = cp_model.CpModel()
     by_b: dict[tuple[int, int], list] = defaultdict(list)
     by_c: dict[tuple[int, int], list] = defaultdict(list)
@@ -134,4 +141,3 @@ def solve_cpsat(problem: Problem, pairs: Sequence[int], hint: dict[int, int],
             meetings[p] = s
     bound = const + solver.best_objective_bound / scale
     return CpResult(meetings, bound, name, len(xs))
-

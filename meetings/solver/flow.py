@@ -22,8 +22,13 @@ class FlowResult:
     bound: float
 
 
-def bmatching(problem: Problem, pairs: Sequence[int], buyer_cap: Sequence[int],
-              company_cap: Sequence[int], covered: Sequence[bool]) -> FlowResult:
+def bmatching(
+    problem: Problem,
+    pairs: Sequence[int],
+    buyer_cap: Sequence[int],
+    company_cap: Sequence[int],
+    covered: Sequence[bool],
+) -> FlowResult:
     """Maximise scores + bonus per newly covered company over ``pairs``.
 
     ``covered[c]`` marks companies whose bonus is already earned. Weights are
@@ -71,8 +76,11 @@ def bmatching(problem: Problem, pairs: Sequence[int], buyer_cap: Sequence[int],
         costs += [-bonus_int, 0]
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int64), np.array(heads, dtype=np.int64),
-        np.array(caps, dtype=np.int64), np.array(costs, dtype=np.int64))
+        np.array(tails, dtype=np.int64),
+        np.array(heads, dtype=np.int64),
+        np.array(caps, dtype=np.int64),
+        np.array(costs, dtype=np.int64),
+    )
     supplies = np.zeros(coff + nc, dtype=np.int64)
     supplies[source], supplies[sink] = supply, -supply
     flow.set_nodes_supplies(np.arange(coff + nc, dtype=np.int64), supplies)

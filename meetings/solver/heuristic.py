@@ -22,12 +22,19 @@ class HeuristicResult:
 def residual_flow(problem: Problem, sched: Schedule, banned: set[int]):
     """Flow over unplaced pairs with a common free slot, on residual capacities."""
     full = problem.full
-    bcap = [min(b.capacity - sched.load_b[i], (b.avail & ~sched.busy_b[i] & full).bit_count())
-            for i, b in enumerate(problem.buyers)]
-    ccap = [min(c.capacity - sched.load_c[i], (c.avail & ~sched.busy_c[i] & full).bit_count())
-            for i, c in enumerate(problem.companies)]
-    pairs = [p for p in range(len(problem.pairs))
-             if p not in sched.slot_of and p not in banned and sched.free_common(p)]
+    bcap = [
+        min(b.capacity - sched.load_b[i], (b.avail & ~sched.busy_b[i] & full).bit_count())
+        for i, b in enumerate(problem.buyers)
+    ]
+    ccap = [
+        min(c.capacity - sched.load_c[i], (c.avail & ~sched.busy_c[i] & full).bit_count())
+        for i, c in enumerate(problem.companies)
+    ]
+    pairs = [
+        p
+        for p in range(len(problem.pairs))
+        if p not in sched.slot_of and p not in banned and sched.free_common(p)
+    ]
     covered = [load > 0 for load in sched.load_c]
     return bmatching(problem, pairs, bcap, ccap, covered)
 
@@ -52,8 +59,7 @@ def heuristic(problem: Problem, deadline: float, max_rounds: int = 8) -> Heurist
             bound = base + res.bound
         if not res.pairs:
             break
-        res.pairs.sort(key=lambda p: (sched.free_common(p).bit_count(),
-                                      -problem.pairs[p].score))
+        res.pairs.sort(key=lambda p: (sched.free_common(p).bit_count(), -problem.pairs[p].score))
         placed = 0
         for p in res.pairs:
             if sched.has_room(p) and sched.try_place(p):
@@ -70,8 +76,11 @@ def fill(problem: Problem, sched: Schedule) -> None:
     """Greedily add any remaining pair with positive gain that still fits."""
     bonus = problem.coverage_bonus
     rest = [p for p in range(len(problem.pairs)) if p not in sched.slot_of]
-    rest.sort(key=lambda p: -(problem.pairs[p].score
-                              + (bonus if not sched.load_c[problem.pairs[p].company] else 0)))
+    rest.sort(
+        key=lambda p: (
+            -(problem.pairs[p].score + (bonus if not sched.load_c[problem.pairs[p].company] else 0))
+        )
+    )
     for p in rest:
         if problem.pairs[p].score <= 0 and sched.load_c[problem.pairs[p].company]:
             continue

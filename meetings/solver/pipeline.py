@@ -28,10 +28,13 @@ def objective(problem: Problem, meetings: dict[int, int]) -> float:
 
 def _exact(problem: Problem, stats: dict[str, Any]) -> tuple[dict[int, int], float]:
     t = time.perf_counter()
-    res = bmatching(problem, range(len(problem.pairs)),
-                    [b.capacity for b in problem.buyers],
-                    [c.capacity for c in problem.companies],
-                    [False] * len(problem.companies))
+    res = bmatching(
+        problem,
+        range(len(problem.pairs)),
+        [b.capacity for b in problem.buyers],
+        [c.capacity for c in problem.companies],
+        [False] * len(problem.companies),
+    )
     stats["time_flow"] = time.perf_counter() - t
     t = time.perf_counter()
     edges = [(problem.pairs[p].buyer, problem.pairs[p].company) for p in res.pairs]
@@ -45,8 +48,10 @@ def _neighbourhood(problem: Problem, kept: set[int], budget: int) -> list[int]:
     """Kept pairs plus the best other pairs of their parties, within ``budget`` booleans."""
     chosen = set(kept)
     used = count_variables(problem, chosen)
-    others = sorted((p for p in range(len(problem.pairs)) if p not in chosen),
-                    key=lambda p: -problem.pairs[p].score)
+    others = sorted(
+        (p for p in range(len(problem.pairs)) if p not in chosen),
+        key=lambda p: -problem.pairs[p].score,
+    )
     for p in others:
         n = problem.common(p).bit_count()
         if used + n > budget:
@@ -56,8 +61,9 @@ def _neighbourhood(problem: Problem, kept: set[int], budget: int) -> list[int]:
     return sorted(chosen)
 
 
-def _restricted(problem: Problem, stats: dict[str, Any], deadline: float,
-                seed: int, gap_limit: float) -> tuple[dict[int, int], float, bool]:
+def _restricted(
+    problem: Problem, stats: dict[str, Any], deadline: float, seed: int, gap_limit: float
+) -> tuple[dict[int, int], float, bool]:
     t = time.perf_counter()
     heur = heuristic(problem, deadline)
     meetings = heur.schedule.meetings()
@@ -80,8 +86,9 @@ def _restricted(problem: Problem, stats: dict[str, Any], deadline: float,
     if count_variables(problem, candidates) > CP_MAX_VARIABLES:
         return meetings, bound, False
     t = time.perf_counter()
-    cp = solve_cpsat(problem, candidates, meetings, remaining, known_bound=bound, seed=seed,
-                     gap_limit=gap_limit)
+    cp = solve_cpsat(
+        problem, candidates, meetings, remaining, known_bound=bound, seed=seed, gap_limit=gap_limit
+    )
     stats["time_cpsat"] = time.perf_counter() - t
     stats["cpsat_status"] = cp.status
     stats["cpsat_variables"] = cp.variables
@@ -95,7 +102,8 @@ def _restricted(problem: Problem, stats: dict[str, Any], deadline: float,
             bound = min(bound, cp.bound)
             # With a gap limit CP-SAT says OPTIMAL at that gap: check the gap ourselves.
             proven = cp.status == "OPTIMAL" and (
-                gap_limit == 0 or _closed(problem, meetings, bound))
+                gap_limit == 0 or _closed(problem, meetings, bound)
+            )
     return meetings, bound, proven
 
 
@@ -106,8 +114,14 @@ def _closed(problem: Problem, meetings: dict[int, int], bound: float) -> bool:
     return value >= bound - terms / CP_SCALE - TOLERANCE * abs(bound)
 
 
-def solve(problem: dict | Problem, *, time_limit: float = 20.0, compact_gaps: bool = True,
-          seed: int = 0, gap_limit: float = 1e-4) -> dict[str, Any]:
+def solve(
+    problem: dict | Problem,
+    *,
+    time_limit: float = 20.0,
+    compact_gaps: bool = True,
+    seed: int = 0,
+    gap_limit: float = 1e-4,
+) -> dict[str, Any]:
     """Solve a problem dict (see package docs) and return the solution dict.
 
     Restricted problems stop once within ``gap_limit`` (relative) of the proven bound,
@@ -122,8 +136,9 @@ def solve(problem: dict | Problem, *, time_limit: float = 20.0, compact_gaps: bo
     stats: dict[str, Any] = {"time_parse": time.perf_counter() - t}
     if prob.restricted:
         # Keep a slice of the budget for compaction.
-        meetings, bound, proven = _restricted(prob, stats, deadline - 0.1 * time_limit, seed,
-                                              gap_limit)
+        meetings, bound, proven = _restricted(
+            prob, stats, deadline - 0.1 * time_limit, seed, gap_limit
+        )
     else:
         meetings, bound = _exact(prob, stats)
         proven = True
@@ -135,18 +150,32 @@ def solve(problem: dict | Problem, *, time_limit: float = 20.0, compact_gaps: bo
         stats["gaps_after"] = total_gaps(prob, meetings)
         stats["time_compact"] = time.perf_counter() - t
     stats.update(
-        buyers=len(prob.buyers), companies=len(prob.companies), pairs=len(prob.pairs),
-        locked=len(prob.locks), meetings=len(meetings),
+        buyers=len(prob.buyers),
+        companies=len(prob.companies),
+        pairs=len(prob.pairs),
+        locked=len(prob.locks),
+        meetings=len(meetings),
         covered_companies=len({prob.pairs[p].company for p in meetings}),
         gap=(bound - value) / bound if bound > 0 else 0.0,
-        time_total=time.perf_counter() - start)
-    return {"meetings": _export(prob, meetings), "objective": value, "upper_bound": bound,
-            "status": "optimal" if proven else "feasible", "stats": stats}
+        time_total=time.perf_counter() - start,
+    )
+    return {
+        "meetings": _export(prob, meetings),
+        "objective": value,
+        "upper_bound": bound,
+        "status": "optimal" if proven else "feasible",
+        "stats": stats,
+    }
 
 
 def _export(problem: Problem, meetings: dict[int, int]) -> list[dict[str, Any]]:
-    rows = [{"buyer": problem.buyers[problem.pairs[p].buyer].id,
-             "company": problem.companies[problem.pairs[p].company].id, "slot": s}
-            for p, s in meetings.items()]
+    rows = [
+        {
+            "buyer": problem.buyers[problem.pairs[p].buyer].id,
+            "company": problem.companies[problem.pairs[p].company].id,
+            "slot": s,
+        }
+        for p, s in meetings.items()
+    ]
     rows.sort(key=lambda m: (m["slot"], m["buyer"], m["company"]))
     return rows

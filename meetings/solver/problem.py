@@ -73,8 +73,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _entries(data: dict, key: str, required: bool) -> list:
@@ -120,7 +119,8 @@ def _parties(data: dict, key: str, slots: int) -> tuple[list[Party], dict[str, i
             for j, slot in enumerate(raw):
                 if not _is_int(slot) or not 0 <= slot < slots:
                     raise ProblemError(
-                        f"{where}.available[{j}]: slot {slot!r} out of range 0..{slots - 1}")
+                        f"{where}.available[{j}]: slot {slot!r} out of range 0..{slots - 1}"
+                    )
                 if avail >> slot & 1:
                     raise ProblemError(f"{where}.available[{j}]: duplicate slot {slot}")
                 avail |= 1 << slot
@@ -163,8 +163,7 @@ def parse(data: Any) -> Problem:
         if not _is_number(score) or score < 0:
             raise ProblemError(f"{where}: score must be a non-negative number, got {score!r}")
         if (b, c) in pindex:
-            raise ProblemError(
-                f"{where}: duplicate pair ('{buyers[b].id}', '{companies[c].id}')")
+            raise ProblemError(f"{where}: duplicate pair ('{buyers[b].id}', '{companies[c].id}')")
         pindex[b, c] = len(pairs)
         pairs.append(Pair(b, c, float(score)))
     problem = Problem(slots, float(bonus), buyers, companies, pairs)
@@ -192,16 +191,16 @@ def _locks(data: dict, problem: Problem, pindex: dict[tuple[int, int], int]) -> 
             raise ProblemError(f"{where}: pair ('{buyer.id}', '{company.id}') locked twice")
         for kind, idx, party in (("buyer", b, buyer), ("company", c, company)):
             if not party.avail >> slot & 1:
-                raise ProblemError(
-                    f"{where}: slot {slot} outside {kind} '{party.id}' availability")
+                raise ProblemError(f"{where}: slot {slot} outside {kind} '{party.id}' availability")
             other = busy.get((kind, idx, slot))
             if other is not None:
                 raise ProblemError(
-                    f"{where}: {kind} '{party.id}' already locked in slot {slot} "
-                    f"by locked[{other}]")
+                    f"{where}: {kind} '{party.id}' already locked in slot {slot} by locked[{other}]"
+                )
             busy[kind, idx, slot] = i
             load[kind, idx] = load.get((kind, idx), 0) + 1
             if load[kind, idx] > party.capacity:
                 raise ProblemError(
-                    f"{where}: {kind} '{party.id}' locked beyond capacity {party.capacity}")
+                    f"{where}: {kind} '{party.id}' locked beyond capacity {party.capacity}"
+                )
         problem.locks[pair] = slot

@@ -18,8 +18,10 @@ class Schedule:
         self.load_c = [0] * len(problem.companies)
         self.busy_b = [0] * len(problem.buyers)
         self.busy_c = [0] * len(problem.companies)
-        self.common = [problem.buyers[p.buyer].avail & problem.companies[p.company].avail
-                       for p in problem.pairs]
+        self.common = [
+            problem.buyers[p.buyer].avail & problem.companies[p.company].avail
+            for p in problem.pairs
+        ]
         self.locked = set(problem.locks)
         for pair, slot in problem.locks.items():
             self.place(pair, slot)
@@ -49,8 +51,10 @@ class Schedule:
     def has_room(self, pair: int) -> bool:
         """Both parties are below capacity."""
         p = self.problem.pairs[pair]
-        return (self.load_b[p.buyer] < self.problem.buyers[p.buyer].capacity
-                and self.load_c[p.company] < self.problem.companies[p.company].capacity)
+        return (
+            self.load_b[p.buyer] < self.problem.buyers[p.buyer].capacity
+            and self.load_c[p.company] < self.problem.companies[p.company].capacity
+        )
 
     def free_common(self, pair: int) -> int:
         """Bitmask of slots available and free for both parties of ``pair``."""
@@ -68,8 +72,9 @@ class Schedule:
         common = self.common[pair]
         # alpha: b free, c busy -> push c's alpha chain to a colour beta free at c.
         for start_b, mask_alpha, free_beta in (
-                (False, common & ~self.busy_b[b], ~self.busy_c[c]),
-                (True, common & ~self.busy_c[c], ~self.busy_b[b])):
+            (False, common & ~self.busy_b[b], ~self.busy_c[c]),
+            (True, common & ~self.busy_c[c], ~self.busy_b[b]),
+        ):
             for alpha in bits(mask_alpha):
                 for beta in bits(free_beta & self.problem.full & ~(1 << alpha)):
                     path = self._chain(b if start_b else c, start_b, alpha, beta, max_chain)
@@ -79,8 +84,9 @@ class Schedule:
                         return True
         return False
 
-    def _chain(self, vertex: int, buyer_side: bool, alpha: int, beta: int,
-               max_chain: int) -> list[int] | None:
+    def _chain(
+        self, vertex: int, buyer_side: bool, alpha: int, beta: int, max_chain: int
+    ) -> list[int] | None:
         """Alternating alpha/beta path from ``vertex`` if every edge may swap colours."""
         path: list[int] = []
         k, other = alpha, beta

@@ -15,11 +15,6 @@ from meetings.solver import ProblemError, greedy, objective, parse, solve, valid
 EPS = 1e-6
 
 
-@pytest.fixture(autouse=True)
-def _media_root():
-    """Shadow the project-wide Django fixture: the solver tests run without Django."""
-
-
 # --------------------------------------------------------------- independent helpers
 def check(problem: dict, result: dict) -> float:
     """Check every constraint of ``result`` independently; return the recomputed objective."""
@@ -68,8 +63,11 @@ def brute_force(problem: dict) -> float:
         key = (p["buyer"], p["company"])
         if key in locked:
             return [locked[key]]
-        common = [s for s in buyers[p["buyer"]].get("available", everything)
-                  if s in companies[p["company"]].get("available", everything)]
+        common = [
+            s
+            for s in buyers[p["buyer"]].get("available", everything)
+            if s in companies[p["company"]].get("available", everything)
+        ]
         return [None, *common]
 
     for choice in itertools.product(*(options(p) for p in pairs)):
@@ -78,8 +76,10 @@ def brute_force(problem: dict) -> float:
         for p, slot in zip(pairs, choice, strict=True):
             if slot is None:
                 continue
-            for kind, pid, cap in (("b", p["buyer"], buyers[p["buyer"]]["capacity"]),
-                                   ("c", p["company"], companies[p["company"]]["capacity"])):
+            for kind, pid, cap in (
+                ("b", p["buyer"], buyers[p["buyer"]]["capacity"]),
+                ("c", p["company"], companies[p["company"]]["capacity"]),
+            ):
                 load[kind, pid] = load.get((kind, pid), 0) + 1
                 if (kind, pid, slot) in busy or load[kind, pid] > cap:
                     ok = False
@@ -115,15 +115,33 @@ def pair_matching_optimum(problem: dict) -> float:
     return solver.objective_value / 1000
 
 
-def random_problem(rng: random.Random, nb: int, nc: int, slots: int, *, restricted: bool,
-                   density: float = 0.5, cap_b: int | None = None, cap_c: int = 2) -> dict:
+def random_problem(
+    rng: random.Random,
+    nb: int,
+    nc: int,
+    slots: int,
+    *,
+    restricted: bool,
+    density: float = 0.5,
+    cap_b: int | None = None,
+    cap_c: int = 2,
+) -> dict:
     """Random instance; with ``restricted``, random availabilities and a few locks."""
     buyers = [{"id": f"B{i}", "capacity": cap_b or rng.randint(1, slots)} for i in range(nb)]
     companies = [{"id": f"C{i}", "capacity": min(cap_c, slots)} for i in range(nc)]
-    pairs = [{"buyer": b["id"], "company": c["id"], "score": round(rng.uniform(0.01, 1), 3)}
-             for b in buyers for c in companies if rng.random() < density]
-    problem = {"slots": slots, "coverage_bonus": rng.choice([0, 0.3, 1.0]),
-               "buyers": buyers, "companies": companies, "pairs": pairs}
+    pairs = [
+        {"buyer": b["id"], "company": c["id"], "score": round(rng.uniform(0.01, 1), 3)}
+        for b in buyers
+        for c in companies
+        if rng.random() < density
+    ]
+    problem = {
+        "slots": slots,
+        "coverage_bonus": rng.choice([0, 0.3, 1.0]),
+        "buyers": buyers,
+        "companies": companies,
+        "pairs": pairs,
+    }
     if restricted:
         for party in buyers + companies:
             if rng.random() < 0.5:
@@ -132,12 +150,15 @@ def random_problem(rng: random.Random, nb: int, nc: int, slots: int, *, restrict
         for p in rng.sample(pairs, min(len(pairs), 2)):
             b = next(x for x in buyers if x["id"] == p["buyer"])
             c = next(x for x in companies if x["id"] == p["company"])
-            common = [s for s in b.get("available", range(slots))
-                      if s in c.get("available", range(slots))]
-            free = [s for s in common if ("b", b["id"], s) not in busy
-                    and ("c", c["id"], s) not in busy]
-            if not free or any(load.get(k, 0) >= x["capacity"]
-                               for k, x in ((b["id"], b), (c["id"], c))):
+            common = [
+                s for s in b.get("available", range(slots)) if s in c.get("available", range(slots))
+            ]
+            free = [
+                s for s in common if ("b", b["id"], s) not in busy and ("c", c["id"], s) not in busy
+            ]
+            if not free or any(
+                load.get(k, 0) >= x["capacity"] for k, x in ((b["id"], b), (c["id"], c))
+            ):
                 continue
             s = rng.choice(free)
             busy |= {("b", b["id"], s), ("c", c["id"], s)}
@@ -154,9 +175,11 @@ def test_coverage_bonus_changes_the_choice():
         "slots": 2,
         "buyers": [{"id": "B1", "capacity": 1}, {"id": "B2", "capacity": 1}],
         "companies": [{"id": "C1", "capacity": 2}, {"id": "C2", "capacity": 1}],
-        "pairs": [{"buyer": "B1", "company": "C1", "score": 1.0},
-                  {"buyer": "B2", "company": "C1", "score": 0.9},
-                  {"buyer": "B2", "company": "C2", "score": 0.2}],
+        "pairs": [
+            {"buyer": "B1", "company": "C1", "score": 1.0},
+            {"buyer": "B2", "company": "C1", "score": 0.9},
+            {"buyer": "B2", "company": "C2", "score": 0.2},
+        ],
     }
     plain = solve(problem)
     assert plain["objective"] == pytest.approx(1.9)
@@ -166,7 +189,9 @@ def test_coverage_bonus_changes_the_choice():
     check(problem, with_bonus)
     assert with_bonus["objective"] == pytest.approx(3.2)
     assert {(m["buyer"], m["company"]) for m in with_bonus["meetings"]} == {
-        ("B1", "C1"), ("B2", "C2")}
+        ("B1", "C1"),
+        ("B2", "C2"),
+    }
     assert with_bonus["status"] == "optimal"
 
 
@@ -174,37 +199,45 @@ def test_availability_forces_a_choice():
     problem = {
         "slots": 2,
         "buyers": [{"id": "B1", "capacity": 2}],
-        "companies": [{"id": "C1", "capacity": 1, "available": [0]},
-                      {"id": "C2", "capacity": 1, "available": [0]},
-                      {"id": "C3", "capacity": 1, "available": [1]}],
-        "pairs": [{"buyer": "B1", "company": "C1", "score": 0.9},
-                  {"buyer": "B1", "company": "C2", "score": 0.8},
-                  {"buyer": "B1", "company": "C3", "score": 0.1}],
+        "companies": [
+            {"id": "C1", "capacity": 1, "available": [0]},
+            {"id": "C2", "capacity": 1, "available": [0]},
+            {"id": "C3", "capacity": 1, "available": [1]},
+        ],
+        "pairs": [
+            {"buyer": "B1", "company": "C1", "score": 0.9},
+            {"buyer": "B1", "company": "C2", "score": 0.8},
+            {"buyer": "B1", "company": "C3", "score": 0.1},
+        ],
     }
     result = solve(problem)
     check(problem, result)
     assert result["objective"] == pytest.approx(1.0)
     assert result["status"] == "optimal"
-    assert sorted((m["company"], m["slot"]) for m in result["meetings"]) == [
-        ("C1", 0), ("C3", 1)]
+    assert sorted((m["company"], m["slot"]) for m in result["meetings"]) == [("C1", 0), ("C3", 1)]
 
 
 def test_locks_are_kept_even_when_costly():
     problem = {
-        "slots": 2, "coverage_bonus": 0.5,
+        "slots": 2,
+        "coverage_bonus": 0.5,
         "buyers": [{"id": "B1", "capacity": 2}],
-        "companies": [{"id": "C1", "capacity": 1}, {"id": "C2", "capacity": 1, "available": [1]},
-                      {"id": "C3", "capacity": 1}],
-        "pairs": [{"buyer": "B1", "company": "C1", "score": 0.1},
-                  {"buyer": "B1", "company": "C2", "score": 0.9},
-                  {"buyer": "B1", "company": "C3", "score": 0.5}],
+        "companies": [
+            {"id": "C1", "capacity": 1},
+            {"id": "C2", "capacity": 1, "available": [1]},
+            {"id": "C3", "capacity": 1},
+        ],
+        "pairs": [
+            {"buyer": "B1", "company": "C1", "score": 0.1},
+            {"buyer": "B1", "company": "C2", "score": 0.9},
+            {"buyer": "B1", "company": "C3", "score": 0.5},
+        ],
         "locked": [{"buyer": "B1", "company": "C1", "slot": 1}],
     }
     result = solve(problem)
     check(problem, result)
     # C2 only fits slot 1, taken by the lock: best is the lock plus C3 in slot 0.
-    assert sorted((m["company"], m["slot"]) for m in result["meetings"]) == [
-        ("C1", 1), ("C3", 0)]
+    assert sorted((m["company"], m["slot"]) for m in result["meetings"]) == [("C1", 1), ("C3", 0)]
     assert result["objective"] == pytest.approx(0.1 + 0.5 + 2 * 0.5)
     assert result["status"] == "optimal"
 
@@ -214,9 +247,12 @@ def test_empty_and_trivial_problems():
     result = solve(empty)
     assert result["meetings"] == [] and result["objective"] == 0
     assert result["status"] == "optimal"
-    zero_cap = {"slots": 1, "buyers": [{"id": "B", "capacity": 0}],
-                "companies": [{"id": "C", "capacity": 1}],
-                "pairs": [{"buyer": "B", "company": "C", "score": 1}]}
+    zero_cap = {
+        "slots": 1,
+        "buyers": [{"id": "B", "capacity": 0}],
+        "companies": [{"id": "C", "capacity": 1}],
+        "pairs": [{"buyer": "B", "company": "C", "score": 1}],
+    }
     assert solve(zero_cap)["meetings"] == []
 
 
@@ -237,13 +273,20 @@ def test_output_is_sorted_and_stats_reported():
 def test_equals_brute_force_on_tiny_instances(seed):
     rng = random.Random(seed)
     restricted = seed % 5 != 0
-    problem = random_problem(rng, rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3),
-                             restricted=restricted, density=0.7)
+    problem = random_problem(
+        rng,
+        rng.randint(1, 3),
+        rng.randint(1, 3),
+        rng.randint(1, 3),
+        restricted=restricted,
+        density=0.7,
+    )
     if len(problem["pairs"]) > 6:
         problem["pairs"] = problem["pairs"][:6]
         kept = {(p["buyer"], p["company"]) for p in problem["pairs"]}
-        problem["locked"] = [lk for lk in problem.get("locked", [])
-                             if (lk["buyer"], lk["company"]) in kept]
+        problem["locked"] = [
+            lk for lk in problem.get("locked", []) if (lk["buyer"], lk["company"]) in kept
+        ]
     result = solve(problem, time_limit=5)
     value = check(problem, result)
     assert value == pytest.approx(brute_force(problem), abs=EPS)
@@ -251,13 +294,21 @@ def test_equals_brute_force_on_tiny_instances(seed):
 
 
 # --------------------------------------------------------------- invariants, random
-@pytest.mark.parametrize(("nb", "nc", "slots", "restricted", "seed"), [
-    (4, 8, 3, False, 1), (4, 8, 3, True, 2), (10, 30, 5, False, 3), (10, 30, 5, True, 4),
-    (25, 80, 8, True, 5), (25, 80, 8, False, 6), (40, 150, 9, True, 7)])
+@pytest.mark.parametrize(
+    ("nb", "nc", "slots", "restricted", "seed"),
+    [
+        (4, 8, 3, False, 1),
+        (4, 8, 3, True, 2),
+        (10, 30, 5, False, 3),
+        (10, 30, 5, True, 4),
+        (25, 80, 8, True, 5),
+        (25, 80, 8, False, 6),
+        (40, 150, 9, True, 7),
+    ],
+)
 def test_invariants_on_random_instances(nb, nc, slots, restricted, seed):
     rng = random.Random(seed)
-    problem = random_problem(rng, nb, nc, slots, restricted=restricted,
-                             density=min(0.5, 8 / nb))
+    problem = random_problem(rng, nb, nc, slots, restricted=restricted, density=min(0.5, 8 / nb))
     result = solve(problem, time_limit=5)
     value = check(problem, result)
     if not restricted:
@@ -277,15 +328,15 @@ def test_unrestricted_matches_independent_optimum(seed):
 
 def test_unrestricted_large_is_exact_and_colourable():
     rng = random.Random(77)
-    problem = random_problem(rng, 60, 300, 9, restricted=False, density=0.08, cap_b=9,
-                             cap_c=3)
+    problem = random_problem(rng, 60, 300, 9, restricted=False, density=0.08, cap_b=9, cap_c=3)
     result = solve(problem)
     value = check(problem, result)
     assert result["status"] == "optimal"
     assert value == pytest.approx(result["upper_bound"], abs=1e-5)
     # Buyers at full capacity use every slot: the colouring really needs all colours.
-    assert max(sum(m["buyer"] == b["id"] for m in result["meetings"])
-               for b in problem["buyers"]) == 9
+    assert (
+        max(sum(m["buyer"] == b["id"] for m in result["meetings"]) for b in problem["buyers"]) == 9
+    )
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -311,13 +362,17 @@ def independent_joint_optimum(problem: dict) -> float:
     x = {}
     for i, p in enumerate(problem["pairs"]):
         for s in everything:
-            if (s in buyers[p["buyer"]].get("available", everything)
-                    and s in companies[p["company"]].get("available", everything)):
+            if s in buyers[p["buyer"]].get("available", everything) and s in companies[
+                p["company"]
+            ].get("available", everything):
                 x[i, s] = model.new_bool_var(f"x{i}_{s}")
         model.add(sum(v for (j, _), v in x.items() if j == i) <= 1)
     for lk in problem.get("locked", []):
-        i = next(i for i, p in enumerate(problem["pairs"])
-                 if (p["buyer"], p["company"]) == (lk["buyer"], lk["company"]))
+        i = next(
+            i
+            for i, p in enumerate(problem["pairs"])
+            if (p["buyer"], p["company"]) == (lk["buyer"], lk["company"])
+        )
         model.add(x[i, lk["slot"]] == 1)
     terms = []
     for key, parties in (("buyer", buyers), ("company", companies)):
@@ -344,23 +399,34 @@ def test_greedy_baseline_is_feasible():
     problem = random_problem(rng, 8, 20, 5, restricted=True)
     parsed = parse(problem)
     meetings = greedy(parsed)
-    as_result = {"meetings": [{"buyer": parsed.buyers[parsed.pairs[p].buyer].id,
-                               "company": parsed.companies[parsed.pairs[p].company].id,
-                               "slot": s} for p, s in meetings.items()],
-                 "objective": objective(parsed, meetings), "upper_bound": float("inf"),
-                 "status": "feasible"}
+    as_result = {
+        "meetings": [
+            {
+                "buyer": parsed.buyers[parsed.pairs[p].buyer].id,
+                "company": parsed.companies[parsed.pairs[p].company].id,
+                "slot": s,
+            }
+            for p, s in meetings.items()
+        ],
+        "objective": objective(parsed, meetings),
+        "upper_bound": float("inf"),
+        "status": "feasible",
+    }
     check(problem, as_result)
     assert solve(problem)["objective"] >= as_result["objective"] - EPS
 
 
 # --------------------------------------------------------------- invalid problems
 BASE = {
-    "slots": 3, "coverage_bonus": 1,
+    "slots": 3,
+    "coverage_bonus": 1,
     "buyers": [{"id": "B1", "capacity": 2}, {"id": "B2", "capacity": 3, "available": [0, 1]}],
     "companies": [{"id": "C1", "capacity": 1, "available": [1]}, {"id": "C2", "capacity": 2}],
-    "pairs": [{"buyer": "B1", "company": "C1", "score": 0.5},
-              {"buyer": "B1", "company": "C2", "score": 0.7},
-              {"buyer": "B2", "company": "C2", "score": 0.2}],
+    "pairs": [
+        {"buyer": "B1", "company": "C1", "score": 0.5},
+        {"buyer": "B1", "company": "C2", "score": 0.7},
+        {"buyer": "B2", "company": "C2", "score": 0.2},
+    ],
     "locked": [{"buyer": "B1", "company": "C2", "slot": 0}],
 }
 
@@ -376,6 +442,7 @@ def _mutate(path, value):
             target.append(value)
         else:
             target[path[-1]] = value
+
     return apply
 
 
@@ -385,33 +452,54 @@ INVALID = [
     ("unknown_company", _mutate(("pairs", 2, "company"), "C9"), "pairs[2]: unknown company 'C9'"),
     ("unknown_buyer", _mutate(("pairs", 0, "buyer"), "B7"), "pairs[0]: unknown buyer 'B7'"),
     ("lock_unknown", _mutate(("locked", 0, "company"), "C5"), "locked[0]: unknown company 'C5'"),
-    ("cap_above_slots", _mutate(("buyers", 1, "capacity"), 4),
-     "buyers[1]: capacity 4 exceeds slots (3)"),
+    (
+        "cap_above_slots",
+        _mutate(("buyers", 1, "capacity"), 4),
+        "buyers[1]: capacity 4 exceeds slots (3)",
+    ),
     ("cap_negative", _mutate(("companies", 0, "capacity"), -1), "companies[0]: capacity"),
     ("cap_not_int", _mutate(("companies", 1, "capacity"), 1.5), "companies[1]: capacity"),
-    ("slot_out_of_range", _mutate(("buyers", 1, "available", 1), 3),
-     "buyers[1].available[1]: slot 3 out of range"),
+    (
+        "slot_out_of_range",
+        _mutate(("buyers", 1, "available", 1), 3),
+        "buyers[1].available[1]: slot 3 out of range",
+    ),
     ("lock_slot_out_of_range", _mutate(("locked", 0, "slot"), 7), "locked[0]: slot 7 out of"),
     ("negative_score", _mutate(("pairs", 1, "score"), -0.1), "pairs[1]: score"),
     ("nan_score", _mutate(("pairs", 1, "score"), float("nan")), "pairs[1]: score"),
     ("duplicate_buyer", _mutate(("buyers", 1, "id"), "B1"), "buyers[1]: duplicate id 'B1'"),
-    ("duplicate_company", _mutate(("companies", 1, "id"), "C1"),
-     "companies[1]: duplicate id 'C1'"),
-    ("duplicate_pair", _mutate(("pairs", "+"), {"buyer": "B1", "company": "C1", "score": 1}),
-     "pairs[3]: duplicate pair ('B1', 'C1')"),
-    ("lock_outside_company_avail", _mutate(("locked", "+"),
-                                           {"buyer": "B1", "company": "C1", "slot": 2}),
-     "locked[1]: slot 2 outside company 'C1' availability"),
-    ("lock_outside_buyer_avail", _mutate(("locked", "+"),
-                                         {"buyer": "B2", "company": "C2", "slot": 2}),
-     "locked[1]: slot 2 outside buyer 'B2' availability"),
-    ("lock_conflict", _mutate(("locked", "+"), {"buyer": "B2", "company": "C2", "slot": 0}),
-     "locked[1]: company 'C2' already locked in slot 0 by locked[0]"),
-    ("lock_twice", _mutate(("locked", "+"), {"buyer": "B1", "company": "C2", "slot": 1}),
-     "locked[1]: pair ('B1', 'C2') locked twice"),
+    ("duplicate_company", _mutate(("companies", 1, "id"), "C1"), "companies[1]: duplicate id 'C1'"),
+    (
+        "duplicate_pair",
+        _mutate(("pairs", "+"), {"buyer": "B1", "company": "C1", "score": 1}),
+        "pairs[3]: duplicate pair ('B1', 'C1')",
+    ),
+    (
+        "lock_outside_company_avail",
+        _mutate(("locked", "+"), {"buyer": "B1", "company": "C1", "slot": 2}),
+        "locked[1]: slot 2 outside company 'C1' availability",
+    ),
+    (
+        "lock_outside_buyer_avail",
+        _mutate(("locked", "+"), {"buyer": "B2", "company": "C2", "slot": 2}),
+        "locked[1]: slot 2 outside buyer 'B2' availability",
+    ),
+    (
+        "lock_conflict",
+        _mutate(("locked", "+"), {"buyer": "B2", "company": "C2", "slot": 0}),
+        "locked[1]: company 'C2' already locked in slot 0 by locked[0]",
+    ),
+    (
+        "lock_twice",
+        _mutate(("locked", "+"), {"buyer": "B1", "company": "C2", "slot": 1}),
+        "locked[1]: pair ('B1', 'C2') locked twice",
+    ),
     ("lock_not_a_pair", _mutate(("pairs", "+"), None), "pairs[3]: must be an object"),
-    ("lock_unlisted", _mutate(("pairs", 1), {"buyer": "B2", "company": "C1", "score": 1}),
-     "locked[0]: pair ('B1', 'C2') is not listed"),
+    (
+        "lock_unlisted",
+        _mutate(("pairs", 1), {"buyer": "B2", "company": "C1", "score": 1}),
+        "locked[0]: pair ('B1', 'C2') is not listed",
+    ),
     ("missing_slots", _mutate(("slots",), _DELETE), "slots"),
     ("negative_bonus", _mutate(("coverage_bonus",), -1), "coverage_bonus"),
     ("missing_score", _mutate(("pairs", 0, "score"), _DELETE), "pairs[0]: missing 'score'"),
@@ -467,6 +555,7 @@ def test_compaction_keeps_pairs_and_reduces_gaps():
     packed = solve(problem)
     check(problem, packed)
     assert {(m["buyer"], m["company"]) for m in raw["meetings"]} == {
-        (m["buyer"], m["company"]) for m in packed["meetings"]}
+        (m["buyer"], m["company"]) for m in packed["meetings"]
+    }
     assert packed["objective"] == pytest.approx(raw["objective"], abs=EPS)
     assert packed["stats"]["gaps_after"] <= packed["stats"]["gaps_before"]

@@ -7,27 +7,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PROBLEM = {
-    "slots": 3, "coverage_bonus": 0.5,
+    "slots": 3,
+    "coverage_bonus": 0.5,
     "buyers": [{"id": "B1", "capacity": 2}],
     "companies": [{"id": "C1", "capacity": 1}, {"id": "C2", "capacity": 1, "available": [2]}],
-    "pairs": [{"buyer": "B1", "company": "C1", "score": 0.8},
-              {"buyer": "B1", "company": "C2", "score": 0.4}],
+    "pairs": [
+        {"buyer": "B1", "company": "C1", "score": 0.8},
+        {"buyer": "B1", "company": "C2", "score": 0.4},
+    ],
 }
 
 
-@pytest.fixture(autouse=True)
-def _media_root():
-    """Shadow the project-wide Django fixture: the solver tests run without Django."""
-
-
-
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "meetings.solver", *args], cwd=ROOT,
-                          input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "meetings.solver", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_cli_prints_solution_json(tmp_path):

@@ -1,0 +1,75 @@
+# Ellipse — one task runner. `make demo` and `make test` are the two commands of the README.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_ENV := DEBUG=true DJANGO_SETTINGS_MODULE=ellipse.settings.base
+# Debian packages: Chromium (browser tests), WeasyPrint's libraries and a font, pdftotext,
+# gettext (compilemessages), docker-compose (validates docker-compose.yml in CI).
+APT_PACKAGES := python3-venv chromium poppler-utils fonts-dejavu-core libpango-1.0-0 \
+	libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+
+.PHONY: help demo test venv system-deps migrate seed run lint worker beat bench messages clean
+
+help:
+	@echo "make demo   — installe, migre, crée le jeu de démonstration et sert sur http://127.0.0.1:8000"
+	@echo "make test   — installe ce qu'il faut et lance toute la suite (ruff, migrations, check --deploy, pytest)"
+	@echo "make lint | worker | beat | bench | messages | clean"
+
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installation des paquets Debian :$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Paquets Debian absents (à installer en root) :$$missing"; \
+	fi
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $(STAMP)
+
+venv: system-deps $(STAMP)
+
+messages: venv
+	@if find locale -name '*.po' | grep -q .; then $(BIN)/python manage.py compilemessages --locale fr -v0; fi
+
+migrate: venv messages
+	@mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+
+seed: migrate
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+
+run:
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo: seed run
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: venv messages
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	DJANGO_SETTINGS_MODULE=ellipse.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		ALLOWED_HOSTS=ellipse.est-ensemble.fr DATABASE_URL=sqlite:///:memory: \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+worker: venv
+	$(BIN)/celery -A ellipse worker -l info -c 2
+
+beat: venv
+	$(BIN)/celery -A ellipse beat -l info
+
+bench: venv
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,210 @@
+"""Companies (one per SIRET), their people, and their registration to each edition."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
+from ellipse.editions.models import Edition
+
+from .enums import EssStatus, HeadcountBand, RegistrationStatus, SiaeType, SizeClass, TurnoverBand
+
+
+class Company(models.Model):
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True)
+    legal_name = models.CharField(_("raison sociale"), max_length=200)
+    trade_name = models.CharField(_("nom commercial"), max_length=200, blank=True)
+    legal_form = models.CharField(_("forme juridique"), max_length=80, blank=True)
+    creation_year = models.PositiveSmallIntegerField(
+        _("année de création"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    headcount_band = models.CharField(
+        _("effectif"), max_length=10, choices=HeadcountBand.choices, blank=True
+    )
+    turnover_band = models.CharField(
+        _("chiffre d'affaires"), max_length=10, choices=TurnoverBand.choices, blank=True
+    )
+    size_class = models.CharField(_("catégorie"), max_length=10, choices=SizeClass.choices)
+    ess_status = models.CharField(
+        _("statut ESS"), max_length=12, choices=EssStatus.choices, default=EssStatus.NONE
+    )
+    siae_type = models.CharField(
+        _("type de SIAE"), max_length=6, choices=SiaeType.choices, blank=True
+    )
+    labels = models.TextField(_("labels et certifications"), blank=True)
+    # Address
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=120)
+    is_local = models.BooleanField(
+        _("implantée dans Est Ensemble"),
+        default=False,
+        help_text=_("Calculé d'après la commune : l'une des 9 villes d'Est Ensemble."),
+    )
+    work_area = models.CharField(_("zone d'intervention"), max_length=200, blank=True)
+    # Activity
+    description = models.TextField(_("activité"), blank=True)
+    naf_code = models.CharField(_("code NAF"), max_length=6, blank=True)
+    cpv_codes = models.ManyToManyField(
+        CpvCode, blank=True, related_name="companies", verbose_name=_("catégories d'achat (CPV)")
+    )
+    keywords = models.CharField(_("mots-clés"), max_length=400, blank=True)
+    references = models.TextField(_("références"), blank=True)
+    # Contact
+    contact_name = models.CharField(_("nom du contact"), max_length=120)
+    contact_role = models.CharField(_("fonction du contact"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("e-mail du contact"))
+    contact_phone = PhoneNumberField(_("téléphone du contact"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("entreprise")
+        verbose_name_plural = _("entreprises")
+        ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(siret__regex=r"^[0-9]{14}$"), name="company_siret_14_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.trade_name or self.legal_name
+
+    @property
+    def is_ess(self) -> bool:
+        return self.ess_status != EssStatus.NONE
+
+    @property
+    def is_small(self) -> bool:
+        return self.size_class in (SizeClass.MICRO, SizeClass.ARTISAN)
+
+
+class CompanyMembership(models.Model):
+    """A user belongs to at most one company."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="company_membership",
+        verbose_name=_("utilisateur"),
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("entreprise"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'une entreprise")
+        verbose_name_plural = _("membres des entreprises")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.company}"
+
+
+class Registration(models.Model):
+    """A company's registration to one edition: its intentions and its selection status."""
+
+    edition = models.ForeignKey(
+        Edition,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("édition"),
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("entreprise"),
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.REGISTERED,
+        db_index=True,
+    )
+    status_reason = models.TextField(_("motif"), blank=True)
+    wants_cocontracting = models.BooleanField(_("intéressée par la cotraitance"), default=False)
+    wants_subcontracting = models.BooleanField(_("intéressée par la sous-traitance"), default=False)
+    available_slots = models.JSONField(
+        _("créneaux disponibles"),
+        default=list,
+        blank=True,
+        help_text=_("Numéros des créneaux (à partir de 0) ; vide : toute la matinée."),
+    )
+    workshops = models.TextField(_("ateliers souhaités"), blank=True)
+    training_needs = models.TextField(_("besoins de formation"), blank=True)
+    accessibility_needs = models.TextField(_("besoins d'accessibilité"), blank=True)
+    consent_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "company"], name="registration_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status=RegistrationStatus.NOT_RETAINED)
+                | ~models.Q(status_reason=""),
+                name="registration_not_retained_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} — {self.edition}"
+
+
+class Wish(models.Model):
+    """A company wants to meet a buyer, optionally about one planned contract."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="wishes",
+        verbose_name=_("inscription"),
+    )
+    organisation = models.ForeignKey(
+        BuyerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="company_wishes",
+        verbose_name=_("acheteur"),
+    )
+    planned_contract = models.ForeignKey(
+        PlannedContract,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="wishes",
+        verbose_name=_("marché prévisionnel"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("souhait de rendez-vous")
+        verbose_name_plural = _("souhaits de rendez-vous")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "organisation"],
+                condition=models.Q(planned_contract__isnull=True),
+                name="wish_unique_buyer",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "planned_contract"],
+                condition=models.Q(planned_contract__isnull=False),
+                name="wish_unique_contract",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.company} → {self.organisation}"

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "ellipse.accounts"
+    label = "accounts"
+    verbose_name = _("Comptes et rôles")
+
+    def ready(self) -> None:
+        from .roles import roles_sync_permissions
+
+        # Permissions of every app exist only once all of them are migrated: the groups are
+        # created by a data migration, their permissions are (re)granted after each migrate.
+        post_migrate.connect(roles_sync_permissions, dispatch_uid="ellipse-roles-permissions")

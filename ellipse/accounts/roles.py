@@ -1,0 +1,112 @@
+"""The four roles of Ellipse, held as groups, and the permissions each one is granted.
+
+Object-level rules (which organisation's data a user may see) live in each app's ``perms.py``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Équipe Ellipse")
+    BUYER = "buyer", _("Acheteur")
+    COMPANY = "company", _("Entreprise")
+    OFFICIAL = "official", _("Élu·e")
+
+
+# Group names are stable identifiers (the data migration creates them); labels are translated.
+GROUP_NAMES: dict[str, str] = {
+    Role.STAFF: "Équipe Ellipse",
+    Role.BUYER: "Acheteurs",
+    Role.COMPANY: "Entreprises",
+    Role.OFFICIAL: "Élus",
+}
+
+# Model permissions per role, as "app_label.codename" or "app_label.*" (every permission of the
+# app). Buyers and companies act on their own organisation only: the perms.py modules say which.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.STAFF: [
+        "accounts.*",
+        "editions.*",
+        "outbox.*",
+        "buyers.*",
+        "companies.*",
+        "meetings.*",
+        "trainings.*",
+        "spaser.*",
+    ],
+    Role.BUYER: [
+        "buyers.view_buyerorganisation",
+        "buyers.view_plannedcontract",
+        "buyers.add_plannedcontract",
+        "buyers.change_plannedcontract",
+        "buyers.view_buyerparticipation",
+        "buyers.change_buyerparticipation",
+        "meetings.view_meeting",
+    ],
+    Role.COMPANY: [
+        "companies.view_company",
+        "companies.change_company",
+        "companies.view_registration",
+        "companies.change_registration",
+        "buyers.view_plannedcontract",
+        "meetings.view_meeting",
+    ],
+    Role.OFFICIAL: ["accounts.view_spaser_dashboard"],
+}
+
+
+def user_roles(user) -> set[str]:
+    """The roles a user holds (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_ellipse_roles", None)
+    if cached is None:
+        names = {name: role for role, name in GROUP_NAMES.items()}
+        cached = {names[g] for g in user.groups.values_list("name", flat=True) if g in names}
+        if user.is_superuser:
+            cached.add(Role.STAFF)
+        user._ellipse_roles = cached
+    return cached
+
+
+def user_has_role(user, role: str) -> bool:
+    return role in user_roles(user)
+
+
+def user_primary_role(user) -> str | None:
+    """The role that decides the user's landing space: staff first, then the others."""
+    roles = user_roles(user)
+    for role in (Role.STAFF, Role.OFFICIAL, Role.BUYER, Role.COMPANY):
+        if role in roles:
+            return role
+    return None
+
+
+def user_grant_role(*, user, role: str) -> None:
+    """Put a user in a role's group (staff also get admin access)."""
+    from django.contrib.auth.models import Group
+
+    group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
+    user.groups.add(group)
+    if role == Role.STAFF and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_ellipse_roles", None)
+
+
+def roles_sync_permissions(sender=None, **kwargs) -> None:
+    """Create the role groups if needed and grant them exactly the permissions above."""
+    from django.contrib.auth.models import Group, Permission
+
+    using = kwargs.get("using", "default")
+    for role, name in GROUP_NAMES.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        wanted = Permission.objects.none()
+        for spec in ROLE_PERMISSIONS[role]:
+            app_label, codename = spec.split(".")
+            qs = Permission.objects.using(using).filter(content_type__app_label=app_label)
+            if codename != "*":
+                qs = qs.filter(codename=codename)
+            wanted = wanted | qs
+        group.permissions.set(wanted.distinct())

@@ -1,0 +1,51 @@
+"""allauth: e-mail login, mandatory verification, rate limits, landing by role."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from ellipse.accounts.roles import Role
+from tests.factories import UserFactory
+from tests.factories.accounts import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_email_lands_on_role_space(client):
+    user = UserFactory(role=Role.OFFICIAL)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("space")
+    assert client.get(response["Location"])["Location"] == reverse("spaser:dashboard")
+
+
+def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(client):
+    user = UserFactory(role=Role.OFFICIAL, verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
+
+
+def test_failed_logins_are_rate_limited(client):
+    user = UserFactory()
+    pages = [
+        client.post(reverse("account_login"), {"login": user.email, "password": "faux"})
+        for _ in range(7)
+    ]
+    assert "Trop de tentatives" not in pages[0].content.decode()
+    assert "Trop de tentatives de connexion échouées" in pages[-1].content.decode()
+    # Even the right password is refused while the limit holds.
+    right = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert right.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_public_signup_is_closed(client):
+    response = client.get(reverse("account_signup"))
+    assert "fermées" in response.content.decode() or response.status_code in (302, 403)
+
+
+def test_login_by_code_is_offered(client):
+    assert client.get(reverse("account_request_login_code")).status_code == 200

@@ -1,0 +1,59 @@
+import random
+
+import factory
+
+from buyers.demo import make_siret
+from companies.enums import EssStatus, RegistrationStatus, SizeClass
+from companies.models import Company, CompanyMembership, Registration, Wish
+
+from .accounts import UserFactory
+from .buyers import BuyerOrganisationFactory
+from .editions import EditionFactory
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    siret = factory.Sequence(lambda n: make_siret(random.Random(f"company-test-{n}")))
+    legal_name = factory.Faker("company", locale="fr_FR")
+    size_class = SizeClass.MICRO
+    ess_status = EssStatus.NONE
+    commune = "Montreuil"
+    postal_code = "93100"
+    is_local = True
+    contact_name = factory.Faker("name", locale="fr_FR")
+    contact_email = factory.Sequence(lambda n: f"contact{n}@entreprise.fr")
+
+    class Params:
+        ess = factory.Trait(ess_status=EssStatus.SIAE)
+        outside = factory.Trait(commune="Paris", postal_code="75020", is_local=False)
+
+
+class CompanyMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyMembership
+
+    user = factory.SubFactory(UserFactory, role="company")
+    company = factory.SubFactory(CompanyFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    edition = factory.SubFactory(EditionFactory)
+    company = factory.SubFactory(CompanyFactory)
+    status = RegistrationStatus.REGISTERED
+
+    class Params:
+        retained = factory.Trait(status=RegistrationStatus.RETAINED)
+
+
+class WishFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Wish
+
+    registration = factory.SubFactory(RegistrationFactory)
+    organisation = factory.SubFactory(BuyerOrganisationFactory)
+    planned_contract = None
