@@ -6,4 +6,5 @@ app_name = "companies"
 
 urlpatterns = [
     path("espace/", views.space, name="space"),
+    path("souhaits/basculer/", views.wish_toggle_view, name="wish_toggle"),
 ]
