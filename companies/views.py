@@ -14,7 +14,7 @@ from ellipse.core.decorators import role_required
 
 from .perms import company_of
 from .selectors import registration_current
-from .services import wish_toggle
+from .services.wishes import wish_toggle
 
 
 @role_required(Role.COMPANY)

@@ -6,7 +6,7 @@ from django.db import transaction
 from buyers.enums import ContractStatus, Visibility
 from buyers.models import BuyerOrganisation, PlannedContract
 
-from .models import Registration, Wish
+from ..models import Registration, Wish
 
 
 @transaction.atomic
