@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml requirements.lock
 venv: system-deps $(STAMP)
 
 messages: venv
-	@if find locale -name '*.po' | grep -q .; then $(BIN)/python manage.py compilemessages --locale fr -v0; fi
+	@if find locale -name '*.po' 2>/dev/null | grep -q .; then $(BIN)/python manage.py compilemessages --locale fr -v0; fi
 
 migrate: venv messages
 	@mkdir -p var

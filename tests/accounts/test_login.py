@@ -49,3 +49,11 @@ def test_public_signup_is_closed(client):
 
 def test_login_by_code_is_offered(client):
     assert client.get(reverse("account_request_login_code")).status_code == 200
+
+
+def test_password_reset_sends_a_french_link(client):
+    user = UserFactory()
+    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/comptes/password/reset/key/" in mail.outbox[0].body
