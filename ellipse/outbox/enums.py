@@ -7,3 +7,25 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", _("En cours d'envoi")
     SENT = "sent", _("Envoyé")
     FAILED = "failed", _("En échec")
+    SKIPPED = "skipped", _("Non envoyé (désinscription)")
+
+
+class EmailCategory(models.TextChoices):
+    """Service messages are always sent; optional ones honour the recipient's opt-out."""
+
+    SERVICE = "service", _("Messages de service")
+    INVITATION = "invitation", _("Invitations et agendas")
+    SCHEDULE = "schedule", _("Changements de planning")
+    REMINDER = "reminder", _("Rappels avant la convention")
+    NEWS = "news", _("Actualités, formations et ateliers")
+
+
+OPTIONAL_CATEGORIES: frozenset[str] = frozenset({EmailCategory.REMINDER, EmailCategory.NEWS})
+
+
+class DocumentKind(models.TextChoices):
+    COMPANY_AGENDA = "company_agenda", _("Agenda d'une entreprise (PDF)")
+    BUYER_AGENDA = "buyer_agenda", _("Agenda d'un acheteur (PDF)")
+    COMPANY_ICS = "company_ics", _("Calendrier d'une entreprise (ICS)")
+    BUYER_ICS = "buyer_ics", _("Calendrier d'un acheteur (ICS)")
+    BOOKLET = "booklet", _("Livret de l'équipe (PDF)")

@@ -1,10 +1,14 @@
-"""Every outgoing e-mail is first a row, written in the business transaction that causes it."""
+"""Every outgoing e-mail is first a row, written in the business transaction that causes it.
+
+Also here: the recipients' opt-outs per optional category, and the generated documents (PDF
+agendas, calendars) that e-mails attach and spaces let people download.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EmailStatus
+from .enums import DocumentKind, EmailCategory, EmailStatus
 
 
 class OutgoingEmail(models.Model):
@@ -24,7 +28,9 @@ class OutgoingEmail(models.Model):
     )
     context = models.JSONField(_("contexte"), default=dict, blank=True)
     subject = models.CharField(_("objet"), max_length=255, blank=True)
-    category = models.CharField(_("catégorie"), max_length=60, default="service")
+    category = models.CharField(
+        _("catégorie"), max_length=60, default=EmailCategory.SERVICE, db_index=True
+    )
     batch = models.CharField(_("lot"), max_length=120, blank=True, db_index=True)
     dedup_key = models.CharField(
         _("clé d'unicité"),
@@ -50,13 +56,98 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    sending_started_at = models.DateTimeField(
+        _("dernier envoi commencé le"),
+        null=True,
+        blank=True,
+        help_text=_("Posé avant de parler au serveur de messagerie ; voir la règle de reprise."),
+    )
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    resend_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resends",
+        verbose_name=_("renvoi de"),
+    )
 
     class Meta:
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["batch", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=EmailStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="outgoing_email_sent_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject or self.template} → {self.to}"
+
+    @property
+    def message_id(self) -> str:
+        """The same Message-ID for every attempt, so that a redelivered copy is recognisable."""
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "ellipse"
+        return f"<outbox-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+class EmailOptOut(models.Model):
+    """An address that asked not to receive one optional category of messages."""
+
+    email = models.EmailField(_("adresse"))
+    category = models.CharField(_("catégorie"), max_length=60, choices=EmailCategory.choices)
+    created_at = models.DateTimeField(_("désinscrit le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("désinscription")
+        verbose_name_plural = _("désinscriptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "category"], name="email_opt_out_unique"),
+            models.CheckConstraint(
+                condition=models.Q(category__in=["reminder", "news"]),
+                name="email_opt_out_optional_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_category_display()}"
+
+
+class GeneratedDocument(models.Model):
+    """A generated file (agenda PDF, calendar) for one owner of one edition.
+
+    ``owner_id`` is the company's or the buyer organisation's id depending on ``kind`` (0 for the
+    staff booklet). ``content_hash`` is the hash of what the file shows: when the schedule
+    changes, the hash changes and the file is generated again.
+    """
+
+    edition = models.ForeignKey(
+        "editions.Edition",
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("édition"),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=DocumentKind.choices)
+    owner_id = models.PositiveBigIntegerField(_("propriétaire"))
+    file = models.FileField(_("fichier"), upload_to="documents/", max_length=255)
+    content_hash = models.CharField(_("empreinte du contenu"), max_length=64)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    render_seconds = models.FloatField(_("durée de génération (s)"), default=0)
+    generated_at = models.DateTimeField(_("généré le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("document généré")
+        verbose_name_plural = _("documents générés")
+        ordering = ["edition", "kind", "owner_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "kind", "owner_id"], name="generated_document_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.owner_id} — {self.edition}"

@@ -1,19 +1,66 @@
-"""Queue and send e-mails through the outbox. One entry point each; tasks call these."""
+"""Queue and send e-mails through the outbox. One entry point each; tasks call these.
+
+Delivery rule (exactly-once as far as a database row can promise it):
+
+1. ``email_deliver`` locks the row. ``sent`` or ``skipped``: nothing to do. ``sending`` with an
+   attempt started less than ``OUTBOX_SENDING_LEASE_SECONDS`` ago: another worker may be talking
+   to the mail server right now, so ``EmailInFlight`` is raised and the task retries later.
+   Otherwise the row becomes ``sending`` with ``sending_started_at = now`` and the transaction
+   commits *before* the mail server is contacted.
+2. The message carries a ``Message-ID`` derived from the row id (identical on every attempt).
+3. As soon as the server accepted it, the row is marked ``sent`` (one UPDATE, autocommit).
+
+Remaining window, stated honestly: a worker killed between the server's acceptance (2) and the
+UPDATE (3) leaves the row in ``sending``; once the lease has expired, the next delivery sends it
+again (at-least-once), with the same Message-ID so that mail clients and staff can recognise the
+copy. The window is the duration of one UPDATE after the SMTP ``DATA`` reply.
+"""
 
 import logging
+import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .enums import EmailStatus
-from .models import OutgoingEmail
+from .enums import OPTIONAL_CATEGORIES, EmailCategory, EmailStatus
+from .models import EmailOptOut, OutgoingEmail
 
 logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "ellipse.outbox.unsubscribe"
+# Templates whose context holds secrets (allauth's reset links): emptied once sent.
+REDACTED_TEMPLATES = frozenset({"outbox/rendered"})
+
+
+class EmailInFlight(Exception):
+    """Another attempt at this e-mail started less than a lease ago; try again later."""
+
+
+class EmailNotReady(Exception):
+    """The e-mail needs attachments that are not generated yet (``requires_attachments``)."""
+
+
+def sending_lease() -> timedelta:
+    seconds = os.environ.get("OUTBOX_SENDING_LEASE_SECONDS") or getattr(
+        settings, "OUTBOX_SENDING_LEASE_SECONDS", 15 * 60
+    )
+    return timedelta(seconds=int(seconds))
+
+
+def email_is_opted_out(*, email: str, category: str) -> bool:
+    if category not in OPTIONAL_CATEGORIES:
+        return False
+    return EmailOptOut.objects.filter(email__iexact=email, category=category).exists()
 
 
 def email_enqueue(
@@ -21,22 +68,27 @@ def email_enqueue(
     to: str,
     template: str,
     context: dict | None = None,
-    category: str = "service",
+    category: str = EmailCategory.SERVICE,
     batch: str = "",
     dedup_key: str | None = None,
     recipient=None,
+    recipient_id: int | None = None,
     attachments: list[str] | None = None,
+    queue: bool = True,
+    resend_of: OutgoingEmail | None = None,
 ) -> OutgoingEmail:
     """Record an e-mail and send it once the surrounding transaction commits.
 
     With a ``dedup_key`` already used, the existing row is returned and nothing is queued again.
+    An address that opted out of an optional category gets a ``skipped`` row (kept, not sent).
+    ``queue=False`` records the row only: the caller chains the sending itself (invitations
+    build their PDF first).
     """
-    from .tasks import email_send
-
     if dedup_key:
         existing = OutgoingEmail.objects.filter(dedup_key=dedup_key).first()
         if existing is not None:
             return existing
+    opted_out = email_is_opted_out(email=to, category=category)
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.create(
@@ -47,56 +99,199 @@ def email_enqueue(
                 batch=batch,
                 dedup_key=dedup_key,
                 recipient=recipient,
+                recipient_id=recipient_id if recipient is None else recipient.pk,
                 attachments=attachments or [],
+                resend_of=resend_of,
+                status=EmailStatus.SKIPPED if opted_out else EmailStatus.PENDING,
+                last_error=_("Destinataire désinscrit de cette catégorie.") if opted_out else "",
             )
     except IntegrityError:
         if dedup_key:
             return OutgoingEmail.objects.get(dedup_key=dedup_key)
         raise
-    transaction.on_commit(lambda: email_send.delay(email_id=email.pk))
+    if queue and not opted_out:
+        email_queue(email_ids=[email.pk])
     return email
+
+
+def email_queue(*, email_ids: list[int]) -> None:
+    """Queue the sending task of recorded e-mails once the transaction commits."""
+    from .tasks import email_send
+
+    ids = list(email_ids)
+    transaction.on_commit(lambda: [email_send.delay(email_id=pk) for pk in ids])
+
+
+def unsubscribe_token(*, email: str, category: str) -> str:
+    return signing.dumps({"e": email.lower(), "c": category}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_read(token: str) -> tuple[str, str]:
+    """The (address, category) a token stands for; ``signing.BadSignature`` if forged."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if data.get("c") not in OPTIONAL_CATEGORIES or not data.get("e"):
+        raise signing.BadSignature("catégorie inconnue")
+    return data["e"], data["c"]
+
+
+def unsubscribe_url(*, email: str, category: str) -> str:
+    path = reverse("outbox:unsubscribe", args=[unsubscribe_token(email=email, category=category)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def email_opt_out(*, email: str, category: str) -> EmailOptOut:
+    """Stop optional messages of one category to an address; pending ones are skipped."""
+    opt_out, _created = EmailOptOut.objects.get_or_create(email=email.lower(), category=category)
+    OutgoingEmail.objects.filter(
+        to__iexact=email, category=category, status=EmailStatus.PENDING
+    ).update(
+        status=EmailStatus.SKIPPED, last_error=_("Destinataire désinscrit de cette catégorie.")
+    )
+    return opt_out
 
 
 def email_render(email: OutgoingEmail) -> tuple[str, str, str]:
     """Subject, plain text and HTML of an e-mail, from ``templates/emails/<template>.*``."""
-    context = {"site_url": settings.SITE_URL, **email.context}
+    context = {"site_url": settings.SITE_URL, "unsubscribe_url": "", **email.context}
+    if email.category in OPTIONAL_CATEGORIES:
+        context["unsubscribe_url"] = unsubscribe_url(email=email.to, category=email.category)
     subject = render_to_string(f"emails/{email.template}.subject.txt", context).strip()
     text = render_to_string(f"emails/{email.template}.txt", context)
     html = render_to_string(f"emails/{email.template}.html", context)
     return " ".join(subject.split()), text, html
 
 
+def _claim(email_id: int) -> OutgoingEmail | None:
+    """Lock the row and mark it ``sending``; None when there is nothing to send."""
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
+        if email.status in (EmailStatus.SENT, EmailStatus.SKIPPED):
+            return None
+        if email.context.get("requires_attachments") and not email.attachments:
+            raise EmailNotReady(f"e-mail {email_id} : pièces jointes pas encore générées")
+        now = timezone.now()
+        if (
+            email.status == EmailStatus.SENDING
+            and email.sending_started_at
+            and now - email.sending_started_at < sending_lease()
+        ):
+            raise EmailInFlight(
+                f"e-mail {email_id} en cours d'envoi depuis {email.sending_started_at}"
+            )
+        email.status = EmailStatus.SENDING
+        email.sending_started_at = now
+        email.attempts += 1
+        email.save(update_fields=["status", "sending_started_at", "attempts"])
+    return email
+
+
 def email_deliver(*, email_id: int) -> OutgoingEmail:
     """Send one recorded e-mail unless it was already sent. Raises on a delivery error (the
     caller retries); the row keeps the attempt count and the last error."""
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
-        if email.status == EmailStatus.SENT:
-            return email
-        email.status = EmailStatus.SENDING
-        email.attempts += 1
-        email.save(update_fields=["status", "attempts"])
+    email = _claim(email_id)
+    if email is None:
+        return OutgoingEmail.objects.get(pk=email_id)
     try:
         subject, text, html = email_render(email)
+        headers = {"X-Ellipse-Email-Id": str(email.pk), "Message-ID": email.message_id}
+        if email.category in OPTIONAL_CATEGORIES:
+            link = unsubscribe_url(email=email.to, category=email.category)
+            headers["List-Unsubscribe"] = f"<{link}>"
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
-            headers={"X-Ellipse-Email-Id": str(email.pk)},
+            headers=headers,
         )
         message.attach_alternative(html, "text/html")
         for name in email.attachments:
             with default_storage.open(name, "rb") as handle:
-                message.attach(Path(name).name, handle.read())
+                message.attach(Path(name).name, handle.read(), _mimetype(name))
         message.send()
     except Exception as exc:
         OutgoingEmail.objects.filter(pk=email.pk).update(
             status=EmailStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=EmailStatus.SENT, sent_at=timezone.now(), subject=subject[:255], last_error=""
-    )
+    changes = {
+        "status": EmailStatus.SENT,
+        "sent_at": timezone.now(),
+        "subject": subject[:255],
+        "last_error": "",
+    }
+    if email.template in REDACTED_TEMPLATES:
+        changes["context"] = {"redacted": True, "subject": subject[:255]}
+    OutgoingEmail.objects.filter(pk=email.pk).update(**changes)
     email.refresh_from_db()
     return email
+
+
+def _mimetype(name: str) -> str:
+    if name.endswith(".pdf"):
+        return "application/pdf"
+    if name.endswith(".ics"):
+        return "text/calendar"
+    return "application/octet-stream"
+
+
+@transaction.atomic
+def email_retry(*, email_ids: list[int]) -> int:
+    """Put failed e-mails back in the queue (same rows, same dedup keys)."""
+    ids = list(
+        OutgoingEmail.objects.filter(pk__in=email_ids, status=EmailStatus.FAILED).values_list(
+            "pk", flat=True
+        )
+    )
+    OutgoingEmail.objects.filter(pk__in=ids).update(status=EmailStatus.PENDING)
+    email_queue(email_ids=ids)
+    return len(ids)
+
+
+@transaction.atomic
+def email_resend(*, email_ids: list[int]) -> list[OutgoingEmail]:
+    """Deliberately send again: a new row per e-mail (linked to the original), queued."""
+    copies = []
+    for original in OutgoingEmail.objects.filter(pk__in=email_ids).exclude(
+        template__in=REDACTED_TEMPLATES
+    ):
+        copies.append(
+            email_enqueue(
+                to=original.to,
+                template=original.template,
+                context=original.context,
+                category=original.category,
+                batch=original.batch,
+                recipient=original.recipient,
+                attachments=original.attachments,
+                resend_of=original,
+            )
+        )
+    return copies
+
+
+def batch_counters(*, batches: list[str] | None = None) -> list[dict]:
+    """Per batch: how many e-mails are pending, sending, sent, failed, skipped (one query)."""
+    qs = OutgoingEmail.objects.exclude(batch="")
+    if batches is not None:
+        qs = qs.filter(batch__in=batches)
+    rows = (
+        qs.values("batch")
+        .annotate(
+            total=Count("pk"),
+            **{status.value: Count("pk", filter=Q(status=status.value)) for status in EmailStatus},
+            first_at=Min("created_at"),
+            last_sent_at=Max("sent_at"),
+        )
+        .order_by("-first_at")
+    )
+    return [
+        {
+            **row,
+            "first_at": row["first_at"].isoformat() if row["first_at"] else None,
+            "last_sent_at": row["last_sent_at"].isoformat() if row["last_sent_at"] else None,
+            "done": row["pending"] + row["sending"] == 0,
+        }
+        for row in rows
+    ]

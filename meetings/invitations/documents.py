@@ -1,0 +1,113 @@
+"""Generated documents: build, store, regenerate when what they show has changed.
+
+``document_ensure`` is the one entry point: it locks the (edition, kind, owner) row, compares
+the hash of the current context with the stored one, and renders only when they differ.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from ellipse.outbox.enums import DocumentKind
+from ellipse.outbox.models import GeneratedDocument
+from ellipse.pdf import pdf_render
+
+from . import agendas
+from .ics import agenda_ics
+
+
+class NothingToShow(Exception):
+    """The owner has no published meeting in this edition."""
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    template: str
+    filename: str
+    ics: bool = False
+
+
+SPECS = {
+    DocumentKind.COMPANY_AGENDA: DocumentSpec("pdf/agenda_company.html", "agenda-{year}.pdf"),
+    DocumentKind.BUYER_AGENDA: DocumentSpec("pdf/agenda_buyer.html", "agenda-{year}.pdf"),
+    DocumentKind.COMPANY_ICS: DocumentSpec("", "rendez-vous-{year}.ics", ics=True),
+    DocumentKind.BUYER_ICS: DocumentSpec("", "rendez-vous-{year}.ics", ics=True),
+    DocumentKind.BOOKLET: DocumentSpec("pdf/booklet.html", "livret-{year}.pdf"),
+}
+
+
+def document_context(*, edition, kind: str, owner_id: int) -> dict:
+    if kind in (DocumentKind.COMPANY_AGENDA, DocumentKind.COMPANY_ICS):
+        contexts = agendas.company_agendas(edition=edition, company_ids=[owner_id])
+    elif kind in (DocumentKind.BUYER_AGENDA, DocumentKind.BUYER_ICS):
+        contexts = agendas.buyer_agendas(edition=edition, buyer_ids=[owner_id])
+    else:
+        booklet = agendas.booklet_context(edition=edition)
+        if not booklet["buyers"]:
+            raise NothingToShow
+        return booklet
+    if owner_id not in contexts:
+        raise NothingToShow
+    return contexts[owner_id]
+
+
+def document_render(*, kind: str, context: dict) -> bytes:
+    spec = SPECS[kind]
+    if spec.ics:
+        return agenda_ics(context)
+    return pdf_render(template=spec.template, context={"agenda": context})
+
+
+def document_ensure(
+    *, edition, kind: str, owner_id: int, context: dict | None = None
+) -> GeneratedDocument:
+    """The stored document, generated now if missing or out of date. ``context`` may be given
+    when the caller already built it (batches build every context in a few queries)."""
+    if context is None:
+        context = document_context(edition=edition, kind=kind, owner_id=owner_id)
+    digest = agendas.context_hash(context)
+    with transaction.atomic():
+        document, _created = GeneratedDocument.objects.select_for_update().get_or_create(
+            edition=edition, kind=kind, owner_id=owner_id, defaults={"content_hash": ""}
+        )
+        if (
+            document.content_hash == digest
+            and document.file
+            and default_storage.exists(document.file.name)
+        ):
+            return document
+        started = time.perf_counter()
+        content = document_render(kind=kind, context=context)
+        elapsed = time.perf_counter() - started
+        name = f"documents/{edition.year}/{kind}/{owner_id}/{digest[:16]}/" + SPECS[
+            kind
+        ].filename.format(year=edition.year)
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        saved = default_storage.save(name, ContentFile(content))
+        document.file.name = saved
+        document.content_hash = digest
+        document.size = len(content)
+        document.render_seconds = round(elapsed, 4)
+        document.save()
+    # Earlier versions stay on disk: a queued e-mail may still attach them.
+    return document
+
+
+PAIRS = {
+    "company": (DocumentKind.COMPANY_AGENDA, DocumentKind.COMPANY_ICS),
+    "buyer": (DocumentKind.BUYER_AGENDA, DocumentKind.BUYER_ICS),
+}
+
+
+def agenda_documents_ensure(*, edition, owner_kind: str, owner_id: int) -> list[GeneratedDocument]:
+    """PDF and ICS of one participant, from one context (one set of queries)."""
+    pdf_kind, ics_kind = PAIRS[owner_kind]
+    context = document_context(edition=edition, kind=pdf_kind, owner_id=owner_id)
+    return [
+        document_ensure(edition=edition, kind=pdf_kind, owner_id=owner_id, context=context),
+        document_ensure(edition=edition, kind=ics_kind, owner_id=owner_id, context=context),
+    ]

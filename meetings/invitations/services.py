@@ -1,0 +1,255 @@
+"""Invitations: who receives them, the batch, the reminders and the schedule-change notices.
+
+Recipients (decided here, once):
+- each company with a *retained* registration and at least one published meeting of the
+  edition: one e-mail to ``Company.contact_email`` (the address the company gave for the
+  convention; its platform users see the same documents in their space);
+- each buyer organisation with at least one published meeting: one e-mail to each member
+  (``BuyerMembership``); an organisation without a member is reported, not silently skipped.
+
+Each e-mail is one row per recipient with a dedup key; sending again only queues the rows not
+sent yet, unless ``resend=True`` (new rows, linked to the previous ones).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buyers.models import BuyerMembership, BuyerOrganisation
+from companies.enums import RegistrationStatus
+from companies.models import Company, Registration
+from ellipse.editions.enums import EditionStatus
+from ellipse.outbox.enums import EmailCategory, EmailStatus
+from ellipse.outbox.models import OutgoingEmail
+from ellipse.outbox.services import email_enqueue
+from meetings.enums import MeetingStatus
+from meetings.models import Meeting
+
+from . import agendas
+
+INVITATION_TEMPLATE = "invitations/invitation"
+REMINDER_TEMPLATE = "invitations/reminder"
+CHANGE_TEMPLATE = "invitations/schedule_change"
+REMINDER_DAYS = (7, 1)
+
+
+class InvitationError(Exception):
+    """A French message for staff: why the batch cannot be sent."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    kind: str  # "company" | "buyer"
+    owner_id: int
+    owner_name: str
+    email: str
+    user_id: int | None
+    key: str  # stable per recipient within an edition
+
+
+@dataclass
+class BatchResult:
+    batch: str
+    created: int = 0
+    queued: int = 0
+    already_sent: int = 0
+    skipped: int = 0
+    without_address: list[str] = field(default_factory=list)
+
+
+def invitation_batch(edition) -> str:
+    return f"invitations-{edition.year}"
+
+
+def invitation_recipients(*, edition) -> tuple[list[Recipient], list[str]]:
+    """Everyone to invite, and the names of organisations that have nobody to write to.
+    Three queries whatever the size of the edition."""
+    published = Meeting.objects.filter(edition=edition, status=MeetingStatus.PUBLISHED)
+    companies = (
+        Company.objects.filter(
+            Exists(published.filter(company=OuterRef("pk"))),
+            Exists(
+                Registration.objects.filter(
+                    edition=edition, company=OuterRef("pk"), status=RegistrationStatus.RETAINED
+                )
+            ),
+        )
+        .only("pk", "legal_name", "trade_name", "contact_email")
+        .order_by("pk")
+    )
+    recipients, missing = [], []
+    for company in companies:
+        if not company.contact_email:
+            missing.append(str(company))
+            continue
+        recipients.append(
+            Recipient("company", company.pk, str(company), company.contact_email, None,
+                      f"company-{company.pk}")
+        )  # fmt: skip
+    buyers = BuyerOrganisation.objects.filter(
+        Exists(published.filter(buyer=OuterRef("pk")))
+    ).order_by("pk")
+    members: dict[int, list] = {}
+    for membership in BuyerMembership.objects.filter(
+        organisation__in=buyers, user__is_active=True
+    ).select_related("user"):
+        members.setdefault(membership.organisation_id, []).append(membership.user)
+    for buyer in buyers:
+        users = members.get(buyer.pk, [])
+        if not users:
+            missing.append(buyer.name)
+        for user in sorted(users, key=lambda u: u.pk):
+            recipients.append(
+                Recipient("buyer", buyer.pk, buyer.name, user.email, user.pk,
+                          f"buyer-{buyer.pk}-user-{user.pk}")
+            )  # fmt: skip
+    return recipients, missing
+
+
+def _mail_context(*, edition, recipient: Recipient, agenda: dict) -> dict:
+    return {
+        "edition_id": edition.pk,
+        "edition_title": edition.title,
+        "date_label": agenda["edition"]["date_label"],
+        "venue": edition.venue,
+        "venue_address": edition.venue_address,
+        "owner_kind": recipient.kind,
+        "owner_id": recipient.owner_id,
+        "owner_name": recipient.owner_name,
+        "meetings": [
+            {"start": m["start"], "end": m["end"], "with": m["with"], "table": m["table"]}
+            for m in agenda["meetings"]
+        ],
+        "space_path": reverse("invitations:agenda_pdf", args=[edition.year]),
+        "requires_attachments": True,
+    }
+
+
+def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> BatchResult:
+    """Record the invitation of every recipient and queue, on commit, one chain each (build the
+    PDF and ICS, then send). Rows already sent are left alone unless ``resend``."""
+    if edition.status != EditionStatus.SCHEDULE_PUBLISHED:
+        raise InvitationError(
+            _("Le planning de l’édition %(edition)s n’est pas publié : publiez-le avant "
+              "d’envoyer les invitations.") % {"edition": edition.year}
+        )  # fmt: skip
+    recipients, missing = invitation_recipients(edition=edition)
+    if recipient_keys is not None:
+        recipients = [r for r in recipients if r.key in set(recipient_keys)]
+    company_agendas = agendas.company_agendas(edition=edition)
+    buyer_agendas = agendas.buyer_agendas(edition=edition)
+    batch = invitation_batch(edition)
+    result = BatchResult(batch=batch, without_address=missing)
+    to_queue: list[int] = []
+    with transaction.atomic():
+        keys = [f"invitation-{edition.year}-{r.key}" for r in recipients]
+        existing = {e.dedup_key: e for e in OutgoingEmail.objects.filter(dedup_key__in=keys)}
+        now = timezone.now()
+        for recipient, key in zip(recipients, keys, strict=True):
+            agenda = (company_agendas if recipient.kind == "company" else buyer_agendas)[
+                recipient.owner_id
+            ]
+            previous = existing.get(key)
+            if previous is not None and not resend:
+                if previous.status == EmailStatus.SENT:
+                    result.already_sent += 1
+                    continue
+                if previous.status == EmailStatus.SKIPPED:
+                    result.skipped += 1
+                    continue
+                if previous.status == EmailStatus.FAILED:
+                    previous.status = EmailStatus.PENDING
+                    previous.save(update_fields=["status"])
+                to_queue.append(previous.pk)
+                continue
+            email = email_enqueue(
+                to=recipient.email,
+                template=INVITATION_TEMPLATE,
+                context=_mail_context(edition=edition, recipient=recipient, agenda=agenda),
+                category=EmailCategory.INVITATION,
+                batch=batch,
+                dedup_key=None if previous is not None else key,
+                recipient_id=recipient.user_id,
+                queue=False,
+                resend_of=previous,
+            )
+            if previous is not None:  # a deliberate resend: the new row takes over the key
+                OutgoingEmail.objects.filter(pk=previous.pk).update(
+                    dedup_key=f"{key}-{previous.pk}-{now:%Y%m%d%H%M%S}"
+                )
+                OutgoingEmail.objects.filter(pk=email.pk).update(dedup_key=key)
+            result.created += 1
+            to_queue.append(email.pk)
+        result.queued = len(to_queue)
+        transaction.on_commit(lambda: _queue_chains(to_queue))
+    return result
+
+
+def _queue_chains(email_ids: list[int]) -> None:
+    from .tasks import invitation_queue_chain
+
+    for pk in email_ids:
+        invitation_queue_chain(email_id=pk)
+
+
+def invitation_last_sent(*, edition, owner_kind: str, owner_id: int):
+    """When this company's or organisation's invitation was last sent (None if never)."""
+    return (
+        OutgoingEmail.objects.filter(
+            batch=invitation_batch(edition),
+            status=EmailStatus.SENT,
+            context__owner_kind=owner_kind,
+            context__owner_id=owner_id,
+        )
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+
+
+def reminders_send(*, edition, days_before: int) -> BatchResult:
+    """Reminder D-7 or D-1 to every recipient (optional category: opt-outs are honoured)."""
+    recipients, missing = invitation_recipients(edition=edition)
+    company_agendas = agendas.company_agendas(edition=edition)
+    buyer_agendas = agendas.buyer_agendas(edition=edition)
+    batch = f"rappels-{edition.year}-j{days_before}"
+    result = BatchResult(batch=batch, without_address=missing)
+    with transaction.atomic():
+        for recipient in recipients:
+            agenda = (company_agendas if recipient.kind == "company" else buyer_agendas)[
+                recipient.owner_id
+            ]
+            context = _mail_context(edition=edition, recipient=recipient, agenda=agenda)
+            context.update(days_before=days_before, requires_attachments=False)
+            email = email_enqueue(
+                to=recipient.email,
+                template=REMINDER_TEMPLATE,
+                context=context,
+                category=EmailCategory.REMINDER,
+                batch=batch,
+                dedup_key=f"reminder-{edition.year}-j{days_before}-{recipient.key}",
+                recipient_id=recipient.user_id,
+            )
+            if email.status == EmailStatus.SKIPPED:
+                result.skipped += 1
+            else:
+                result.created += 1
+    return result
+
+
+def reminders_due(*, today=None) -> list[BatchResult]:
+    """Editions whose convention is 7 or 1 day(s) away: send their reminders (idempotent)."""
+    from ellipse.editions.models import Edition
+
+    today = today or timezone.localdate()
+    results = []
+    for days in REMINDER_DAYS:
+        for edition in Edition.objects.filter(
+            status=EditionStatus.SCHEDULE_PUBLISHED, date=today + timezone.timedelta(days=days)
+        ):
+            results.append(reminders_send(edition=edition, days_before=days))
+    return results

@@ -1,0 +1,75 @@
+"""Celery tasks of the invitations: thin, idempotent, taking ids.
+
+One chain per recipient: ``invitation_prepare`` (build or reuse the PDF and ICS, attach them to
+the outbox row) then ``ellipse.outbox.tasks.email_send``.
+"""
+
+import logging
+
+from celery import chain, shared_task
+
+from ellipse.editions.models import Edition
+from ellipse.outbox.enums import EmailStatus
+from ellipse.outbox.models import OutgoingEmail
+from ellipse.outbox.tasks import email_send
+
+logger = logging.getLogger(__name__)
+
+
+def invitation_queue_chain(*, email_id: int) -> None:
+    chain(invitation_prepare.si(email_id=email_id), email_send.si(email_id=email_id)).delay()
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def invitation_prepare(self, *, email_id: int) -> list[str]:
+    """Generate (or reuse) the recipient's agenda PDF and calendar, and attach them."""
+    from .documents import agenda_documents_ensure
+
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None or email.status in (EmailStatus.SENT, EmailStatus.SKIPPED):
+        return email.attachments if email else []
+    try:
+        edition = Edition.objects.get(pk=email.context["edition_id"])
+        documents = agenda_documents_ensure(
+            edition=edition,
+            owner_kind=email.context["owner_kind"],
+            owner_id=email.context["owner_id"],
+        )
+    except Exception as exc:
+        OutgoingEmail.objects.filter(pk=email_id).exclude(status=EmailStatus.SENT).update(
+            last_error=f"Agenda non généré — {type(exc).__name__}: {exc}"[:2000]
+        )
+        if self.request.is_eager:  # the demo: record it, the batch goes on
+            logger.warning("Agenda non généré pour l'e-mail %s : %s", email_id, exc)
+            return []
+        raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
+    names = [document.file.name for document in documents]
+    OutgoingEmail.objects.filter(pk=email_id).exclude(status=EmailStatus.SENT).update(
+        attachments=names
+    )
+    return names
+
+
+@shared_task
+def invitations_requeue_pending(*, edition_id: int) -> int:
+    """Queue again the invitation chains of rows still pending or failed (after a lost worker)."""
+    from .services import invitation_batch
+
+    edition = Edition.objects.get(pk=edition_id)
+    ids = list(
+        OutgoingEmail.objects.filter(
+            batch=invitation_batch(edition),
+            status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        invitation_queue_chain(email_id=pk)
+    return len(ids)
+
+
+@shared_task
+def reminders_send_due() -> int:
+    """Daily (Celery beat): reminders 7 days and 1 day before each published edition."""
+    from .services import reminders_due
+
+    return sum(result.created for result in reminders_due())
