@@ -22,6 +22,8 @@ urlpatterns = [
     path("previsions/", include("buyers.catalogue_urls")),
     path("entreprises/", include("companies.urls")),
     path("rendez-vous/", include("meetings.urls")),
+    path("documents/", include("meetings.invitations.urls")),
+    path("desinscription/", include("ellipse.outbox.urls")),
     path("formations/", include("trainings.urls")),
     path("spaser/", include("spaser.urls")),
     path("admin/", admin.site.urls),

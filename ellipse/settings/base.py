@@ -181,7 +181,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="ellipse")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Invitations: reminders 7 days and 1 day before the convention (idempotent, dedup keys).
+    "invitations-reminders": {
+        "task": "meetings.invitations.tasks.reminders_send_due",
+        "schedule": 60 * 60 * 6,
+    },
+    # Outbox: queue again the e-mails a lost worker left pending or stuck in sending.
+    "outbox-sweep": {"task": "ellipse.outbox.tasks.outbox_sweep", "schedule": 60 * 10},
+}
 
 if REDIS_URL:
     CACHES = {
