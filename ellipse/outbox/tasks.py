@@ -44,13 +44,12 @@ def outbox_sweep(*, older_than_minutes: int = 10) -> int:
 
     now = timezone.now()
     # Rows waiting for generated attachments are re-queued by their own feature (invitations).
-    ids = list(
-        OutgoingEmail.objects.filter(
-            status=EmailStatus.PENDING, created_at__lt=now - timedelta(minutes=older_than_minutes)
-        )
-        .exclude(context__requires_attachments=True, attachments=[])
-        .values_list("pk", flat=True)
-    ) + list(
+    pending = OutgoingEmail.objects.filter(
+        status=EmailStatus.PENDING, created_at__lt=now - timedelta(minutes=older_than_minutes)
+    ).only("pk", "context", "attachments")
+    ids = [
+        e.pk for e in pending if not (e.context.get("requires_attachments") and not e.attachments)
+    ] + list(
         OutgoingEmail.objects.filter(
             status=EmailStatus.SENDING, sending_started_at__lt=now - sending_lease()
         ).values_list("pk", flat=True)

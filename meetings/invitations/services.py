@@ -253,3 +253,77 @@ def reminders_due(*, today=None) -> list[BatchResult]:
         ):
             results.append(reminders_send(edition=edition, days_before=days))
     return results
+
+
+def schedule_changes_notify(*, edition) -> BatchResult:
+    """Notify the changes made after publication (``meetings.MeetingChange`` rows not notified
+    yet): one e-mail per company / buyer member listing every change concerning them, then the
+    rows get ``notified_at``. Parties whose invitation has not been sent yet get nothing (their
+    invitation will carry the current schedule); their rows are marked notified too. Their
+    documents are regenerated on commit. Run by Celery beat and from the admin page."""
+    from meetings.models import MeetingChange
+
+    batch = f"changements-{edition.year}"
+    result = BatchResult(batch=batch)
+    with transaction.atomic():
+        changes = list(
+            MeetingChange.objects.select_for_update()
+            .filter(edition=edition, notified_at__isnull=True, needs_notification=True)
+            .order_by("created_at", "pk")
+        )
+        if not changes:
+            return result
+        invited = {
+            (e["context__owner_kind"], e["context__owner_id"])
+            for e in OutgoingEmail.objects.filter(
+                batch=invitation_batch(edition), status=EmailStatus.SENT
+            ).values("context__owner_kind", "context__owner_id")
+        }
+        by_party: dict[tuple[str, int], list] = {}
+        for change in changes:
+            for party in (("company", change.company_id), ("buyer", change.buyer_id)):
+                by_party.setdefault(party, []).append(change)
+        recipients, _missing = invitation_recipients(edition=edition)
+        addresses: dict[tuple[str, int], list[Recipient]] = {}
+        for recipient in recipients:
+            addresses.setdefault((recipient.kind, recipient.owner_id), []).append(recipient)
+        company_ids = [pk for kind, pk in by_party if kind == "company"]
+        buyer_ids = [pk for kind, pk in by_party if kind == "buyer"]
+        company_agendas_ = agendas.company_agendas(edition=edition, company_ids=company_ids)
+        buyer_agendas_ = agendas.buyer_agendas(edition=edition, buyer_ids=buyer_ids)
+        for party, party_changes in by_party.items():
+            if party not in invited:
+                continue
+            kind, owner_id = party
+            agenda = (company_agendas_ if kind == "company" else buyer_agendas_).get(owner_id)
+            if agenda is None:  # every meeting cancelled: an empty agenda still informs
+                agenda = {"edition": agendas.edition_info(edition), "meetings": []}
+            last = max(c.pk for c in party_changes)
+            for recipient in addresses.get(party, []):
+                context = _mail_context(edition=edition, recipient=recipient, agenda=agenda)
+                context.update(
+                    changes=[c.description for c in party_changes], requires_attachments=False
+                )
+                email_enqueue(
+                    to=recipient.email,
+                    template=CHANGE_TEMPLATE,
+                    context=context,
+                    category=EmailCategory.SCHEDULE,
+                    batch=batch,
+                    dedup_key=f"change-{edition.year}-{recipient.key}-{last}",
+                    recipient_id=recipient.user_id,
+                )
+                result.created += 1
+        MeetingChange.objects.filter(pk__in=[c.pk for c in changes]).update(
+            notified_at=timezone.now()
+        )
+        parties = list(by_party)
+        transaction.on_commit(lambda: _refresh_documents(edition.pk, parties))
+    return result
+
+
+def _refresh_documents(edition_id: int, parties: list[tuple[str, int]]) -> None:
+    from .tasks import agenda_documents_refresh
+
+    for kind, owner_id in parties:
+        agenda_documents_refresh.delay(edition_id=edition_id, owner_kind=kind, owner_id=owner_id)

@@ -73,3 +73,29 @@ def reminders_send_due() -> int:
     from .services import reminders_due
 
     return sum(result.created for result in reminders_due())
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def agenda_documents_refresh(self, *, edition_id: int, owner_kind: str, owner_id: int) -> str:
+    """Regenerate one participant's PDF and ICS after a schedule change (no-op if unchanged)."""
+    from .documents import NothingToShow, agenda_documents_ensure
+
+    edition = Edition.objects.get(pk=edition_id)
+    try:
+        agenda_documents_ensure(edition=edition, owner_kind=owner_kind, owner_id=owner_id)
+    except NothingToShow:
+        return "empty"
+    return "ok"
+
+
+@shared_task
+def schedule_changes_notify_all() -> int:
+    """Every few minutes (Celery beat): notify the changes of published editions."""
+    from ellipse.editions.enums import EditionStatus
+
+    from .services import schedule_changes_notify
+
+    return sum(
+        schedule_changes_notify(edition=edition).created
+        for edition in Edition.objects.filter(status=EditionStatus.SCHEDULE_PUBLISHED)
+    )

@@ -19,10 +19,7 @@ from .documents import PAIRS, NothingToShow, document_ensure
 
 
 def _membership(user, attribute):
-    try:
-        return getattr(user, attribute)
-    except Exception:  # RelatedObjectDoesNotExist
-        return None
+    return getattr(user, attribute, None)  # RelatedObjectDoesNotExist is an AttributeError
 
 
 def _serve(request, *, year: int, pdf: bool) -> HttpResponse:

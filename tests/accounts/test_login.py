@@ -20,10 +20,15 @@ def test_login_with_email_lands_on_role_space(client):
     assert client.get(response["Location"])["Location"] == reverse("spaser:dashboard")
 
 
-def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(client):
+def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory(role=Role.OFFICIAL, verified=False)
     EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth mails go through the outbox
+        response = client.post(
+            reverse("account_login"), {"login": user.email, "password": PASSWORD}
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
@@ -51,9 +56,10 @@ def test_login_by_code_is_offered(client):
     assert client.get(reverse("account_request_login_code")).status_code == 200
 
 
-def test_password_reset_sends_a_french_link(client):
+def test_password_reset_sends_a_french_link(client, django_capture_on_commit_callbacks):
     user = UserFactory()
-    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth mails go through the outbox
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/comptes/password/reset/key/" in mail.outbox[0].body
