@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.invitations.tasks.reminders_send_due",
         "schedule": 60 * 60 * 6,
     },
+    # Invitations: notify the changes made to a published schedule (MeetingChange rows).
+    "invitations-schedule-changes": {
+        "task": "meetings.invitations.tasks.schedule_changes_notify_all",
+        "schedule": 60 * 5,
+    },
     # Outbox: queue again the e-mails a lost worker left pending or stuck in sending.
     "outbox-sweep": {"task": "ellipse.outbox.tasks.outbox_sweep", "schedule": 60 * 10},
 }
