@@ -23,3 +23,18 @@ def can_view_company(user, company: Company) -> bool:
         return True
     own = company_of(user)
     return own is not None and own.pk == company.pk
+
+
+def can_view_registration(user, registration) -> bool:
+    return can_view_company(user, registration.company)
+
+
+def can_edit_registration(user, registration) -> bool:
+    """A company member edits its own registration until the edition's deadline (staff use the
+    admin)."""
+    own = company_of(user)
+    return (
+        own is not None
+        and own.pk == registration.company_id
+        and registration.edition.registration_is_open
+    )

