@@ -148,6 +148,8 @@ def cpv_codes_parse(value: str) -> list[str]:
 
 
 class CompanyRegistrationForm(forms.Form):
+    required_css_class = "required"  # the label gets a visible asterisk (CSS)
+
     # Identity
     siret = forms.CharField(
         label=_("SIRET"),
@@ -375,6 +377,7 @@ class CompanyRegistrationForm(forms.Form):
             kwargs["initial"] = registration_initial(registration)
         elif company is not None and "initial" not in kwargs:
             kwargs["initial"] = company_initial(company)
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if with_account:
             del self.fields["contact_email"]
