@@ -96,6 +96,9 @@ def seed_demo() -> list[DemoLogin]:
     CompanyMembership.objects.get_or_create(
         user=company_user, defaults={"company": first_retained.company}
     )
+    from meetings.demo import seed_meetings
+
+    seed_meetings(edition=edition)
     return [
         DemoLogin(Role.STAFF.label, "equipe@ellipse.demo", DEMO_PASSWORD, "/admin/"),
         DemoLogin(Role.BUYER.label, "acheteur@ellipse.demo", DEMO_PASSWORD, "/acheteurs/espace/"),

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from ellipse.core.admin import EllipseModelAdmin
 
-from .models import BuyerPreference, Meeting
+from .models import BuyerPreference, Meeting, MeetingChange, ScheduleRun
 
 
 @admin.register(Meeting)
@@ -12,6 +14,20 @@ class MeetingAdmin(EllipseModelAdmin):
     search_fields = ["buyer__name", "company__legal_name"]
     list_select_related = ["edition", "buyer", "company"]
     autocomplete_fields = ["buyer", "company"]
+    readonly_fields = ["why"]
+    fields = ["edition", "buyer", "company", "slot", "score", "why", "locked", "status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Additions and changes go through the planning page, whose services check conflicts
+        # and record them.
+        return False
+
+    @admin.display(description=_("Pourquoi ces deux-là se rencontrent"))
+    def why(self, obj: Meeting) -> str:
+        return format_html_join("\n", "<p>{}</p>", ((r.get("text", ""),) for r in obj.reasons))
 
 
 @admin.register(BuyerPreference)
@@ -20,3 +36,30 @@ class BuyerPreferenceAdmin(EllipseModelAdmin):
     list_filter = ["edition", "kind"]
     list_select_related = ["buyer", "company", "edition"]
     autocomplete_fields = ["buyer", "company"]
+
+
+@admin.register(ScheduleRun)
+class ScheduleRunAdmin(EllipseModelAdmin):
+    list_display = ["edition", "created_at", "status", "progress", "objective", "upper_bound"]
+    list_filter = ["edition", "status"]
+    list_select_related = ["edition"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeetingChange)
+class MeetingChangeAdmin(EllipseModelAdmin):
+    list_display = ["created_at", "edition", "kind", "description", "created_by", "notified_at"]
+    list_filter = ["edition", "kind"]
+    list_select_related = ["edition", "created_by"]
+    search_fields = ["description"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

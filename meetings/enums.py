@@ -11,3 +11,29 @@ class MeetingStatus(models.TextChoices):
 class BuyerPreferenceKind(models.TextChoices):
     MUST_MEET = "must", _("Doit rencontrer")
     WONT_MEET = "wont", _("Ne souhaite pas rencontrer")
+
+
+class ScheduleRunStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+class MeetingChangeKind(models.TextChoices):
+    ADD = "add", _("Ajout")
+    MOVE = "move", _("Déplacement")
+    SWAP = "swap", _("Échange")
+    CANCEL = "cancel", _("Annulation")
+    LOCK = "lock", _("Verrouillage")
+    UNLOCK = "unlock", _("Déverrouillage")
+
+
+class ReasonKind(models.TextChoices):
+    """The ``kind`` of an entry of ``Meeting.reasons`` (see docs/architecture.md)."""
+
+    CPV = "cpv", _("Codes CPV")
+    KEYWORD = "keyword", _("Mots-clés")
+    COMPANY_WISH = "company_wish", _("Souhait de l'entreprise")
+    BUYER_WISH = "buyer_wish", _("Souhait de l'acheteur")
+    POLICY = "policy", _("Politique de la convention")

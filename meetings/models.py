@@ -8,7 +8,7 @@ from buyers.models import BuyerOrganisation
 from companies.models import Company
 from ellipse.editions.models import Edition
 
-from .enums import BuyerPreferenceKind, MeetingStatus
+from .enums import BuyerPreferenceKind, MeetingChangeKind, MeetingStatus, ScheduleRunStatus
 
 
 class Meeting(models.Model):
@@ -104,3 +104,92 @@ class BuyerPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.buyer} — {self.get_kind_display()} — {self.company}"
+
+
+class ScheduleRun(models.Model):
+    """One computation of an edition's schedule (command, staff action or task), with progress."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="schedule_runs", verbose_name=_("édition")
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=ScheduleRunStatus.choices,
+        default=ScheduleRunStatus.PENDING,
+    )
+    fill_only = models.BooleanField(_("compléter seulement les créneaux libres"), default=False)
+    keep_published = models.BooleanField(_("garder les rendez-vous publiés"), default=True)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    objective = models.FloatField(_("objectif atteint"), null=True, blank=True)
+    upper_bound = models.FloatField(_("borne supérieure"), null=True, blank=True)
+    stats = models.JSONField(_("statistiques"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lancé par"),
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calcul du planning")
+        verbose_name_plural = _("calculs du planning")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="schedule_run_progress_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} — {self.get_status_display()} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class MeetingChange(models.Model):
+    """A change made to a meeting after the schedule was published: who, when, what.
+
+    The invitations feature notifies the people concerned from rows whose ``notified_at`` is
+    empty and ``needs_notification`` is true, then fills ``notified_at``."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="meeting_changes", verbose_name=_("édition")
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="changes", verbose_name=_("rendez-vous")
+    )
+    kind = models.CharField(_("nature"), max_length=8, choices=MeetingChangeKind.choices)
+    old_slot = models.PositiveSmallIntegerField(_("ancien créneau"), null=True, blank=True)
+    new_slot = models.PositiveSmallIntegerField(_("nouveau créneau"), null=True, blank=True)
+    buyer = models.ForeignKey(
+        BuyerOrganisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("acheteur")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("entreprise")
+    )
+    description = models.TextField(_("description"))
+    needs_notification = models.BooleanField(_("à notifier"), default=True)
+    notified_at = models.DateTimeField(_("notifié le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("modification d'un rendez-vous publié")
+        verbose_name_plural = _("modifications des rendez-vous publiés")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["edition", "notified_at"])]
+
+    def __str__(self) -> str:
+        return self.description

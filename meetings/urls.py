@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("mon-agenda/", views.my_agenda, name="my_agenda"),
+    path("planning/<int:year>/", views.planning_view, name="planning"),
+    path("planning/<int:year>/action/", views.planning_action, name="planning_action"),
+]

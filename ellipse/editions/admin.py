@@ -1,16 +1,29 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ellipse.core.admin import EllipseModelAdmin
 
 from .models import Edition
+from .services import edition_copy_settings
 
 
 @admin.register(Edition)
 class EditionAdmin(EllipseModelAdmin):
-    list_display = ["title", "year", "date", "status", "registration_deadline", "slot_count"]
+    list_display = [
+        "title",
+        "year",
+        "date",
+        "status",
+        "registration_deadline",
+        "slot_count",
+        "planning_link",
+    ]
     list_filter = ["status"]
     search_fields = ["title", "venue"]
+    actions = ["copy_settings", "schedule"]
     fieldsets = (
         (None, {"fields": ("year", "title", "status", "date", "registration_deadline")}),
         (_("Lieu"), {"fields": ("venue", "venue_address", "access_info")}),
@@ -43,3 +56,53 @@ class EditionAdmin(EllipseModelAdmin):
         ),
         (_("Suivi"), {"fields": ("created_at", "updated_at")}),
     )
+
+    @admin.display(description=_("planning"))
+    def planning_link(self, obj: Edition) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("meetings:planning", args=[obj.year]),
+            _("Grille des rendez-vous"),
+        )
+
+    @admin.action(description=_("Copier les réglages dans une nouvelle édition"))
+    def copy_settings(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choisissez une seule édition à copier."), messages.ERROR)
+            return
+        try:
+            edition = edition_copy_settings(source=queryset.get())
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Édition %(year)d créée avec les mêmes réglages.") % {"year": edition.year},
+                reverse("admin:editions_edition_change", args=[edition.pk]),
+                _("Vérifiez ses dates."),
+            ),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Calculer le planning des rendez-vous (tâche de fond)"))
+    def schedule(self, request, queryset):
+        from meetings.services import schedule_run_request
+
+        for edition in queryset:
+            try:
+                schedule_run_request(edition=edition, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("Calcul lancé pour %(edition)s.") % {"edition": edition},
+                        reverse("meetings:planning", args=[edition.year]),
+                        _("Suivre l'avancement"),
+                    ),
+                    messages.SUCCESS,
+                )
