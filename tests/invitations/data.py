@@ -68,7 +68,8 @@ def published_schedule(
             free = [c for c in company_rows if c.pk not in met and slot not in load[c.pk]]
             if not free:
                 continue
-            company = free[(index + slot) % len(free)]
+            # The least-booked company first, so that every company gets a meeting.
+            company = min(free, key=lambda c: (len(load[c.pk]), (c.pk + index) % len(free)))
             met.add(company.pk)
             load[company.pk].add(slot)
             MeetingFactory(
