@@ -162,3 +162,15 @@ def test_relevance_whole_edition_in_bounded_queries(edition, django_assert_max_n
     with django_assert_max_num_queries(12):
         pairs = edition_relevance(edition=edition).pairs
     assert len(pairs) == 60
+
+
+def test_relevance_french_full_text_search_on_postgresql(edition):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Recherche plein texte en français : PostgreSQL seulement (CI).")
+    buyer = _buyer(edition, cpv_main_id="45000000", title="Isolation thermique des écoles")
+    company, _r = _company(edition, keywords="isolant")
+    # buyers.matching alone does not see it; the French configuration stems both to "isol".
+    rel = edition_relevance(edition=edition).pairs[buyer.pk, company.pk]
+    assert rel.reasons[0]["kind"] == "keyword" and "isolant" in rel.reasons[0]["text"]

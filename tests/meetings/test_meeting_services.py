@@ -93,9 +93,11 @@ def test_schedule_keeps_locked_and_published_meetings(small):
     locked = _active(small.edition)[0]
     # Lock it somewhere else, by hand.
     free = next(
-        s for s in range(small.edition.slot_count)
+        s
+        for s in range(small.edition.slot_count)
         if not Meeting.objects.filter(edition=small.edition, slot=s)
-        .filter(company=locked.company).exists()
+        .filter(company=locked.company)
+        .exists()
         and not Meeting.objects.filter(edition=small.edition, slot=s, buyer=locked.buyer).exists()
     )
     meeting_move(meeting_id=locked.pk, slot=free)

@@ -92,7 +92,9 @@ def test_planning_action_move_conflict_shows_french_message(staff_client, small)
     assert response.status_code == 302
 
 
-def test_planning_actions_schedule_and_publish(staff_client, small, django_capture_on_commit_callbacks):
+def test_planning_actions_schedule_and_publish(
+    staff_client, small, django_capture_on_commit_callbacks
+):
     url = reverse("meetings:planning_action", args=[small.edition.year])
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(url, {"action": "schedule"}, follow=True)
@@ -156,7 +158,10 @@ def test_agenda_query_count_is_bounded(client, small, django_assert_max_num_quer
     company = small.companies[0]
     for slot, buyer in enumerate(small.buyers):
         MeetingFactory(
-            edition=edition, buyer=buyer, company=company, slot=slot,
+            edition=edition,
+            buyer=buyer,
+            company=company,
+            slot=slot,
             status=MeetingStatus.PUBLISHED,
         )
     client.force_login(CompanyMembershipFactory(company=company).user)
