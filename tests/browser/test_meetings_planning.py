@@ -1,0 +1,73 @@
+"""Headless Chromium: staff move a meeting on the planning grid, then see a conflict refused."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from meetings.models import Meeting
+from tests.factories import (
+    BuyerParticipationFactory,
+    CompanyFactory,
+    EditionFactory,
+    RegistrationFactory,
+    UserFactory,
+)
+from tests.factories.accounts import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_moves_a_meeting_then_sees_a_conflict_refused(live_server, page: Page):
+    edition = EditionFactory(year=2060, slot_count=4, max_meetings_per_buyer=4)
+    buyer = BuyerParticipationFactory(edition=edition, organisation__name="Ville de Pantin")
+    first, second = (
+        Meeting.objects.create(
+            edition=edition,
+            buyer=buyer.organisation,
+            company=RegistrationFactory(
+                edition=edition, company=CompanyFactory(legal_name=name), retained=True
+            ).company,
+            slot=slot,
+            reasons=[{"kind": "policy", "text": f"Raison {name}"}],
+        )
+        for slot, name in ((0, "Menuiserie Alpha"), (1, "Nettoyage Bêta"))
+    )
+    staff = UserFactory(role="staff")
+
+    page.goto(live_server.url + "/comptes/login/")
+    page.get_by_label(re.compile("courriel|e-mail", re.IGNORECASE)).fill(staff.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("Connexion|Se connecter")).click()
+    page.goto(f"{live_server.url}/rendez-vous/planning/2060/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Planning des rendez-vous")
+    grid = page.get_by_role("table").first
+    expect(grid.get_by_role("rowheader").first).to_contain_text("Ville de Pantin")
+
+    # Keyboard: open the meeting's details with Enter, choose a free slot, submit.
+    cell = page.locator(f"#rdv-{first.pk}")
+    cell.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(cell.get_by_text("Raison Menuiserie Alpha")).to_be_visible()
+    slots = edition.slots
+    cell.get_by_label("Déplacer vers").select_option(str(2))
+    cell.get_by_role("button", name="Déplacer", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Rendez-vous déplacé.")
+    first.refresh_from_db()
+    assert first.slot == 2 and first.locked
+    row = page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name=re.compile("Pantin"))
+    )
+    expect(row.get_by_role("cell").nth(2)).to_contain_text("Menuiserie Alpha")
+
+    # Now move it onto the slot of the other meeting: refused, in French, nothing changed.
+    cell = page.locator(f"#rdv-{first.pk}")
+    cell.locator("summary").click()
+    cell.get_by_label("Déplacer vers").select_option(str(second.slot))
+    cell.get_by_role("button", name="Déplacer", exact=True).click()
+    expect(page.locator(".message-error")).to_contain_text(
+        f"Ce créneau ({slots[1].label}) est déjà pris pour Ville de Pantin."
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.slot, second.slot) == (2, 1)
