@@ -54,3 +54,30 @@ class RegistrationStatus(models.TextChoices):
     RETAINED = "retained", _("Retenue")
     WAITING_LIST = "waiting_list", _("Liste d'attente")
     NOT_RETAINED = "not_retained", _("Non retenue")
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Joint·e")
+    NO_ANSWER = "no_answer", _("Pas de réponse")
+    WRONG_NUMBER = "wrong_number", _("Mauvais numéro")
+    CALL_BACK = "call_back", _("À rappeler")
+
+
+class TenderCapacity(models.TextChoices):
+    """Can the company answer a public tender (dossier, guarantees, volumes)?"""
+
+    YES = "yes", _("Oui, déjà répondu à des marchés publics")
+    WITH_SUPPORT = "with_support", _("Oui, avec un accompagnement")
+    NOT_YET = "not_yet", _("Pas encore (formation conseillée)")
+
+
+class InterestLevel(models.TextChoices):
+    HIGH = "high", _("Forte")
+    MEDIUM = "medium", _("Moyenne")
+    LOW = "low", _("Faible")
+
+
+class DocumentsReadiness(models.TextChoices):
+    READY = "ready", _("Prêts (Kbis, attestations, références)")
+    PARTIAL = "partial", _("Partiellement")
+    NONE = "none", _("Pas prêts")

@@ -9,7 +9,18 @@ from phonenumber_field.modelfields import PhoneNumberField
 from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
 from ellipse.editions.models import Edition
 
-from .enums import EssStatus, HeadcountBand, RegistrationStatus, SiaeType, SizeClass, TurnoverBand
+from .enums import (
+    CallOutcome,
+    DocumentsReadiness,
+    EssStatus,
+    HeadcountBand,
+    InterestLevel,
+    RegistrationStatus,
+    SiaeType,
+    SizeClass,
+    TenderCapacity,
+    TurnoverBand,
+)
 
 
 class Company(models.Model):
@@ -145,6 +156,34 @@ class Registration(models.Model):
     training_needs = models.TextField(_("besoins de formation"), blank=True)
     accessibility_needs = models.TextField(_("besoins d'accessibilité"), blank=True)
     consent_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
+    # Phone qualification by the staff (companies.services.qualification).
+    tender_capacity = models.CharField(
+        _("capacité à répondre aux marchés"),
+        max_length=16,
+        choices=TenderCapacity.choices,
+        blank=True,
+    )
+    real_interest = models.CharField(
+        _("intérêt réel"), max_length=8, choices=InterestLevel.choices, blank=True
+    )
+    needs = models.TextField(_("besoins exprimés"), blank=True)
+    documents_ready = models.CharField(
+        _("pièces administratives"), max_length=8, choices=DocumentsReadiness.choices, blank=True
+    )
+    qualified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("qualifiée par"),
+    )
+    qualified_at = models.DateTimeField(_("qualifiée le"), null=True, blank=True)
+    # Best matching score against the edition's published planned contracts, cached by
+    # companies.services.selection.registration_refresh_match (sortable in the admin list).
+    match_score = models.FloatField(_("meilleur score"), null=True, blank=True, db_index=True)
+    match_count = models.PositiveIntegerField(_("marchés correspondants"), default=0)
+    match_refreshed_at = models.DateTimeField(_("scores calculés le"), null=True, blank=True)
     created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,7 +198,12 @@ class Registration(models.Model):
                 | ~models.Q(status_reason=""),
                 name="registration_not_retained_has_reason",
             ),
+            models.CheckConstraint(
+                condition=models.Q(match_score__isnull=True) | models.Q(match_score__gte=0),
+                name="registration_match_score_non_negative",
+            ),
         ]
+        indexes = [models.Index(fields=["edition", "status", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.company} — {self.edition}"
@@ -208,3 +252,94 @@ class Wish(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration.company} → {self.organisation}"
+
+
+class CallLog(models.Model):
+    """One phone call of the staff to a registered company."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="calls",
+        verbose_name=_("inscription"),
+    )
+    called_at = models.DateTimeField(_("appel le"))
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appelé par"),
+    )
+    outcome = models.CharField(_("résultat"), max_length=16, choices=CallOutcome.choices)
+    callback_at = models.DateTimeField(_("rappeler le"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appel")
+        verbose_name_plural = _("appels")
+        ordering = ["-called_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(outcome=CallOutcome.CALL_BACK, callback_at__isnull=False)
+                    | (
+                        ~models.Q(outcome=CallOutcome.CALL_BACK)
+                        & models.Q(callback_at__isnull=True)
+                    )
+                ),
+                name="calllog_callback_iff_call_back",
+            ),
+        ]
+        indexes = [models.Index(fields=["registration", "-called_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} — {self.called_at:%d/%m/%Y %H:%M}"
+
+
+class StatusChange(models.Model):
+    """One transition of a registration's status: who, when, from what to what, why."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("inscription"),
+    )
+    from_status = models.CharField(
+        _("ancien statut"), max_length=16, choices=RegistrationStatus.choices
+    )
+    to_status = models.CharField(
+        _("nouveau statut"), max_length=16, choices=RegistrationStatus.choices
+    )
+    reason = models.TextField(_("motif"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    changed_at = models.DateTimeField(_("le"))
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_status=models.F("to_status")),
+                name="statuschange_differs",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(to_status=RegistrationStatus.NOT_RETAINED)
+                | ~models.Q(reason=""),
+                name="statuschange_not_retained_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -153,3 +153,64 @@ def naf_normalise(value: str) -> str:
 
 def naf_label(code: str) -> str:
     return naf_subclasses().get(code, "")
+
+
+# --- Staff qualification and selection (helper-selection) ---------------------------------
+
+
+def registrations_with_staff_columns(queryset=None):
+    """Registrations with what the staff's list shows, each as one SQL expression (no query
+    per row): wish count, last call (when, outcome) and pending callback time."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import CallLog, Wish
+
+    if queryset is None:
+        queryset = Registration.objects.all()
+    last_call = CallLog.objects.filter(registration=OuterRef("pk")).order_by("-called_at", "-pk")
+    wishes = (
+        Wish.objects.filter(registration=OuterRef("pk"))
+        .order_by()
+        .values("registration")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.select_related("company", "edition").annotate(
+        wish_count=Coalesce(Subquery(wishes, output_field=IntegerField()), Value(0)),
+        last_call_at=Subquery(last_call.values("called_at")[:1]),
+        last_call_outcome=Subquery(last_call.values("outcome")[:1]),
+        # The latest call's callback time: null unless that call said "call back".
+        next_callback_at=Subquery(last_call.values("callback_at")[:1]),
+    )
+
+
+def registrations_to_call(*, edition=None, now=None):
+    """The call queue: registrations still to qualify (registered, to call); callbacks due
+    first (earliest first), then by registration date; callbacks not yet due come last."""
+    from django.db.models import Case, F, IntegerField, Q, Value, When
+    from django.utils import timezone
+
+    from .enums import CallOutcome, RegistrationStatus
+
+    now = now or timezone.now()
+    queryset = Registration.objects.filter(
+        status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.TO_CALL]
+    )
+    if edition is not None:
+        queryset = queryset.filter(edition=edition)
+    queryset = registrations_with_staff_columns(queryset)
+    pending_callback = Q(last_call_outcome=CallOutcome.CALL_BACK)
+    return queryset.annotate(
+        queue_rank=Case(
+            When(pending_callback & Q(next_callback_at__lte=now), then=Value(0)),
+            When(pending_callback, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by(
+        "queue_rank",
+        F("next_callback_at").asc(nulls_last=True),
+        "created_at",
+        "pk",
+    )

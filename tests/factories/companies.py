@@ -1,10 +1,12 @@
+import datetime as dt
 import random
 
 import factory
+from django.utils import timezone
 
 from buyers.demo import make_siret
-from companies.enums import EssStatus, RegistrationStatus, SizeClass
-from companies.models import Company, CompanyMembership, Registration, Wish
+from companies.enums import CallOutcome, EssStatus, RegistrationStatus, SizeClass
+from companies.models import CallLog, Company, CompanyMembership, Registration, Wish
 
 from .accounts import UserFactory
 from .buyers import BuyerOrganisationFactory
@@ -48,6 +50,16 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         retained = factory.Trait(status=RegistrationStatus.RETAINED)
+        to_call = factory.Trait(status=RegistrationStatus.TO_CALL)
+        qualified = factory.Trait(
+            status=RegistrationStatus.QUALIFIED,
+            tender_capacity="yes",
+            real_interest="high",
+            documents_ready="ready",
+        )
+        not_retained = factory.Trait(
+            status=RegistrationStatus.NOT_RETAINED, status_reason="Activité sans lien."
+        )
 
 
 class WishFactory(factory.django.DjangoModelFactory):
@@ -57,3 +69,19 @@ class WishFactory(factory.django.DjangoModelFactory):
     registration = factory.SubFactory(RegistrationFactory)
     organisation = factory.SubFactory(BuyerOrganisationFactory)
     planned_contract = None
+
+
+class CallLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallLog
+
+    registration = factory.SubFactory(RegistrationFactory)
+    called_at = factory.LazyFunction(timezone.now)
+    outcome = CallOutcome.REACHED
+    notes = ""
+
+    class Params:
+        call_back = factory.Trait(
+            outcome=CallOutcome.CALL_BACK,
+            callback_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1)),
+        )

@@ -1,0 +1,102 @@
+"""Phone qualification by the staff: the call log and the qualification fields."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..enums import (
+    CallOutcome,
+    DocumentsReadiness,
+    InterestLevel,
+    RegistrationStatus,
+    TenderCapacity,
+)
+from ..models import CallLog, Registration
+from .selection import registration_transition
+
+QUALIFICATION_FIELDS = ("tender_capacity", "real_interest", "needs", "documents_ready")
+
+
+@transaction.atomic
+def call_log_record(
+    *,
+    registration: Registration,
+    by,
+    outcome: str,
+    callback_at: dt.datetime | None = None,
+    notes: str = "",
+    called_at: dt.datetime | None = None,
+) -> CallLog:
+    """Record one call. A "call back" needs its date and time, the other outcomes none.
+
+    A company still at "registered" enters the call queue ("to call") with its first call."""
+    if outcome not in CallOutcome.values:
+        raise ValidationError({"outcome": _("Résultat d'appel inconnu.")})
+    if outcome == CallOutcome.CALL_BACK and callback_at is None:
+        raise ValidationError({"callback_at": _("Indiquez quand rappeler l'entreprise.")})
+    if outcome != CallOutcome.CALL_BACK and callback_at is not None:
+        raise ValidationError(
+            {"callback_at": _("Une date de rappel n'a de sens que pour « À rappeler ».")}
+        )
+    call = CallLog.objects.create(
+        registration=registration,
+        called_at=called_at or timezone.now(),
+        called_by=by,
+        outcome=outcome,
+        callback_at=callback_at,
+        notes=notes.strip(),
+    )
+    status = Registration.objects.values_list("status", flat=True).get(pk=registration.pk)
+    if status == RegistrationStatus.REGISTERED:
+        registration_transition(
+            registration=registration, to_status=RegistrationStatus.TO_CALL, by=by
+        )
+    return call
+
+
+@transaction.atomic
+def registration_qualify(
+    *,
+    registration: Registration,
+    by,
+    tender_capacity: str,
+    real_interest: str,
+    documents_ready: str,
+    needs: str = "",
+    mark_qualified: bool = True,
+) -> Registration:
+    """Write the qualification fields (who and when included).
+
+    With ``mark_qualified`` and the three assessments given, a registration still in the call
+    pipeline (registered, to call) becomes "qualified"; a later status is left as it is."""
+    errors = {}
+    for name, value, choices in (
+        ("tender_capacity", tender_capacity, TenderCapacity),
+        ("real_interest", real_interest, InterestLevel),
+        ("documents_ready", documents_ready, DocumentsReadiness),
+    ):
+        if value and value not in choices.values:
+            errors[name] = _("Valeur inconnue.")
+        elif not value and mark_qualified:
+            errors[name] = _("Ce champ est obligatoire pour qualifier l'entreprise.")
+    if errors:
+        raise ValidationError(errors)
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    locked.tender_capacity = tender_capacity
+    locked.real_interest = real_interest
+    locked.documents_ready = documents_ready
+    locked.needs = needs.strip()
+    locked.qualified_by = by
+    locked.qualified_at = timezone.now()
+    locked.save(update_fields=[*QUALIFICATION_FIELDS, "qualified_by", "qualified_at", "updated_at"])
+    if mark_qualified and locked.status in (
+        RegistrationStatus.REGISTERED,
+        RegistrationStatus.TO_CALL,
+    ):
+        registration_transition(registration=locked, to_status=RegistrationStatus.QUALIFIED, by=by)
+    for name in (*QUALIFICATION_FIELDS, "qualified_by", "qualified_at", "status"):
+        setattr(registration, name, getattr(locked, name))
+    return registration
