@@ -63,3 +63,13 @@ def test_staff_lands_on_admin_and_admin_is_branded(client):
     assert client.get(reverse("space"))["Location"] == reverse("admin:index")
     html = client.get(reverse("admin:index")).content.decode()
     assert "Ellipse — Est Ensemble" in html
+
+
+def test_home_offers_registration_while_open(client):
+    EditionFactory()
+    assert 'href="/entreprises/inscription/"' in client.get(reverse("home")).content.decode()
+
+
+def test_home_hides_registration_when_closed(client):
+    EditionFactory(closed=True)
+    assert 'href="/entreprises/inscription/"' not in client.get(reverse("home")).content.decode()
