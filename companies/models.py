@@ -254,6 +254,15 @@ class Wish(models.Model):
         return f"{self.registration.company} → {self.organisation}"
 
 
+class CallQueueEntry(Registration):
+    """The staff's call queue in the admin: registrations still to qualify (a proxy)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("entreprise à appeler")
+        verbose_name_plural = _("file d'appels")
+
+
 class CallLog(models.Model):
     """One phone call of the staff to a registered company."""
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff():
-    return UserFactory(staff=True)
+    return UserFactory(role="staff")
 
 
 def test_call_log_first_call_puts_registration_in_the_queue(staff):

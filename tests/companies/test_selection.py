@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff():
-    return UserFactory(staff=True)
+    return UserFactory(role="staff")
 
 
 def test_workflow_allowed_transitions_follow_the_pipeline():

@@ -138,7 +138,7 @@ def test_edition_refresh_matches_bounded_queries(edition, django_assert_max_num_
 
 
 def test_retain_above_threshold_only_qualified_above(edition):
-    staff = UserFactory(staff=True)
+    staff = UserFactory(role="staff")
     _contract(edition, "45442100")
     high = RegistrationFactory(edition=edition, company=_company("45442100"), qualified=True)
     low = RegistrationFactory(edition=edition, company=_company("45000000"), qualified=True)

@@ -1,0 +1,182 @@
+"""Import and export of companies (django-import-export), from the admin.
+
+One row per company, the SIRET as identifier (checked with python-stdnum), the CPV codes as a
+comma-separated column. Every model rule is checked on import (``clean_model_instances``); an
+error in any row rejects the whole file (transactions). On export, every text cell that a
+spreadsheet would run as a formula is prefixed with a quote; the import removes that quote.
+"""
+
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from stdnum.fr import siret as stdnum_siret
+
+from buyers.cpv import cpv_parse
+from buyers.models import CpvCode
+from ellipse.core.spreadsheets import FORMULA_PREFIXES, neutralise_formula
+from ellipse.core.territory import is_in_territory
+
+from .models import Company, Registration
+
+
+class SiretWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        value = stdnum_siret.compact(str(value or ""))
+        if not stdnum_siret.is_valid(value):
+            raise ValueError(
+                _("SIRET invalide : « %(value)s » (14 chiffres, clé de contrôle).")
+                % {"value": value}
+            )
+        return value
+
+
+class CpvCodesWidget(widgets.ManyToManyWidget):
+    """``45210000-2, 77310000`` ↔ CPV codes; an unknown or malformed code is an error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(CpvCode, separator=",", field="pk", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        parts = [p.strip() for p in str(value or "").replace(";", ",").split(",") if p.strip()]
+        codes = []
+        for part in parts:
+            try:
+                codes.append(cpv_parse(part)[0])
+            except ValueError as exc:
+                raise ValueError(str(exc)) from None
+        known = set(CpvCode.objects.filter(pk__in=codes).values_list("pk", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise ValueError(_("Code CPV inconnu : %(codes)s.") % {"codes": ", ".join(unknown)})
+        return CpvCode.objects.filter(pk__in=codes)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return ", ".join(c.display_code for c in value.all())
+
+
+def _unquote(value):
+    """Undo the export's neutralisation: ``'=x`` read back as ``=x``."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+class NeutralisedExportMixin:
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for key in list(row.keys()):
+            row[key] = _unquote(row[key])
+        super().before_import_row(row, **kwargs)
+
+
+COMPANY_FIELDS = (
+    "siret",
+    "legal_name",
+    "trade_name",
+    "legal_form",
+    "creation_year",
+    "size_class",
+    "headcount_band",
+    "turnover_band",
+    "ess_status",
+    "siae_type",
+    "labels",
+    "address",
+    "postal_code",
+    "commune",
+    "is_local",
+    "work_area",
+    "description",
+    "naf_code",
+    "cpv_codes",
+    "keywords",
+    "references",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
+    siret = fields.Field(attribute="siret", column_name="siret", widget=SiretWidget())
+    cpv_codes = fields.Field(
+        attribute="cpv_codes", column_name="cpv_codes", widget=CpvCodesWidget()
+    )
+    is_local = fields.Field(
+        attribute="is_local", column_name="is_local", widget=widgets.BooleanWidget(), readonly=True
+    )
+
+    class Meta:
+        model = Company
+        fields = COMPANY_FIELDS
+        export_order = COMPANY_FIELDS
+        import_id_fields = ("siret",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Company.objects.prefetch_related("cpv_codes").order_by("legal_name", "pk")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Never trusted from the file: computed from the commune, as on registration.
+        instance.is_local = is_in_territory(name=instance.commune) or (
+            not instance.commune and is_in_territory(postal_code=instance.postal_code)
+        )
+        for name in ("trade_name", "legal_form", "siae_type", "labels", "address", "naf_code"):
+            if getattr(instance, name) is None:
+                setattr(instance, name, "")
+        super().before_save_instance(instance, row, **kwargs)
+
+
+class RegistrationExportResource(NeutralisedExportMixin, resources.ModelResource):
+    """The staff's list as a spreadsheet (export only): company, status, qualification, score."""
+
+    siret = fields.Field(attribute="company__siret", column_name="siret")
+    company = fields.Field(attribute="company__legal_name", column_name="entreprise")
+    commune = fields.Field(attribute="company__commune", column_name="commune")
+    size_class = fields.Field(column_name="catégorie")
+    ess_status = fields.Field(column_name="statut ESS")
+    contact_email = fields.Field(attribute="company__contact_email", column_name="e-mail")
+    contact_phone = fields.Field(attribute="company__contact_phone", column_name="téléphone")
+    edition = fields.Field(attribute="edition__year", column_name="édition")
+    status = fields.Field(column_name="statut")
+
+    class Meta:
+        model = Registration
+        fields = (
+            "edition",
+            "siret",
+            "company",
+            "commune",
+            "size_class",
+            "ess_status",
+            "contact_email",
+            "contact_phone",
+            "status",
+            "status_reason",
+            "tender_capacity",
+            "real_interest",
+            "documents_ready",
+            "needs",
+            "match_score",
+            "match_count",
+            "created_at",
+        )
+        export_order = fields
+
+    def get_queryset(self):
+        return Registration.objects.select_related("company", "edition")
+
+    def dehydrate_status(self, registration):
+        return registration.get_status_display()
+
+    def dehydrate_size_class(self, registration):
+        return registration.company.get_size_class_display()
+
+    def dehydrate_ess_status(self, registration):
+        return registration.company.get_ess_status_display()

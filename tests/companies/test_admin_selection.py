@@ -1,0 +1,321 @@
+"""The staff's admin pages: list (filters, query count), actions, status page, call queue,
+score threshold, buyers without a company, and who may reach them."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.enums import CallOutcome, RegistrationStatus
+from companies.models import CallLog, Registration
+from ellipse.outbox.models import OutgoingEmail
+from tests.factories.accounts import UserFactory
+from tests.factories.buyers import (
+    BuyerMembershipFactory,
+    BuyerOrganisationFactory,
+    CpvCodeFactory,
+    PlannedContractFactory,
+)
+from tests.factories.companies import (
+    CallLogFactory,
+    CompanyFactory,
+    CompanyMembershipFactory,
+    RegistrationFactory,
+    WishFactory,
+)
+from tests.factories.editions import EditionFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:companies_registration_changelist"
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(role="staff")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def edition():
+    return EditionFactory(year=2032)
+
+
+def _company(*codes, **kwargs):
+    company = CompanyFactory(**kwargs)
+    company.cpv_codes.add(*[CpvCodeFactory(code=c) for c in codes])
+    return company
+
+
+def _populate(edition, n):
+    buyer = BuyerOrganisationFactory()
+    for index in range(n):
+        registration = RegistrationFactory(
+            edition=edition,
+            company=_company("45442100" if index % 2 else "77310000"),
+            status=[RegistrationStatus.REGISTERED, RegistrationStatus.TO_CALL][index % 2],
+            match_score=index % 3 * 0.5,
+        )
+        WishFactory(registration=registration, organisation=buyer)
+        CallLogFactory(registration=registration)
+        CallLogFactory(registration=registration, call_back=True)
+
+
+def test_changelist_query_count_is_constant(staff_client, edition, django_assert_max_num_queries):
+    _populate(edition, 10)
+    with django_assert_max_num_queries(30) as small:
+        response = staff_client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    _populate(edition, 60)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        response = staff_client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    content = response.content.decode()
+    assert "INVALID_TEMPLATE_VARIABLE" not in content
+    assert "À rappeler" in content
+    for link in ("callqueueentry/", "retenir-au-dessus-du-seuil/", "acheteurs-sans-entreprise/"):
+        assert link in content
+    assert reverse("admin:companies_registration_export") in content
+
+
+def test_changelist_filters_each_return_the_right_rows(staff_client, edition):
+    painter = RegistrationFactory(edition=edition, company=_company("45442100"), to_call=True)
+    gardener = RegistrationFactory(
+        edition=edition, company=_company("77310000", outside=True), qualified=True
+    )
+    WishFactory(registration=painter)
+    CallLogFactory(registration=gardener, outcome=CallOutcome.WRONG_NUMBER)
+
+    def names(query):
+        response = staff_client.get(reverse(CHANGELIST) + query)
+        assert response.status_code == 200, query
+        return {r.pk for r in response.context["cl"].result_list}
+
+    assert names("?cpv_division=45") == {painter.pk}
+    assert names("?has_wishes=yes") == {painter.pk}
+    assert names("?has_wishes=no") == {gardener.pk}
+    assert names("?last_call=wrong_number") == {gardener.pk}
+    assert names("?last_call=never") == {painter.pk}
+    assert names("?company__is_local__exact=0") == {gardener.pk}
+    assert names("?status__exact=qualified") == {gardener.pk}
+    assert names("?company__size_class__exact=micro") == {painter.pk, gardener.pk}
+    assert names(f"?q={painter.company.siret}") == {painter.pk}
+
+
+def test_action_retain_bulk_with_refusal_changes_nothing(staff_client, edition):
+    ok = RegistrationFactory(edition=edition, qualified=True)
+    refused = RegistrationFactory(edition=edition)
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "retain", ACTION_CHECKBOX_NAME: [ok.pk, refused.pk]},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Aucun changement enregistré" in content
+    ok.refresh_from_db()
+    assert ok.status == RegistrationStatus.QUALIFIED
+
+
+def test_action_retain_bulk(staff_client, edition, staff):
+    registrations = RegistrationFactory.create_batch(3, edition=edition, qualified=True)
+    staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "retain", ACTION_CHECKBOX_NAME: [r.pk for r in registrations]},
+    )
+    assert set(Registration.objects.values_list("status", flat=True)) == {"retained"}
+    changes = [r.status_changes.get() for r in registrations]
+    assert {c.changed_by for c in changes} == {staff}
+
+
+def test_action_not_retain_asks_a_reason_first(staff_client, edition):
+    registration = RegistrationFactory(edition=edition, qualified=True)
+    data = {"action": "not_retain", ACTION_CHECKBOX_NAME: [registration.pk]}
+    page = staff_client.post(reverse(CHANGELIST), data)
+    assert page.status_code == 200
+    assert "Motif" in page.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.QUALIFIED
+    # Confirmed without a reason: the page again, nothing changed.
+    page = staff_client.post(reverse(CHANGELIST), {**data, "apply": "1", "reason": ""})
+    assert page.status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.QUALIFIED
+    staff_client.post(
+        reverse(CHANGELIST), {**data, "apply": "1", "reason": "Pas de marché correspondant."}
+    )
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.NOT_RETAINED
+    assert registration.status_reason == "Pas de marché correspondant."
+    assert OutgoingEmail.objects.get().context["reason"] == "Pas de marché correspondant."
+
+
+def test_transition_page_offers_allowed_targets_only(staff_client, edition):
+    registration = RegistrationFactory(edition=edition, to_call=True)
+    url = reverse("admin:companies_registration_transition", args=[registration.pk])
+    page = staff_client.get(url)
+    choices = [c[0] for c in page.context["form"].fields["to_status"].choices]
+    assert choices == ["qualified", "not_retained"]
+    response = staff_client.post(url, {"to_status": "retained"})
+    assert response.status_code == 200  # refused by the form
+    response = staff_client.post(url, {"to_status": "not_retained", "reason": ""})
+    assert "motif est obligatoire" in response.content.decode()
+    response = staff_client.post(url, {"to_status": "qualified"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.QUALIFIED
+
+
+def test_change_page_shows_suggestions_and_records_a_call(staff_client, edition, staff):
+    contract = PlannedContractFactory(
+        year=edition.year, cpv_main=CpvCodeFactory(code="45442100"), reference="PEINT-9"
+    )
+    registration = RegistrationFactory(edition=edition, company=_company("45442100"))
+    url = reverse("admin:companies_registration_change", args=[registration.pk])
+    page = staff_client.get(url)
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "PEINT-9" in content and "même code" in content
+    assert str(contract.organisation) in content
+    assert "INVALID_TEMPLATE_VARIABLE" not in content
+    callback = timezone.localtime() + dt.timedelta(days=1)
+    data = {
+        "tender_capacity": "",
+        "real_interest": "",
+        "documents_ready": "",
+        "needs": "",
+        "wants_cocontracting": "",
+        "available_slots": "[]",
+        "workshops": "",
+        "training_needs": "",
+        "accessibility_needs": "",
+        "consent_at_0": "",
+        "consent_at_1": "",
+        "calls-TOTAL_FORMS": "1",
+        "calls-INITIAL_FORMS": "0",
+        "calls-0-called_at_0": timezone.localdate().strftime("%d/%m/%Y"),
+        "calls-0-called_at_1": "10:00:00",
+        "calls-0-outcome": "call_back",
+        "calls-0-callback_at_0": "",
+        "calls-0-callback_at_1": "",
+        "calls-0-notes": "Rappeler après 14 h",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+        "wishes-TOTAL_FORMS": "0",
+        "wishes-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200  # call back without a time: refused
+    assert "quand rappeler" in response.content.decode()
+    assert not CallLog.objects.exists()
+    data["calls-0-callback_at_0"] = callback.strftime("%d/%m/%Y")
+    data["calls-0-callback_at_1"] = "15:00:00"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    call = CallLog.objects.get()
+    assert call.called_by == staff and call.outcome == "call_back"
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.TO_CALL
+    # Qualification from the form: the three assessments make it qualified.
+    data.update(
+        {
+            "calls-TOTAL_FORMS": "1",
+            "calls-INITIAL_FORMS": "1",
+            "calls-0-id": str(call.pk),
+            "calls-0-registration": str(registration.pk),
+            "tender_capacity": "yes",
+            "real_interest": "high",
+            "documents_ready": "ready",
+            "needs": "Mémoire technique",
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.QUALIFIED
+    assert registration.qualified_by == staff
+    assert CallLog.objects.count() == 1
+
+
+def test_call_queue_lists_callbacks_due_first(staff_client, edition):
+    now = timezone.now()
+    first = RegistrationFactory(edition=edition, to_call=True)
+    due = RegistrationFactory(edition=edition, to_call=True)
+    RegistrationFactory(edition=edition, retained=True)
+    Registration.objects.filter(pk=first.pk).update(created_at=now - dt.timedelta(days=5))
+    CallLogFactory(registration=due, call_back=True, callback_at=now - dt.timedelta(minutes=5))
+    response = staff_client.get(reverse("admin:companies_callqueueentry_changelist"))
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["cl"].result_list] == [due.pk, first.pk]
+    assert "à rappeler maintenant" in response.content.decode()
+    change = staff_client.get(reverse("admin:companies_callqueueentry_change", args=[due.pk]))
+    assert change.url == reverse("admin:companies_registration_change", args=[due.pk])
+
+
+def test_retain_above_previews_then_retains(staff_client, edition):
+    PlannedContractFactory(year=edition.year, cpv_main=CpvCodeFactory(code="45442100"))
+    high = RegistrationFactory(edition=edition, company=_company("45442100"), qualified=True)
+    low = RegistrationFactory(edition=edition, company=_company("45000000"), qualified=True)
+    url = reverse("admin:companies_registration_retain_above")
+    preview = staff_client.get(url, {"edition": edition.pk, "threshold": "0.5"})
+    assert [r.pk for r in preview.context["candidates"]] == [high.pk]
+    high.refresh_from_db()
+    assert high.status == RegistrationStatus.QUALIFIED
+    bad = staff_client.get(url, {"edition": edition.pk, "threshold": "abc"})
+    assert bad.context["candidates"] is None
+    staff_client.post(url, {"edition": edition.pk, "threshold": "0.5", "apply": "1"})
+    high.refresh_from_db()
+    low.refresh_from_db()
+    assert (high.status, low.status) == ("retained", "qualified")
+
+
+def test_buyers_gap_page(staff_client, edition):
+    orphan = BuyerOrganisationFactory(name="Bailleur sans entreprise")
+    PlannedContractFactory(
+        year=edition.year, organisation=orphan, cpv_main=CpvCodeFactory(code="77310000")
+    )
+    response = staff_client.get(
+        reverse("admin:companies_registration_buyers_gap"),
+        {"edition": edition.pk, "threshold": "0.5"},
+    )
+    assert response.status_code == 200
+    assert "Bailleur sans entreprise" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        CHANGELIST,
+        "admin:companies_callqueueentry_changelist",
+        "admin:companies_registration_retain_above",
+        "admin:companies_registration_buyers_gap",
+        "admin:companies_company_changelist",
+        "admin:companies_company_export",
+    ],
+)
+def test_company_and_buyer_users_cannot_reach_staff_pages(client, name):
+    for user in (CompanyMembershipFactory().user, BuyerMembershipFactory().user):
+        client.force_login(user)
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+
+def test_company_user_cannot_change_status_through_the_admin(client, edition):
+    membership = CompanyMembershipFactory()
+    registration = RegistrationFactory(edition=edition, company=membership.company)
+    client.force_login(membership.user)
+    response = client.post(
+        reverse("admin:companies_registration_transition", args=[registration.pk]),
+        {"to_status": "qualified"},
+    )
+    assert response.status_code == 302 and "login" in response.url
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.REGISTERED
