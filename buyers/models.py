@@ -1,6 +1,7 @@
 """Buyer organisations, their people, the CPV nomenclature and the planned contracts."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +48,36 @@ class CpvCode(models.Model):
         return f"{self.code}-{self.check_digit}" if self.check_digit else self.code
 
 
+def validate_siret(value: str) -> None:
+    """A SIRET of 14 digits whose Luhn keys (SIREN and SIRET) are right."""
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.fr import siret
+
+    try:
+        siret.validate(value)
+    except StdnumError as error:
+        raise ValidationError(
+            _("« %(value)s » n'est pas un SIRET valide (14 chiffres, clé de contrôle exacte)."),
+            code="invalid_siret",
+            params={"value": value},
+        ) from error
+
+
 class BuyerOrganisation(models.Model):
+    """A public (or private) buyer. Public buyers have a SIRET; private ones may have none."""
+
     name = models.CharField(_("nom"), max_length=200, unique=True)
     short_name = models.CharField(_("nom court"), max_length=60, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
-    siret = models.CharField(_("SIRET"), max_length=14, unique=True, null=True, blank=True)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 chiffres ; obligatoire sauf pour les acheteurs privés."),
+    )
     address = models.TextField(_("adresse"), blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     city = models.CharField(_("commune"), max_length=120, blank=True)
@@ -70,10 +96,21 @@ class BuyerOrganisation(models.Model):
                 condition=models.Q(siret__isnull=True) | models.Q(siret__regex=r"^[0-9]{14}$"),
                 name="buyer_siret_14_digits",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind="private") | models.Q(siret__isnull=False),
+                name="buyer_siret_required_unless_private",
+                violation_error_message=_("Le SIRET est obligatoire pour un acheteur public."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.siret == "":
+            self.siret = None
+        if self.siret is None and self.kind and self.kind != OrganisationKind.PRIVATE:
+            raise ValidationError({"siret": _("Le SIRET est obligatoire pour un acheteur public.")})
 
 
 class BuyerMembership(models.Model):
@@ -195,7 +232,14 @@ class PlannedContract(models.Model):
                 name="planned_contract_amount_non_negative",
             ),
         ]
-        indexes = [models.Index(fields=["year", "status", "visibility"])]
+        indexes = [
+            models.Index(fields=["year", "status", "visibility"]),
+            # The published catalogue: visible lines first filtered on these, then ordered.
+            models.Index(
+                fields=["visibility", "status", "publication_quarter"], name="catalogue_idx"
+            ),
+            models.Index(fields=["estimated_amount"], name="planned_contract_amount_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
