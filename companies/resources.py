@@ -6,6 +6,7 @@ error in any row rejects the whole file (transactions). On export, every text ce
 spreadsheet would run as a formula is prefixed with a quote; the import removes that quote.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from stdnum.fr import siret as stdnum_siret
@@ -19,14 +20,11 @@ from .models import Company, Registration
 
 
 class SiretWidget(widgets.CharWidget):
+    """Spaces and dots removed; the check itself is in ``CompanyResource.import_instance`` so
+    that a wrong SIRET is reported as a validation error of its row."""
+
     def clean(self, value, row=None, **kwargs):
-        value = stdnum_siret.compact(str(value or ""))
-        if not stdnum_siret.is_valid(value):
-            raise ValueError(
-                _("SIRET invalide : « %(value)s » (14 chiffres, clé de contrôle).")
-                % {"value": value}
-            )
-        return value
+        return stdnum_siret.compact(str(value or ""))
 
 
 class CpvCodesWidget(widgets.ManyToManyWidget):
@@ -121,6 +119,32 @@ class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
 
     def get_queryset(self):
         return Company.objects.prefetch_related("cpv_codes").order_by("legal_name", "pk")
+
+    def import_data(self, dataset, **kwargs):
+        """All or nothing: a file with one invalid row writes no row at all."""
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Every error of the row at once: the fields', the SIRET's key and the CPV codes'."""
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        siret = stdnum_siret.compact(str(row.get("siret") or ""))
+        if not stdnum_siret.is_valid(siret):
+            errors["siret"] = [
+                _("SIRET invalide : « %(value)s » (14 chiffres, clé de contrôle).")
+                % {"value": siret}
+            ]
+        if "cpv_codes" in row:
+            try:
+                self.fields["cpv_codes"].clean(row)
+            except ValueError as exc:
+                errors["cpv_codes"] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         # Never trusted from the file: computed from the commune, as on registration.
