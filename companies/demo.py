@@ -1,6 +1,7 @@
 """Demo data of companies/: 203 registered companies, 142 of them retained."""
 
 import random
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +12,19 @@ from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
 from ellipse.core.territory import COMMUNES, is_in_territory
 from ellipse.editions.models import Edition
 
-from .enums import EssStatus, HeadcountBand, RegistrationStatus, SiaeType, SizeClass, TurnoverBand
-from .models import Company, Registration, Wish
+from .enums import (
+    CallOutcome,
+    DocumentsReadiness,
+    EssStatus,
+    HeadcountBand,
+    InterestLevel,
+    RegistrationStatus,
+    SiaeType,
+    SizeClass,
+    TenderCapacity,
+    TurnoverBand,
+)
+from .models import CallLog, Company, Registration, StatusChange, Wish
 
 OUTSIDE = [
     ("Paris", "75020"),
@@ -161,4 +173,146 @@ def seed_companies(*, edition: Edition, rng: random.Random) -> list[Registration
                     organisation=rng.choice(buyers),
                     planned_contract=None,
                 )
+    seed_selection(edition=edition, registrations=registrations)
     return registrations
+
+
+QUALIFIER_EMAIL = "qualification@ellipse.demo"
+CALL_NOTES = {
+    CallOutcome.REACHED: [
+        "Entretien avec la gérante : activité confirmée, intéressée par les lots de travaux.",
+        "Échange de 15 minutes, références publiques à Montreuil et Pantin.",
+        "Joint le dirigeant : souhaite rencontrer les bailleurs sociaux.",
+    ],
+    CallOutcome.NO_ANSWER: ["Messagerie, message laissé.", "Pas de réponse."],
+    CallOutcome.WRONG_NUMBER: ["Numéro non attribué ; e-mail envoyé pour le corriger."],
+    CallOutcome.CALL_BACK: ["Demande à être rappelée en fin de journée."],
+}
+NEEDS = [
+    "Aide à la rédaction du mémoire technique.",
+    "Comprendre la dématérialisation des offres.",
+    "Trouver des partenaires pour répondre en groupement.",
+    "",
+]
+
+
+def _qualifier():
+    """The staff member who made the demo calls (a second staff login of the demo)."""
+    from ellipse.accounts.models import User
+    from ellipse.accounts.roles import Role, user_grant_role
+    from ellipse.demo import DEMO_PASSWORD
+
+    user, created = User.objects.get_or_create(
+        email=QUALIFIER_EMAIL, defaults={"first_name": "Nadia", "last_name": "Ouali"}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user_grant_role(user=user, role=Role.STAFF)
+    return user
+
+
+def seed_selection(*, edition: Edition, registrations: list[Registration]) -> None:
+    """Calls, qualification and status history coherent with each registration's status,
+    for registrations that have none yet (safe to run twice); then the matching scores."""
+    from .services.selection import edition_refresh_matches
+
+    by = _qualifier()
+    done = set(
+        StatusChange.objects.filter(registration__edition=edition).values_list(
+            "registration_id", flat=True
+        )
+    ) | set(
+        CallLog.objects.filter(registration__edition=edition).values_list(
+            "registration_id", flat=True
+        )
+    )
+    now = timezone.now()
+    calls, changes, qualified = [], [], []
+    R = RegistrationStatus
+    for registration in registrations:
+        if registration.pk in done or registration.status == R.REGISTERED:
+            continue
+        rng = random.Random(f"selection-{registration.company.siret}")
+        day = now - timedelta(days=rng.randint(12, 30), hours=rng.randint(0, 6))
+
+        def call(outcome, when, callback_at=None, reg=registration, rng=rng):
+            calls.append(
+                CallLog(
+                    registration=reg,
+                    called_at=when,
+                    called_by=by,
+                    outcome=outcome,
+                    callback_at=callback_at,
+                    notes=rng.choice(CALL_NOTES[outcome]),
+                )
+            )
+
+        def change(from_status, to_status, when, reason="", reg=registration):
+            changes.append(
+                StatusChange(
+                    registration=reg,
+                    from_status=from_status,
+                    to_status=to_status,
+                    reason=reason,
+                    changed_by=by,
+                    changed_at=when,
+                )
+            )
+
+        change(R.REGISTERED, R.TO_CALL, day)
+        if registration.status == R.TO_CALL:
+            if rng.random() < 0.5:
+                # Callbacks: some due already, some later this week (the queue shows both).
+                call(
+                    CallOutcome.CALL_BACK,
+                    day + timedelta(hours=1),
+                    callback_at=now + timedelta(hours=rng.choice([-3, -1, 20, 50])),
+                )
+            else:
+                call(CallOutcome.NO_ANSWER, day + timedelta(hours=1))
+            continue
+        unreachable = (
+            registration.status == R.NOT_RETAINED and "injoignable" in registration.status_reason
+        )
+        if unreachable:
+            for attempt in range(3):
+                call(CallOutcome.NO_ANSWER, day + timedelta(days=attempt * 2, hours=1))
+            change(R.TO_CALL, R.NOT_RETAINED, day + timedelta(days=6), registration.status_reason)
+            continue
+        if rng.random() < 0.3:
+            call(CallOutcome.NO_ANSWER, day + timedelta(hours=1))
+        call(CallOutcome.REACHED, day + timedelta(days=1))
+        change(R.TO_CALL, R.QUALIFIED, day + timedelta(days=1, minutes=20))
+        registration.tender_capacity = rng.choices(list(TenderCapacity.values), weights=[5, 4, 1])[
+            0
+        ]
+        registration.real_interest = rng.choices(list(InterestLevel.values), weights=[6, 3, 1])[0]
+        registration.documents_ready = rng.choices(
+            list(DocumentsReadiness.values), weights=[6, 3, 1]
+        )[0]
+        registration.needs = rng.choice(NEEDS)
+        registration.qualified_by = by
+        registration.qualified_at = day + timedelta(days=1, minutes=20)
+        qualified.append(registration)
+        if registration.status != R.QUALIFIED:
+            change(
+                R.QUALIFIED,
+                registration.status,
+                day + timedelta(days=8),
+                registration.status_reason,
+            )
+    CallLog.objects.bulk_create(calls)
+    StatusChange.objects.bulk_create(changes)
+    Registration.objects.bulk_update(
+        qualified,
+        [
+            "tender_capacity",
+            "real_interest",
+            "documents_ready",
+            "needs",
+            "qualified_by",
+            "qualified_at",
+        ],
+    )
+    edition_refresh_matches(edition=edition)

@@ -52,24 +52,29 @@ def transition_refusal(*, registration: Registration, to_status: str, reason: st
     return None
 
 
-def _decision_enqueue(registration: Registration, change: StatusChange) -> None:
+def decision_context(registration: Registration, change: StatusChange) -> dict:
+    """The decision e-mail's context (JSON-serialisable)."""
     company, edition = registration.company, registration.edition
+    return {
+        "registration_id": registration.pk,
+        "company_name": str(company),
+        "contact_name": company.contact_name,
+        "edition_title": edition.title,
+        "edition_year": edition.year,
+        "date_label": date_format(edition.date, "l j F Y"),
+        "venue": edition.venue,
+        "status": change.to_status,
+        "status_label": _label(change.to_status),
+        "reason": change.reason,
+        "training_offer": TRAINING_OFFER,
+    }
+
+
+def _decision_enqueue(registration: Registration, change: StatusChange) -> None:
     email_enqueue(
-        to=company.contact_email,
+        to=registration.company.contact_email,
         template="companies/decision",
-        context={
-            "registration_id": registration.pk,
-            "company_name": str(company),
-            "contact_name": company.contact_name,
-            "edition_title": edition.title,
-            "edition_year": edition.year,
-            "date_label": date_format(edition.date, "l j F Y"),
-            "venue": edition.venue,
-            "status": change.to_status,
-            "status_label": _label(change.to_status),
-            "reason": change.reason,
-            "training_offer": TRAINING_OFFER,
-        },
+        context=decision_context(registration, change),
         category="service",
         dedup_key=f"decision-{registration.pk}-{change.to_status}-{change.pk}",
     )
