@@ -1,5 +1,11 @@
-"""The public catalogue of planned contracts (/previsions/), filled by the buyers feature."""
+"""The public catalogue of published planned contracts (/previsions/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "catalogue"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="index"),
+]

@@ -1,8 +1,26 @@
-"""Reads of buyers/ that several places need, with their joins decided once."""
+"""Reads of buyers/ that several places need, with their joins decided once.
 
-from django.db.models import QuerySet
+buyers/ does not import companies/: the companies' wishes are reached through the reverse
+relations ``PlannedContract.wishes`` and ``BuyerOrganisation.company_wishes``.
+"""
 
-from .models import BuyerOrganisation, PlannedContract
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .enums import ContractStatus, Visibility
+from .models import BuyerOrganisation, CpvCode, PlannedContract
+
+# Lines companies may read: published to companies and not draft nor abandoned.
+CATALOGUE_STATUSES = [ContractStatus.PUBLISHED, ContractStatus.LAUNCHED, ContractStatus.AWARDED]
+
+AMOUNT_BANDS = {
+    "lt40": (None, Decimal("40000")),
+    "40-100": (Decimal("40000"), Decimal("100000")),
+    "100-500": (Decimal("100000"), Decimal("500000")),
+    "gte500": (Decimal("500000"), None),
+}
 
 
 def planned_contracts_for_organisation(
@@ -16,3 +34,165 @@ def planned_contracts_for_organisation(
     if year is not None:
         qs = qs.filter(year=year)
     return qs
+
+
+def planned_contracts_for_space(
+    *, organisation: BuyerOrganisation, year: int | None = None
+) -> QuerySet[PlannedContract]:
+    """The buyer's lines with the number of interested companies and lots, in one query."""
+    return planned_contracts_for_organisation(organisation=organisation, year=year).annotate(
+        interested_count=Count("wishes", distinct=True),
+        lots_count=Count("lots", distinct=True),
+    )
+
+
+def organisation_years(*, organisation: BuyerOrganisation) -> list[int]:
+    return list(
+        PlannedContract.objects.filter(organisation=organisation)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def planned_contract_with_interest(*, contract_id: int, organisation: BuyerOrganisation):
+    """One line of ``organisation`` with the companies that wish to meet about it."""
+    return (
+        PlannedContract.objects.filter(organisation=organisation, pk=contract_id)
+        .select_related("cpv_main", "organisation")
+        .prefetch_related(
+            "cpv_extra",
+            "lots__cpv",
+            Prefetch(
+                "wishes",
+                queryset=_wishes_queryset(),
+            ),
+        )
+        .first()
+    )
+
+
+def _wishes_queryset():
+    # The model lives in companies/: take it from the reverse relation, no import.
+    wish_model = PlannedContract.wishes.rel.related_model
+    return wish_model.objects.select_related(
+        "registration__company", "registration__edition"
+    ).order_by("registration__company__name")
+
+
+def organisation_interest(*, organisation: BuyerOrganisation):
+    """Companies wishing to meet the organisation itself (not about one line)."""
+    return _wishes_queryset().filter(organisation=organisation, planned_contract__isnull=True)
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    organisation: int | None = None
+    division: str = ""
+    amount: str = ""
+    quarter: int | None = None
+    reserved: str = ""
+    social_clause: bool = False
+    year: int | None = None
+    mine_company_id: int | None = None  # only the lines a company wished
+    mine_edition_id: int | None = None
+
+
+def catalogue_contracts(*, filters: CatalogueFilters) -> QuerySet[PlannedContract]:
+    """Published planned contracts, filtered; ordered for a stable pagination."""
+    qs = PlannedContract.objects.filter(
+        visibility=Visibility.PUBLISHED, status__in=CATALOGUE_STATUSES
+    )
+    if filters.q:
+        for word in filters.q.split()[:6]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(reference__iexact=word)
+                | Q(cpv_main__label__icontains=word)
+                | Q(organisation__name__icontains=word)
+                | Q(organisation__short_name__icontains=word)
+            )
+    if filters.organisation:
+        qs = qs.filter(organisation_id=filters.organisation)
+    if filters.division:
+        qs = qs.filter(cpv_main__division=filters.division)
+    if filters.amount in AMOUNT_BANDS:
+        low, high = AMOUNT_BANDS[filters.amount]
+        if low is not None:
+            qs = qs.filter(estimated_amount__gte=low)
+        if high is not None:
+            qs = qs.filter(estimated_amount__lt=high)
+    if filters.quarter:
+        qs = qs.filter(publication_quarter=filters.quarter)
+    if filters.reserved == "any":
+        qs = qs.exclude(reservation="none")
+    elif filters.reserved:
+        qs = qs.filter(reservation=filters.reserved)
+    if filters.social_clause:
+        qs = qs.filter(social_clause=True)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.mine_company_id:
+        qs = qs.filter(
+            wishes__registration__company_id=filters.mine_company_id,
+            wishes__registration__edition_id=filters.mine_edition_id,
+        )
+    return qs.select_related("organisation", "cpv_main").order_by(
+        "-year", "publication_quarter", "organisation__name", "reference", "pk"
+    )
+
+
+def catalogue_organisations() -> list[BuyerOrganisation]:
+    """Buyers with at least one published line (for the filter)."""
+    return list(
+        BuyerOrganisation.objects.filter(
+            planned_contracts__visibility=Visibility.PUBLISHED,
+            planned_contracts__status__in=CATALOGUE_STATUSES,
+        )
+        .distinct()
+        .order_by("name")
+        .only("pk", "name")
+    )
+
+
+def catalogue_divisions() -> list[CpvCode]:
+    """CPV divisions (level 2), for the filter."""
+    return list(CpvCode.objects.filter(level=2).only("code", "label", "division"))
+
+
+def catalogue_years() -> list[int]:
+    return list(
+        PlannedContract.objects.filter(
+            visibility=Visibility.PUBLISHED, status__in=CATALOGUE_STATUSES
+        )
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+@dataclass
+class CompanyWishes:
+    """What a company already asked for in the current edition."""
+
+    contract_ids: set[int]
+    organisation_ids: set[int]  # wishes to meet the buyer itself
+    contracts: list[PlannedContract]
+
+
+def company_wishes(*, company_id: int, edition_id: int) -> CompanyWishes:
+    wishes = list(
+        _wishes_queryset()
+        .model.objects.filter(
+            registration__company_id=company_id, registration__edition_id=edition_id
+        )
+        .select_related("organisation", "planned_contract")
+        .order_by("organisation__name", "planned_contract__reference")
+    )
+    return CompanyWishes(
+        contract_ids={w.planned_contract_id for w in wishes if w.planned_contract_id},
+        organisation_ids={w.organisation_id for w in wishes if not w.planned_contract_id},
+        contracts=wishes,
+    )

@@ -1,29 +1,81 @@
-"""Buyer's space. Views stay thin: reads come from selectors, rules from perms."""
+"""Buyer's space and the public catalogue. Views stay thin: reads come from selectors, rules
+from perms, writes from services."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.editions.models import Edition
 
-from .models import BuyerParticipation
-from .perms import buyer_organisation_of
-from .selectors import planned_contracts_for_organisation
+from . import selectors, services, spreadsheets, uploads
+from .forms import (
+    CatalogueFilterForm,
+    ForecastUploadForm,
+    InvitationForm,
+    ParticipationForm,
+    PlannedContractForm,
+    default_year,
+)
+from .models import BuyerParticipation, PlannedContract
+from .perms import buyer_organisation_of, can_manage_contract
+
+CATALOGUE_PAGE_SIZE = 25
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _organisation_or_403(request):
+    organisation = buyer_organisation_of(request.user)
+    if organisation is None:
+        return None, render(request, "core/no_role.html", status=403)
+    return organisation, None
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _download(content: bytes, *, filename: str, file_format: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Buyer's space ---
 
 
 @role_required(Role.BUYER)
+@require_GET
 def space(request: HttpRequest) -> HttpResponse:
-    organisation = buyer_organisation_of(request.user)
-    if organisation is None:
-        return render(request, "core/no_role.html", status=403)
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
     edition = Edition.objects.current()
     participation = (
         BuyerParticipation.objects.filter(edition=edition, organisation=organisation).first()
         if edition
         else None
     )
-    contracts = planned_contracts_for_organisation(organisation=organisation)
+    years = selectors.organisation_years(organisation=organisation)
+    try:
+        year = int(request.GET.get("annee", "")) if request.GET.get("annee") else None
+    except ValueError:
+        year = None
+    contracts = selectors.planned_contracts_for_space(organisation=organisation, year=year)
+    members = organisation.memberships.select_related("user").order_by("user__email")
     return render(
         request,
         "buyers/space.html",
@@ -31,6 +83,355 @@ def space(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "edition": edition,
             "participation": participation,
+            "slot_labels": _slot_labels(edition, participation),
             "contracts": contracts,
+            "years": years,
+            "year": year,
+            "members": members,
+            "buyer_interest": selectors.organisation_interest(organisation=organisation),
+        },
+    )
+
+
+def _slot_labels(edition, participation) -> list[str]:
+    if edition is None or participation is None:
+        return []
+    chosen = set(participation.available_slots or [])
+    return [s.label for s in edition.slots if not chosen or s.index in chosen]
+
+
+@role_required(Role.BUYER)
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
+    contract = None
+    if pk is not None:
+        contract = PlannedContract.objects.select_related("cpv_main").filter(pk=pk).first()
+        if contract is None or not can_manage_contract(request.user, contract):
+            raise Http404
+        if contract.organisation_id != organisation.pk:
+            raise Http404
+    form = PlannedContractForm(
+        request.POST or None,
+        instance=contract,
+        organisation=organisation,
+        year=int(request.GET.get("annee") or default_year()),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.planned_contract_save(
+                contract=form.save(commit=False),
+                cpv_extra=form.cleaned_data["cpv_extra_codes"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Ligne « %(ref)s » enregistrée.") % {"ref": saved.reference}
+            )
+            return redirect("buyers:contract_detail", pk=saved.pk)
+    return render(
+        request,
+        "buyers/contract_form.html",
+        {"form": form, "contract": contract, "organisation": organisation},
+    )
+
+
+@role_required(Role.BUYER)
+@require_GET
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A line and the companies that want to meet about it."""
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
+    contract = selectors.planned_contract_with_interest(contract_id=pk, organisation=organisation)
+    if contract is None:
+        raise Http404
+    return render(
+        request,
+        "buyers/contract_detail.html",
+        {"contract": contract, "organisation": organisation},
+    )
+
+
+@role_required(Role.BUYER)
+@require_POST
+def contracts_publish(request: HttpRequest) -> HttpResponse:
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
+    ids = [int(i) for i in request.POST.getlist("contracts") if i.isdigit()]
+    count = services.planned_contracts_publish(organisation=organisation, ids=ids)
+    if count:
+        messages.success(request, _("%(n)s ligne(s) publiée(s) aux entreprises.") % {"n": count})
+    else:
+        messages.info(request, _("Aucune ligne en brouillon sélectionnée."))
+    return redirect("buyers:space")
+
+
+@role_required(Role.BUYER)
+@require_GET
+def export(request: HttpRequest, file_format: str) -> HttpResponse:
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
+    qs = PlannedContract.objects.filter(organisation=organisation)
+    year = request.GET.get("annee", "")
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    content = services.forecast_export(queryset=qs, file_format=file_format)
+    name = f"previsions-{organisation.short_name or organisation.pk}{'-' + year if year else ''}"
+    return _download(content, filename=f"{_slug(name)}.{file_format}", file_format=file_format)
+
+
+def _slug(text: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(text) or "previsions"
+
+
+@require_GET
+def template_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The empty forecast template (no private data: public)."""
+    content = spreadsheets.template_xlsx() if file_format == "xlsx" else spreadsheets.template_csv()
+    return _download(content, filename=f"modele-previsions.{file_format}", file_format=file_format)
+
+
+# --- Upload: preview, then confirm (shared with the admin) ---
+
+
+def import_preview_or_confirm(
+    request: HttpRequest, *, organisation_for, template: str, extra: dict, confirm_url: str
+) -> HttpResponse:
+    """The upload page. POST with a file: store it, dry run, show the preview. POST with a
+    token: re-read the stored file and import it for real, all or nothing."""
+    with_organisation = organisation_for is None
+    report = pending = None
+    form = ForecastUploadForm(with_organisation=with_organisation)
+    if request.method == "POST" and request.POST.get("token"):
+        pending = uploads.upload_get(request=request, token=request.POST["token"])
+        organisation = _pending_organisation(pending, organisation_for)
+        if pending is None or organisation is None:
+            messages.error(request, _("Ce dépôt a expiré : déposez le fichier à nouveau."))
+            return redirect(request.path)
+        report = services.forecast_import(
+            organisation=organisation,
+            year=pending.year,
+            file=pending.read(),
+            file_format="xlsx" if pending.path.endswith(".xlsx") else "csv",
+            dry_run=False,
+            user=request.user,
+        )
+        if report.written:
+            uploads.upload_discard(request=request, token=pending.token)
+            messages.success(
+                request,
+                _("Prévisions %(year)s de %(org)s enregistrées. %(summary)s")
+                % {"year": pending.year, "org": organisation.name, "summary": report.summary()},
+            )
+            return redirect(extra.get("done_url") or request.path)
+        pending_org = organisation
+    elif request.method == "POST":
+        form = ForecastUploadForm(request.POST, request.FILES, with_organisation=with_organisation)
+        pending_org = None
+        if form.is_valid():
+            pending_org = organisation_for or form.cleaned_data["organisation"]
+            upload = form.cleaned_data["file"]
+            pending = uploads.upload_store(
+                request=request,
+                upload=upload,
+                organisation_id=pending_org.pk,
+                year=form.cleaned_data["year"],
+            )
+            report = services.forecast_import(
+                organisation=pending_org,
+                year=pending.year,
+                file=pending.read(),
+                file_format="xlsx" if pending.path.endswith(".xlsx") else "csv",
+                dry_run=True,
+                user=request.user,
+            )
+            if report.has_errors:
+                uploads.upload_discard(request=request, token=pending.token)
+                pending = None
+            form = ForecastUploadForm(with_organisation=with_organisation)
+    else:
+        pending_org = None
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "report": report,
+            "pending": pending,
+            "pending_organisation": pending_org,
+            "confirm_url": confirm_url,
+            **extra,
+        },
+    )
+
+
+def _pending_organisation(pending, organisation_for):
+    from .models import BuyerOrganisation
+
+    if pending is None:
+        return None
+    if organisation_for is not None:
+        return organisation_for if pending.organisation_id == organisation_for.pk else None
+    return BuyerOrganisation.objects.filter(pk=pending.organisation_id).first()
+
+
+@role_required(Role.BUYER)
+@require_http_methods(["GET", "POST"])
+def forecast_upload(request: HttpRequest) -> HttpResponse:
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
+    return import_preview_or_confirm(
+        request,
+        organisation_for=organisation,
+        template="buyers/upload.html",
+        extra={"organisation": organisation, "done_url": reverse("buyers:space")},
+        confirm_url=reverse("buyers:upload"),
+    )
+
+
+# --- Participation and colleagues ---
+
+
+@role_required(Role.BUYER)
+@require_http_methods(["GET", "POST"])
+def participation_edit(request: HttpRequest) -> HttpResponse:
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
+    edition = Edition.objects.current()
+    if edition is None:
+        raise Http404
+    participation = BuyerParticipation.objects.filter(
+        edition=edition, organisation=organisation
+    ).first()
+    initial = {"max_meetings": min(9, edition.max_meetings_per_buyer)}
+    if participation:
+        initial = {
+            "attendees": participation.attendees,
+            "available_slots": participation.available_slots or [s.index for s in edition.slots],
+            "max_meetings": participation.max_meetings,
+        }
+    else:
+        initial["available_slots"] = [s.index for s in edition.slots]
+    form = ParticipationForm(request.POST or None, initial=initial, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_save(
+                organisation=organisation, edition=edition, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Votre participation est enregistrée."))
+            return redirect("buyers:space")
+    return render(
+        request,
+        "buyers/participation_form.html",
+        {
+            "form": form,
+            "edition": edition,
+            "participation": participation,
+            "organisation": organisation,
+        },
+    )
+
+
+@role_required(Role.BUYER)
+@require_http_methods(["GET", "POST"])
+def colleague_invite(request: HttpRequest) -> HttpResponse:
+    organisation, refused = _organisation_or_403(request)
+    if refused:
+        return refused
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.buyer_invite(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Invitation envoyée à %(email)s : un lien lui permet de choisir son mot de passe."
+                )
+                % {"email": user.email},
+            )
+            return redirect("buyers:space")
+    return render(request, "buyers/invite_form.html", {"form": form, "organisation": organisation})
+
+
+# --- Public catalogue ---
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """/previsions/: public, so that any company of the territory can discover the buyers'
+    needs before registering; signed-in registered companies can also mark wishes."""
+    from ellipse.accounts.roles import user_has_role
+
+    edition = Edition.objects.current()
+    company = None
+    registration_open = False
+    if user_has_role(request.user, Role.COMPANY):
+        membership = getattr(request.user, "company_membership", None)
+        company = membership.company if membership is not None else None
+    if company is not None and edition is not None:
+        registration_open = (
+            edition.registration_is_open and company.registrations.filter(edition=edition).exists()
+        )
+    form = CatalogueFilterForm(
+        request.GET or None,
+        organisations=selectors.catalogue_organisations(),
+        divisions=selectors.catalogue_divisions(),
+        years=selectors.catalogue_years(),
+        with_mine=company is not None,
+    )
+    filters = selectors.CatalogueFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CatalogueFilters(
+            q=data.get("q", "").strip(),
+            organisation=data.get("organisation"),
+            division=data.get("division", ""),
+            amount=data.get("amount", ""),
+            quarter=data.get("quarter"),
+            reserved=data.get("reserved", ""),
+            social_clause=data.get("social_clause", False),
+            year=data.get("year"),
+        )
+        if data.get("mine") and company is not None and edition is not None:
+            filters.mine_company_id = company.pk
+            filters.mine_edition_id = edition.pk
+    paginator = Paginator(selectors.catalogue_contracts(filters=filters), CATALOGUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    wishes = None
+    if company is not None and edition is not None:
+        wishes = selectors.company_wishes(company_id=company.pk, edition_id=edition.pk)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalogue/index.html",
+        {
+            "form": form,
+            "page": page,
+            "paginator": paginator,
+            "query": query.urlencode(),
+            "company": company,
+            "wishes": wishes,
+            "can_wish": registration_open,
+            "edition": edition,
         },
     )
