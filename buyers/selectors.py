@@ -77,7 +77,7 @@ def _wishes_queryset():
     wish_model = PlannedContract.wishes.rel.related_model
     return wish_model.objects.select_related(
         "registration__company", "registration__edition"
-    ).order_by("registration__company__name")
+    ).order_by("registration__company__legal_name")
 
 
 def organisation_interest(*, organisation: BuyerOrganisation):
