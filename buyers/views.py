@@ -364,7 +364,8 @@ def colleague_invite(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Invitation envoyée à %(email)s : un lien lui permet de choisir son mot de passe."
+                    "Invitation envoyée à %(email)s : un lien lui permet de choisir son "
+                    "mot de passe."
                 )
                 % {"email": user.email},
             )

@@ -174,7 +174,7 @@ def test_forecast_import_csv_encodings_and_separators(cpv_demo, organisation, en
 
 
 def test_forecast_import_unreadable_encoding_is_refused(cpv_demo, organisation):
-    content = "Référence;Objet;Code CPV principal\r\nA;x;77310000\r\n".encode("utf-8") + b"\x81\x8d"
+    content = "Référence;Objet;Code CPV principal\r\nA;x;77310000\r\n".encode() + b"\x81\x8d"
     report = run(organisation, content)
     assert report.file_errors == [
         "Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8 ou Windows-1252."
