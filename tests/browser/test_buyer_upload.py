@@ -1,0 +1,48 @@
+"""Headless Chromium: a buyer uploads a forecast file with an error, fixes it and confirms."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from buyers.demo import seed_cpv
+from buyers.models import PlannedContract
+from tests.buyers.forecast_files import csv_bytes, row
+from tests.factories.accounts import PASSWORD
+from tests.factories.buyers import BuyerMembershipFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_buyer_uploads_a_file_with_an_error_fixes_it_and_confirms(live_server, page: Page):
+    seed_cpv()
+    membership = BuyerMembershipFactory(organisation__name="Ville de Bondy (test)")
+    page.goto(live_server.url + "/comptes/login/")
+    page.get_by_label(re.compile("courriel|e-mail", re.IGNORECASE)).fill(membership.user.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("Connexion|Se connecter")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Espace acheteur")
+
+    page.get_by_role("link", name="Déposer un fichier de prévisions").click()
+    bad = csv_bytes([row(), row(Référence="2031-002", Code_CPV_principal="12345678")])
+    page.get_by_label("Fichier de prévisions (XLSX ou CSV)").set_input_files(
+        files=[{"name": "previsions.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Ligne 3, colonne « Code CPV principal » : Code CPV inconnu")
+    expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
+    assert not PlannedContract.objects.exists()
+
+    good = csv_bytes([row(), row(Référence="2031-002", Code_CPV_principal="45442100")])
+    page.get_by_label("Fichier de prévisions (XLSX ou CSV)").set_input_files(
+        files=[{"name": "previsions.csv", "mimeType": "text/csv", "buffer": good}]
+    )
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("status").last).to_contain_text("2 nouvelles")
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.locator(".messages")).to_contain_text("enregistrées")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Espace acheteur")
+    expect(page.locator("main table")).to_contain_text("2031-002")
+    assert PlannedContract.objects.filter(organisation=membership.organisation).count() == 2
