@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from buyers.enums import ContractStatus, Visibility
-from buyers.matching import ContractInfo, Match, keyword_terms, match_contract, words
+from buyers.matching import (
+    KEYWORD_CAP,
+    KEYWORD_SCORE,
+    ContractInfo,
+    Match,
+    keyword_terms,
+    match_contract,
+    words,
+)
 from buyers.models import BuyerOrganisation, PlannedContract
 from ellipse.editions.models import Edition
 
@@ -26,12 +34,31 @@ DEFAULT_THRESHOLD = 0.5
 
 @dataclass(frozen=True)
 class EditionContracts:
-    """The edition's published planned contracts, loaded once (4 queries)."""
+    """The edition's published planned contracts, loaded once (4 queries), with indexes by CPV
+    division and by word, and a cache of CPV matches per (company code, contract)."""
 
     infos: list[ContractInfo]
     contracts: dict[int, PlannedContract]
     divisions: dict[int, frozenset[str]]
     words: dict[int, frozenset[str]]
+    by_division: dict[str, set[int]] = field(default_factory=dict)
+    by_word: dict[str, set[int]] = field(default_factory=dict)
+    cpv_cache: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for contract_id, divisions in self.divisions.items():
+            for division in divisions:
+                self.by_division.setdefault(division, set()).add(contract_id)
+        for contract_id, contract_words in self.words.items():
+            for word in contract_words:
+                self.by_word.setdefault(word, set()).add(contract_id)
+
+    @property
+    def by_id(self) -> dict[int, ContractInfo]:
+        cached = self.cpv_cache.get("_infos")
+        if cached is None:
+            cached = self.cpv_cache["_infos"] = {i.id: i for i in self.infos}
+        return cached
 
 
 @dataclass
@@ -83,22 +110,62 @@ def edition_contracts(*, edition: Edition) -> EditionContracts:
 
 
 def company_matches(
-    *, codes: Iterable[str], keywords: str, contracts: EditionContracts
+    *, codes: Iterable[str], keywords: str, contracts: EditionContracts, explain: bool = True
 ) -> list[Match]:
-    """Every contract of the edition matching these CPV codes or keywords, best first."""
-    codes = list(codes)
-    divisions = {c[:2] for c in codes}
-    terms = set(keyword_terms(keywords))
+    """Every contract of the edition matching these CPV codes or keywords, best first.
+
+    Same result as ``buyers.matching.match_contracts`` (a test compares them): its CPV part is
+    called as is, on contracts sharing a division; its keyword part is applied to words
+    computed once per contract and once per company instead of once per pair (as
+    ``meetings.relevance`` does) — 5,000 companies × 300 contracts in seconds, not minutes."""
+    codes = list(dict.fromkeys(codes))
+    terms = keyword_terms(keywords)
+    by_cpv: set[int] = set()
+    for code in codes:
+        by_cpv |= contracts.by_division.get(code[:2], set())
+    candidates = set(by_cpv)
+    for word in terms:
+        candidates |= contracts.by_word.get(word, set())
+    infos = contracts.by_id
     matches = []
-    for info in contracts.infos:
-        if not (divisions & contracts.divisions[info.id]) and not (
-            terms & contracts.words[info.id]
-        ):
+    for contract_id in candidates:
+        info = infos[contract_id]
+        cpv = _cpv_match(codes, info, contracts.cpv_cache) if contract_id in by_cpv else None
+        shared = contracts.words[info.id] & terms.keys()
+        if cpv is None and not shared:
             continue
-        match = match_contract(company_codes=codes, keywords=keywords, contract=info)
-        if match is not None:
-            matches.append(match)
+        found = sorted({terms[w] for w in shared}) if shared else []
+        score = cpv.score if cpv else 0.0
+        reasons = list(cpv.reasons) if cpv and explain else []
+        if found:
+            score += min(KEYWORD_CAP, KEYWORD_SCORE * len(found))
+            if explain:
+                reasons.append(f"Mots-clés trouvés dans « {info.label} » : {', '.join(found)}")
+        matches.append(
+            Match(
+                contract_id=info.id,
+                score=round(min(score, 1.5), 4),
+                reasons=reasons,
+                cpv_depth=cpv.cpv_depth if cpv else 0,
+                keywords=found,
+            )
+        )
     return sorted(matches, key=lambda m: (-m.score, m.contract_id))
+
+
+def _cpv_match(codes: list[str], info: ContractInfo, cache: dict) -> Match | None:
+    """``match_contract``'s CPV part for these codes: the first code reaching the deepest
+    shared prefix wins, as in ``match_contract``; each (code, contract) computed once."""
+    best = None
+    for code in codes:
+        key = (code, info.id)
+        if key not in cache:
+            cpv_only = ContractInfo(id=info.id, codes=info.codes, label=info.label)
+            cache[key] = match_contract(company_codes=[code], keywords="", contract=cpv_only)
+        match = cache[key]
+        if match is not None and (best is None or match.cpv_depth > best.cpv_depth):
+            best = match
+    return best
 
 
 def registration_suggestions(
@@ -126,6 +193,7 @@ def edition_matches(
     edition: Edition,
     registrations: Iterable[Registration] | None = None,
     contracts: EditionContracts | None = None,
+    explain: bool = True,
 ) -> dict[int, list[Match]]:
     """Registration id → its matches, for the given registrations (default: all of the
     edition). A bounded number of queries whatever their number."""
@@ -142,6 +210,7 @@ def edition_matches(
             codes=[c.pk for c in r.company.cpv_codes.all()],
             keywords=r.company.keywords,
             contracts=contracts,
+            explain=explain,
         )
         for r in registrations
     }
@@ -174,7 +243,7 @@ def buyers_without_match(
     registrations = Registration.objects.filter(edition=edition, status__in=list(statuses))
     best_by_contract: dict[int, float] = {}
     matches_by_registration = edition_matches(
-        edition=edition, registrations=registrations, contracts=contracts
+        edition=edition, registrations=registrations, contracts=contracts, explain=False
     )
     for matches in matches_by_registration.values():
         for m in matches:

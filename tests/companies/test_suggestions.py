@@ -4,6 +4,7 @@ without a matching company."""
 import pytest
 
 from buyers.enums import ContractStatus, Visibility
+from buyers.matching import words
 from buyers.models import PlannedContractLot
 from companies.enums import RegistrationStatus
 from companies.services.selection import (
@@ -166,3 +167,38 @@ def test_buyers_without_match_lists_buyers_no_selected_company_fits(edition):
     assert [g.buyer for g in gaps] == [uncovered]
     assert gaps[0].unmatched == [orphan]
     assert gaps[0].best_score == 0.0
+
+
+def test_company_matches_equal_the_pure_matching_module():
+    """The fast path gives exactly what ``buyers.matching.match_contracts`` gives."""
+    import random
+
+    from buyers.demo import ACTIVITIES
+    from buyers.matching import ContractInfo, match_contracts
+    from companies.suggestions import EditionContracts, company_matches
+
+    rng = random.Random(7)
+    codes = [a[2] for a in ACTIVITIES] + ["45000000", "45400000", "77000000", "90910000"]
+    infos = [
+        ContractInfo(
+            id=i,
+            codes=rng.sample(codes, rng.randint(1, 3)),
+            text=f"{ACTIVITIES[i % len(ACTIVITIES)][1]} {rng.choice(ACTIVITIES)[5]}",
+            label=f"REF-{i} — objet",
+        )
+        for i in range(80)
+    ]
+    contracts = EditionContracts(
+        infos=infos,
+        contracts={},
+        divisions={i.id: frozenset(c[:2] for c in i.codes) for i in infos},
+        words={i.id: frozenset(words(i.text)) for i in infos},
+    )
+    compared = 0
+    for _ in range(60):
+        own = rng.sample(codes, rng.randint(0, 3))
+        keywords = rng.choice(ACTIVITIES)[5] if rng.random() < 0.7 else ""
+        expected = match_contracts(company_codes=own, keywords=keywords, contracts=infos)
+        assert company_matches(codes=own, keywords=keywords, contracts=contracts) == expected
+        compared += len(expected)
+    assert compared > 100
