@@ -11,7 +11,13 @@ from stdnum import luhn
 from ellipse.editions.models import Edition
 
 from .enums import ContractStatus, OrganisationKind, Procedure, Reservation, Visibility
-from .models import BuyerOrganisation, BuyerParticipation, CpvCode, PlannedContract
+from .models import (
+    BuyerOrganisation,
+    BuyerParticipation,
+    CpvCode,
+    PlannedContract,
+    PlannedContractLot,
+)
 from .services import cpv_load_rows
 
 CPV_DEMO_FILE = Path(__file__).parent / "data" / "cpv_demo.csv"
@@ -398,11 +404,19 @@ def seed_buyers(*, edition: Edition, rng: random.Random) -> list[BuyerOrganisati
             },
         )
         organisations.append(org)
+        # Every fifth buyer leaves before the end of the morning: availability over the slots.
+        slot_count = edition.slot_count
+        available = list(range(slot_count - 2)) if index % 5 == 4 else []
         BuyerParticipation.objects.get_or_create(
             edition=edition,
             organisation=org,
             defaults={
-                "max_meetings": 9 if index % 3 else 8,
+                "max_meetings": min(
+                    (9 if index % 3 else 8),
+                    len(available) or slot_count,
+                    edition.max_meetings_per_buyer,
+                ),
+                "available_slots": available,
                 "table": f"Table {index + 1}",
                 "attendees": "Responsable de la commande publique, acheteur·se",
             },
@@ -418,7 +432,7 @@ def seed_buyers(*, edition: Edition, rng: random.Random) -> list[BuyerOrganisati
                 and rng.random() < 0.3
             ):
                 reservation = rng.choice([Reservation.SIAE, Reservation.EA_ESAT])
-            PlannedContract.objects.get_or_create(
+            contract, created = PlannedContract.objects.get_or_create(
                 organisation=org,
                 year=edition.year,
                 reference=f"{edition.year}-{number:03d}",
@@ -441,4 +455,24 @@ def seed_buyers(*, edition: Edition, rng: random.Random) -> list[BuyerOrganisati
                     "status": ContractStatus.PUBLISHED,
                 },
             )
+            if created and amount >= 200000 and number % 2 == 0:
+                half = (amount / 2).quantize(Decimal("1"))
+                PlannedContractLot.objects.bulk_create(
+                    [
+                        PlannedContractLot(
+                            contract=contract,
+                            number=1,
+                            title=f"{title} — secteur nord",
+                            cpv=cpv[code],
+                            estimated_amount=half,
+                        ),
+                        PlannedContractLot(
+                            contract=contract,
+                            number=2,
+                            title=f"{title} — secteur sud",
+                            cpv=cpv[code],
+                            estimated_amount=amount - half,
+                        ),
+                    ]
+                )
     return organisations

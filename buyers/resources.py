@@ -647,11 +647,28 @@ class ForecastResource(resources.ModelResource):
                 return False
         return True
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        instance._import_is_new = is_create
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        # A new line without extra codes has nothing to set: spare two queries per row.
+        field = self.fields["cpv_extra"]
+        if getattr(instance, "_import_is_new", False) and (
+            field.column_name not in row or not field.clean(row)
+        ):
+            return
+        super().save_m2m(instance, row, **kwargs)
+
     def after_save_instance(self, instance, row, **kwargs):
         lots = getattr(instance, "_import_lots", None)
         if lots is None or "Lots" not in row:
             return
-        instance.lots.all().delete()
+        if getattr(instance, "_import_is_new", False):
+            if not lots:
+                return
+        else:
+            instance.lots.all().delete()
         PlannedContractLot.objects.bulk_create(
             PlannedContractLot(
                 contract=instance,
