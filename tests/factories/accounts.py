@@ -18,17 +18,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    role = None  # a Role value: the user is put in that role's group
+
+    @classmethod
+    def _create(cls, model_class, *args, role=None, **kwargs):
+        user = super()._create(model_class, *args, **kwargs)
+        if role:
+            user_grant_role(user=user, role=role)
+        return user
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
         self.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
-
-    @factory.post_generation
-    def role(self, create, extracted, **kwargs):
-        if create and extracted:
-            user_grant_role(user=self, role=extracted)
 
     class Params:
         staff = factory.Trait(role=Role.STAFF)
