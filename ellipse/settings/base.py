@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.invitations.tasks.schedule_changes_notify_all",
         "schedule": 60 * 5,
     },
+    # Invitations: queue again the chains a lost worker left waiting for their agenda.
+    "invitations-sweep": {
+        "task": "meetings.invitations.tasks.invitations_sweep",
+        "schedule": 60 * 10,
+    },
     # Outbox: queue again the e-mails a lost worker left pending or stuck in sending.
     "outbox-sweep": {"task": "ellipse.outbox.tasks.outbox_sweep", "schedule": 60 * 10},
 }

@@ -68,6 +68,27 @@ def invitations_requeue_pending(*, edition_id: int) -> int:
 
 
 @shared_task
+def invitations_sweep(*, older_than_minutes: int = 10) -> int:
+    """Celery beat: queue again the invitation chains whose rows still wait for their agenda
+    after ``older_than_minutes`` (a worker lost between queueing and sending). The chain is
+    idempotent: documents are reused when unchanged, a sent row is never sent again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stale = OutgoingEmail.objects.filter(
+        status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
+        context__requires_attachments=True,
+        created_at__lt=timezone.now() - timedelta(minutes=older_than_minutes),
+        attempts__lt=5,
+    ).values_list("pk", flat=True)
+    ids = list(stale)
+    for pk in ids:
+        invitation_queue_chain(email_id=pk)
+    return len(ids)
+
+
+@shared_task
 def reminders_send_due() -> int:
     """Daily (Celery beat): reminders 7 days and 1 day before each published edition."""
     from .services import reminders_due

@@ -1,4 +1,5 @@
 import pytest
+
 from ellipse.accounts.roles import Role, user_roles
 from tests.factories import UserFactory
 

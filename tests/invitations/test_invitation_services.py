@@ -201,3 +201,26 @@ def test_building_every_agenda_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(4):
         recipients, _missing = invitation_recipients(edition=edition)
     assert len(recipients) == len(companies) + 8
+
+
+def test_sweep_requeues_invitations_left_waiting_by_a_lost_worker(
+    schedule, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.invitations.tasks import invitations_sweep
+
+    edition, _buyers, _companies = schedule
+    # The chains were queued, but no worker ran them: the rows stay pending, without agenda.
+    with django_capture_on_commit_callbacks(execute=False):
+        result = invitations_send(edition=edition)
+    assert mail.outbox == []
+    assert invitations_sweep() == 0  # too recent: a worker may still be on them
+    OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(minutes=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitations_sweep() == result.created
+    assert len(mail.outbox) == result.created
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.SENT}
+    assert invitations_sweep() == 0
