@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
 from .enums import (
@@ -49,18 +50,8 @@ class CpvCode(models.Model):
 
 
 def validate_siret(value: str) -> None:
-    """A SIRET of 14 digits whose Luhn keys (SIREN and SIRET) are right."""
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.fr import siret
-
-    try:
-        siret.validate(value)
-    except StdnumError as error:
-        raise ValidationError(
-            _("« %(value)s » n'est pas un SIRET valide (14 chiffres, clé de contrôle exacte)."),
-            code="invalid_siret",
-            params={"value": value},
-        ) from error
+    """Model validator: a SIRET of 14 digits whose Luhn keys are right (French message)."""
+    siret_validate(value)
 
 
 class BuyerOrganisation(models.Model):

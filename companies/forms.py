@@ -11,11 +11,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-from stdnum.fr import siret as siret_std
 
 from buyers.models import CpvCode
 from ellipse.accounts.models import User
+from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
 from .enums import EssStatus, HeadcountBand, SiaeType, SizeClass, TurnoverBand
@@ -27,43 +26,13 @@ from .selectors import (
     wishable_contracts,
     wishable_organisations,
 )
+from .services.registration import COMPANY_WRITABLE, REGISTRATION_WRITABLE
 
 MAX_CPV_CODES = 40
 
-# The fields written on Company, and those written on Registration (the service's split).
-COMPANY_FIELDS = (
-    "siret",
-    "legal_name",
-    "trade_name",
-    "legal_form",
-    "creation_year",
-    "headcount_band",
-    "turnover_band",
-    "size_class",
-    "ess_status",
-    "siae_type",
-    "labels",
-    "address",
-    "postal_code",
-    "commune",
-    "work_area",
-    "description",
-    "naf_code",
-    "keywords",
-    "references",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "contact_phone",
-)
-REGISTRATION_FIELDS = (
-    "wants_cocontracting",
-    "wants_subcontracting",
-    "available_slots",
-    "workshops",
-    "training_needs",
-    "accessibility_needs",
-)
+# The fields written on Company (the SIRET only on creation) and on Registration: the service's.
+COMPANY_FIELDS = ("siret", *COMPANY_WRITABLE)
+REGISTRATION_FIELDS = REGISTRATION_WRITABLE
 
 # Sections of the page, in order: (anchor, title, field names). The template walks these.
 SECTIONS = (
@@ -121,18 +90,7 @@ SECTIONS = (
 
 def siret_clean(value: str) -> str:
     """The 14 digits of a SIRET typed with or without spaces, or a French ValidationError."""
-    number = re.sub(r"[\s.\-]", "", value or "")
-    try:
-        return siret_std.validate(number)
-    except (InvalidFormat, InvalidLength) as error:
-        raise forms.ValidationError(
-            _("Le SIRET doit comporter 14 chiffres."), code="siret_length"
-        ) from error
-    except InvalidChecksum as error:
-        raise forms.ValidationError(
-            _("Ce SIRET n'est pas valide (clé de contrôle) : vérifiez les chiffres saisis."),
-            code="siret_checksum",
-        ) from error
+    return siret_validate(value)
 
 
 def cpv_codes_parse(value: str) -> list[str]:

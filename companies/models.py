@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
+from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
 from .enums import (
@@ -24,7 +25,7 @@ from .enums import (
 
 
 class Company(models.Model):
-    siret = models.CharField(_("SIRET"), max_length=14, unique=True)
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[siret_validate])
     legal_name = models.CharField(_("raison sociale"), max_length=200)
     trade_name = models.CharField(_("nom commercial"), max_length=200, blank=True)
     legal_form = models.CharField(_("forme juridique"), max_length=80, blank=True)

@@ -9,10 +9,10 @@ spreadsheet would run as a formula is prefixed with a quote; the import removes 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
-from stdnum.fr import siret as stdnum_siret
 
 from buyers.cpv import cpv_parse
 from buyers.models import CpvCode
+from ellipse.core.siret import siret_normalise, siret_validate
 from ellipse.core.spreadsheets import FORMULA_PREFIXES, neutralise_formula
 from ellipse.core.territory import is_in_territory
 
@@ -24,7 +24,7 @@ class SiretWidget(widgets.CharWidget):
     that a wrong SIRET is reported as a validation error of its row."""
 
     def clean(self, value, row=None, **kwargs):
-        return stdnum_siret.compact(str(value or ""))
+        return siret_normalise(value)
 
 
 class CpvCodesWidget(widgets.ManyToManyWidget):
@@ -132,12 +132,10 @@ class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        siret = stdnum_siret.compact(str(row.get("siret") or ""))
-        if not stdnum_siret.is_valid(siret):
-            errors["siret"] = [
-                _("SIRET invalide : « %(value)s » (14 chiffres, clé de contrôle).")
-                % {"value": siret}
-            ]
+        try:
+            siret_validate(row.get("siret"))
+        except ValidationError as exc:
+            errors["siret"] = exc.messages
         if "cpv_codes" in row:
             try:
                 self.fields["cpv_codes"].clean(row)

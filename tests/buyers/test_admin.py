@@ -73,7 +73,7 @@ def test_siret_is_validated_in_french():
     )
     with pytest.raises(ValidationError) as error:
         organisation.full_clean()
-    assert "n'est pas un SIRET valide" in str(error.value)
+    assert "clé de contrôle" in str(error.value)
 
 
 def test_siret_required_for_public_buyers_but_not_private_ones():

@@ -80,7 +80,7 @@ def test_import_rejects_an_invalid_siret_and_writes_nothing():
     )
     assert result.has_validation_errors()
     errors = result.invalid_rows[0].error_dict
-    assert "SIRET invalide" in " ".join(errors["siret"])
+    assert "clé de contrôle" in " ".join(errors["siret"])
     assert not Company.objects.exists()
 
 
@@ -186,6 +186,6 @@ def test_admin_import_shows_row_errors_in_french_and_writes_nothing(client):
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "SIRET invalide" in content
+    assert "clé de contrôle" in content
     assert "confirm" not in response.context or response.context.get("confirm_form") is None
     assert not Company.objects.exists()

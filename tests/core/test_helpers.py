@@ -75,3 +75,15 @@ def test_cpv_helpers():
     assert cpv_shared_depth("45210000", "45000000") == 2
     assert cpv_shared_depth("45210000", "45220000") == 3
     assert cpv_shared_depth("45210000", "77310000") == 0
+
+
+def test_siret_validate_normalises_and_explains():
+    from django.core.exceptions import ValidationError
+
+    from ellipse.core.siret import siret_validate
+
+    assert siret_validate("732 829 320 00074") == "73282932000074"
+    with pytest.raises(ValidationError, match="14 chiffres"):
+        siret_validate("7328293200007")
+    with pytest.raises(ValidationError, match="clé de contrôle"):
+        siret_validate("73282932000075")
