@@ -38,8 +38,8 @@ from .models import EmailOptOut, OutgoingEmail
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "ellipse.outbox.unsubscribe"
-# Templates whose context holds secrets (allauth's reset links): emptied once sent.
-REDACTED_TEMPLATES = frozenset({"outbox/rendered"})
+# Templates whose context holds secrets (set-password links): emptied once sent.
+REDACTED_TEMPLATES = frozenset({"outbox/rendered", "buyers/invitation"})
 
 
 class EmailInFlight(Exception):
