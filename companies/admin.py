@@ -9,6 +9,7 @@ through ``companies.services.qualification``. The list's extra columns are SQL a
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -41,7 +42,6 @@ from .resources import CompanyResource, RegistrationExportResource
 from .selectors import registrations_to_call, registrations_with_staff_columns
 from .services.qualification import QUALIFICATION_FIELDS, call_log_record, registration_qualify
 from .services.selection import (
-    edition_refresh_matches,
     edition_retain_above,
     qualified_above,
     registration_transition,
@@ -564,12 +564,24 @@ class RegistrationAdmin(ExportMixin, EllipseModelAdmin):
         description=gettext_lazy("Recalculer les scores de correspondance"), permissions=["change"]
     )
     def refresh_matches(self, request, queryset):
-        editions = set(queryset.values_list("edition_id", flat=True))
-        count = sum(
-            edition_refresh_matches(edition=e) for e in Edition.objects.filter(pk__in=editions)
-        )
+        """A background task per edition: at 5,000 companies this takes seconds."""
+        from .tasks import edition_refresh_matches_task
+
+        editions = sorted(set(queryset.values_list("edition_id", flat=True)))
+        for edition_id in editions:
+            transaction.on_commit(
+                lambda edition_id=edition_id: edition_refresh_matches_task.delay(
+                    edition_id=edition_id
+                )
+            )
         self.message_user(
-            request, _("%(n)d score(s) recalculé(s).") % {"n": count}, messages.SUCCESS
+            request,
+            _(
+                "Recalcul des scores lancé en arrière-plan pour %(n)d édition(s) : "
+                "rechargez la liste dans quelques secondes."
+            )
+            % {"n": len(editions)},
+            messages.SUCCESS,
         )
 
     # Extra pages

@@ -319,3 +319,25 @@ def test_company_user_cannot_change_status_through_the_admin(client, edition):
     assert response.status_code == 302 and "login" in response.url
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.REGISTERED
+
+
+def test_action_refresh_matches_runs_as_a_task(
+    staff_client, edition, django_capture_on_commit_callbacks
+):
+    contract = PlannedContractFactory(year=edition.year, cpv_main=CpvCodeFactory(code="45442100"))
+    registration = RegistrationFactory(edition=edition, company=_company("45442100"))
+    assert registration.match_score is None
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = staff_client.post(
+            reverse(CHANGELIST),
+            {"action": "refresh_matches", ACTION_CHECKBOX_NAME: [registration.pk]},
+            follow=True,
+        )
+    assert "lancé en arrière-plan" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.match_score is None  # nothing computed inside the request
+    assert len(callbacks) == 1
+    callbacks[0]()  # the queued task (eager here; a real worker in production)
+    registration.refresh_from_db()
+    assert registration.match_score == 1.0 and registration.match_count == 1
+    assert contract.pk
