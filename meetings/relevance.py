@@ -363,3 +363,54 @@ def _pair(*, edition, buyer, company, terms, wishes, must_meet) -> PairRelevance
         )
     result.score = round(max(0.0, score), 4)
     return result
+
+
+RELEVANCE_CACHE_SECONDS = 600
+
+
+def relevance_fingerprint(*, edition) -> str:
+    """A digest of everything relevance reads for ``edition``: any change gives a new one."""
+    import hashlib
+
+    from django.db.models import Count, Max, Sum
+
+    from buyers.models import CpvCode
+    from companies.models import Company
+
+    retained = Registration.objects.filter(edition=edition, status=RegistrationStatus.RETAINED)
+    parts = [
+        edition.pk,
+        edition.updated_at,
+        retained.aggregate(n=Count("pk"), at=Max("updated_at"), ids=Sum("company_id")),
+        Company.objects.filter(registrations__in=retained).aggregate(at=Max("updated_at")),
+        Company.cpv_codes.through.objects.filter(company__registrations__in=retained).aggregate(
+            n=Count("pk"), codes=Sum("id")
+        ),
+        BuyerParticipation.objects.filter(edition=edition).aggregate(
+            n=Count("pk"), at=Max("updated_at")
+        ),
+        PlannedContract.objects.filter(year=edition.year).aggregate(
+            n=Count("pk"), at=Max("updated_at")
+        ),
+        Wish.objects.filter(registration__edition=edition).aggregate(
+            n=Count("pk"), at=Max("created_at"), ids=Sum("id")
+        ),
+        BuyerPreference.objects.filter(edition=edition).aggregate(
+            n=Count("pk"), ids=Sum("id"), at=Max("created_at")
+        ),
+        CpvCode.objects.count(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def edition_relevance_cached(*, edition) -> EditionRelevance:
+    """``edition_relevance`` kept in the cache while its inputs are unchanged: the staff grid
+    reloads after every move, and relevance does not depend on where meetings are."""
+    from django.core.cache import cache
+
+    key = f"meetings:relevance:{edition.pk}:{relevance_fingerprint(edition=edition)}"
+    relevance = cache.get(key)
+    if relevance is None:
+        relevance = edition_relevance(edition=edition)
+        cache.set(key, relevance, RELEVANCE_CACHE_SECONDS)
+    return relevance

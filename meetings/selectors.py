@@ -15,7 +15,7 @@ from ellipse.editions.models import Edition
 
 from .enums import MeetingStatus, ScheduleRunStatus
 from .models import Meeting, MeetingChange, ScheduleRun
-from .relevance import EditionRelevance, edition_relevance
+from .relevance import EditionRelevance, edition_relevance_cached
 from .services import _slots_of, buyer_capacity
 
 
@@ -154,7 +154,7 @@ def planning(*, edition: Edition, relevance: EditionRelevance | None = None) -> 
                 cells=cells,
             )
         )
-    relevance = relevance or edition_relevance(edition=edition)
+    relevance = relevance or edition_relevance_cached(edition=edition)
     waiting = _waiting(
         edition=edition, rows=rows, retained=retained, by_company=by_company, relevance=relevance
     )

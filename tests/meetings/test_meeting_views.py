@@ -74,7 +74,7 @@ def test_planning_page_query_count_does_not_grow_with_size(
         RegistrationFactory(edition=edition, company=company, retained=True)
     edition_schedule(edition=edition)
     assert Meeting.objects.count() == 40 * 3
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(36):
         _response, content = _page(staff_client, 2033)
     assert content.count('<th scope="row">') >= 30
 

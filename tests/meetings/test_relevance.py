@@ -174,3 +174,27 @@ def test_relevance_french_full_text_search_on_postgresql(edition):
     # buyers.matching alone does not see it; the French configuration stems both to "isol".
     rel = edition_relevance(edition=edition).pairs[buyer.pk, company.pk]
     assert rel.reasons[0]["kind"] == "keyword" and "isolant" in rel.reasons[0]["text"]
+
+
+def test_relevance_cache_follows_every_input_change(edition):
+    from meetings.relevance import edition_relevance_cached, relevance_fingerprint
+
+    buyer = _buyer(edition, cpv_main_id="45442100", title="Peinture")
+    company, registration = _company(edition, "45442000")
+    first = edition_relevance_cached(edition=edition)
+    assert (
+        first.pairs[(buyer.pk, company.pk)].score
+        == edition_relevance(edition=edition).pairs[(buyer.pk, company.pk)].score
+    )
+    seen = {relevance_fingerprint(edition=edition)}
+    # A wish, a won't-meet, a new CPV code of the company: each gives a new fingerprint.
+    WishFactory(registration=registration, organisation=buyer)
+    seen.add(relevance_fingerprint(edition=edition))
+    company.cpv_codes.add("45000000")
+    seen.add(relevance_fingerprint(edition=edition))
+    BuyerPreference.objects.create(
+        edition=edition, buyer=buyer, company=company, kind=BuyerPreferenceKind.WONT_MEET
+    )
+    seen.add(relevance_fingerprint(edition=edition))
+    assert len(seen) == 4
+    assert (buyer.pk, company.pk) not in edition_relevance_cached(edition=edition).pairs
