@@ -10,7 +10,7 @@ DEMO_ENV := DEBUG=true DJANGO_SETTINGS_MODULE=ellipse.settings.base
 APT_PACKAGES := python3-venv chromium poppler-utils fonts-dejavu-core libpango-1.0-0 \
 	libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 
-.PHONY: help demo test venv system-deps migrate seed run lint worker beat bench messages clean
+.PHONY: help demo test venv system-deps migrate seed run lint worker beat bench messages makemessages clean
 
 help:
 	@echo "make demo   — installe, migre, crée le jeu de démonstration et sert sur http://127.0.0.1:8000"
@@ -50,6 +50,10 @@ run:
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 demo: seed run
+
+makemessages: venv
+	$(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles \
+		--ignore=var --ignore=benchmarks --ignore=tests -v0
 
 lint: venv
 	$(BIN)/ruff check .
