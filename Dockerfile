@@ -9,7 +9,9 @@ COPY pyproject.toml requirements.lock README.md ./
 COPY . .
 RUN pip install --no-cache-dir -c requirements.lock . \
     && SECRET_KEY=build python manage.py collectstatic --noinput -v0 \
+    && SECRET_KEY=build python manage.py compilemessages --locale fr -v0 \
     && useradd --create-home ellipse && mkdir -p /app/var && chown -R ellipse /app/var
 USER ellipse
 EXPOSE 8000
-CMD ["gunicorn", "ellipse.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Forecast uploads of thousands of lines are validated in the request: allow 2 minutes.
+CMD ["gunicorn", "ellipse.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
