@@ -312,3 +312,18 @@ def agenda_for_buyer(*, edition: Edition, buyer: BuyerOrganisation) -> list[Agen
         .order_by("slot")
     )
     return _entries(edition, meetings)
+
+
+def editions_with_published_schedule():
+    """Editions whose schedule is public: the same rule as ``services.schedule_is_published``
+    (the edition says so, or some of its meetings are published)."""
+    from django.db.models import Q
+
+    from ellipse.editions.enums import EditionStatus
+
+    from .enums import MeetingStatus
+
+    return Edition.objects.filter(
+        Q(status=EditionStatus.SCHEDULE_PUBLISHED)
+        | Q(pk__in=Meeting.objects.filter(status=MeetingStatus.PUBLISHED).values("edition_id"))
+    )

@@ -9,9 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from ellipse.editions.enums import EditionStatus
 from ellipse.editions.models import Edition
 from ellipse.outbox.services import batch_counters
+from meetings.services import schedule_is_published
 
 from .services import (
     InvitationError,
@@ -84,7 +84,7 @@ def invitations_view(request, model_admin):
     }
     rows = []
     for edition in editions:
-        published = edition.status == EditionStatus.SCHEDULE_PUBLISHED
+        published = schedule_is_published(edition)
         recipients = missing = None
         if published:
             found, missing = invitation_recipients(edition=edition)

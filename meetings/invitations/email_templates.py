@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext as _
 
-from ellipse.editions.enums import EditionStatus
 from ellipse.editions.models import Edition
 from ellipse.outbox.enums import EmailCategory
 from ellipse.outbox.registry import EmailTemplate, register
@@ -24,9 +23,10 @@ class PreviewError(Exception):
 
 
 def _edition() -> Edition:
+    from meetings.selectors import editions_with_published_schedule
+
     edition = (
-        Edition.objects.filter(status=EditionStatus.SCHEDULE_PUBLISHED).order_by("-year").first()
-        or Edition.objects.current()
+        editions_with_published_schedule().order_by("-year").first() or Edition.objects.current()
     )
     if edition is None:
         raise PreviewError(_("Aucune édition : créez-en une pour prévisualiser."))

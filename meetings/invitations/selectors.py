@@ -3,7 +3,6 @@
 from django.urls import reverse
 
 from ellipse.accounts.roles import Role, user_has_role
-from ellipse.editions.enums import EditionStatus
 from ellipse.editions.models import Edition
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
@@ -34,7 +33,6 @@ def space_invitation_status(*, user) -> dict | None:
     filters = {"company_id": owner_id} if kind == "company" else {"buyer_id": owner_id}
     edition = (
         Edition.objects.filter(
-            status__in=[EditionStatus.SCHEDULE_PUBLISHED, EditionStatus.CLOSED],
             meetings__status=MeetingStatus.PUBLISHED,
             **{f"meetings__{k}": v for k, v in filters.items()},
         )

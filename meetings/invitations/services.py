@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from buyers.models import BuyerMembership, BuyerOrganisation
 from companies.enums import RegistrationStatus
 from companies.models import Company, Registration
-from ellipse.editions.enums import EditionStatus
 from ellipse.outbox.enums import EmailCategory, EmailStatus
 from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.services import email_enqueue
@@ -132,7 +131,9 @@ def _mail_context(*, edition, recipient: Recipient, agenda: dict) -> dict:
 def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> BatchResult:
     """Record the invitation of every recipient and queue, on commit, one chain each (build the
     PDF and ICS, then send). Rows already sent are left alone unless ``resend``."""
-    if edition.status != EditionStatus.SCHEDULE_PUBLISHED:
+    from meetings.services import schedule_is_published
+
+    if not schedule_is_published(edition):
         raise InvitationError(
             _("Le planning de l’édition %(edition)s n’est pas publié : publiez-le avant "
               "d’envoyer les invitations.") % {"edition": edition.year}
@@ -243,13 +244,13 @@ def reminders_send(*, edition, days_before: int) -> BatchResult:
 
 def reminders_due(*, today=None) -> list[BatchResult]:
     """Editions whose convention is 7 or 1 day(s) away: send their reminders (idempotent)."""
-    from ellipse.editions.models import Edition
+    from meetings.selectors import editions_with_published_schedule
 
     today = today or timezone.localdate()
     results = []
     for days in REMINDER_DAYS:
-        for edition in Edition.objects.filter(
-            status=EditionStatus.SCHEDULE_PUBLISHED, date=today + timezone.timedelta(days=days)
+        for edition in editions_with_published_schedule().filter(
+            date=today + timezone.timedelta(days=days)
         ):
             results.append(reminders_send(edition=edition, days_before=days))
     return results

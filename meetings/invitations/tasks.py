@@ -113,10 +113,11 @@ def agenda_documents_refresh(self, *, edition_id: int, owner_kind: str, owner_id
 def schedule_changes_notify_all() -> int:
     """Every few minutes (Celery beat): notify the changes of published editions."""
     from ellipse.editions.enums import EditionStatus
+    from meetings.selectors import editions_with_published_schedule
 
     from .services import schedule_changes_notify
 
     return sum(
         schedule_changes_notify(edition=edition).created
-        for edition in Edition.objects.filter(status=EditionStatus.SCHEDULE_PUBLISHED)
+        for edition in editions_with_published_schedule().exclude(status=EditionStatus.CLOSED)
     )

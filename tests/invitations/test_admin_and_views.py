@@ -57,6 +57,7 @@ def test_sending_before_publication_shows_a_french_error(staff_client, schedule)
     edition, _b, _c = schedule
     edition.status = "registration_closed"
     edition.save()
+    Meeting.objects.update(status="draft")  # a schedule computed but not published
     response = staff_client.post(
         reverse("admin:outbox_invitations"), {"edition": edition.pk, "action": "send"}, follow=True
     )

@@ -43,9 +43,22 @@ def test_send_refused_before_publication(schedule):
     edition, _b, _c = schedule
     edition.status = EditionStatus.REGISTRATION_CLOSED
     edition.save()
+    Meeting.objects.update(status=MeetingStatus.DRAFT)  # computed, not published
     with pytest.raises(InvitationError, match="pas publié"):
         invitations_send(edition=edition)
     assert OutgoingEmail.objects.count() == 0
+
+
+def test_published_meetings_are_enough_while_registrations_stay_open(
+    schedule, django_capture_on_commit_callbacks
+):
+    """The demo keeps registrations open with a published schedule: invitations may go."""
+    edition, _b, _c = schedule
+    edition.status = EditionStatus.REGISTRATION_OPEN
+    edition.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = invitations_send(edition=edition)
+    assert result.created == len(mail.outbox) > 0
 
 
 def test_each_recipient_gets_one_mail_with_own_pdf_and_ics(
