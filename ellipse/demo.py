@@ -75,6 +75,26 @@ def _user(email: str, first: str, last: str, role: str) -> User:
     return user
 
 
+def _buyer_contacts() -> None:
+    """One contact per other buyer organisation (no password: they would be invited), so that
+    invitations reach every buyer of the demo."""
+    from django.utils.text import slugify
+
+    for organisation in BuyerOrganisation.objects.filter(memberships__isnull=True):
+        email = f"contact-{slugify(organisation.short_name or organisation.name)}@acheteurs.demo"
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": "Contact", "last_name": organisation.short_name}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        user_grant_role(user=user, role=Role.BUYER)
+        BuyerMembership.objects.get_or_create(user=user, defaults={"organisation": organisation})
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoLogin]:
     rng = random.Random(2024)
@@ -91,6 +111,7 @@ def seed_demo() -> list[DemoLogin]:
     BuyerMembership.objects.get_or_create(
         user=buyer, defaults={"organisation": BuyerOrganisation.objects.get(name="Est Ensemble")}
     )
+    _buyer_contacts()
     company_user = _user("entreprise@ellipse.demo", "Karim", "Benali", Role.COMPANY)
     first_retained = next(r for r in registrations if r.status == "retained")
     CompanyMembership.objects.get_or_create(
