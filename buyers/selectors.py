@@ -10,10 +10,35 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .enums import ContractStatus, Visibility
+from .matching import ContractInfo
 from .models import BuyerOrganisation, CpvCode, PlannedContract
 
 # Lines companies may read: published to companies and not draft nor abandoned.
 CATALOGUE_STATUSES = [ContractStatus.PUBLISHED, ContractStatus.LAUNCHED, ContractStatus.AWARDED]
+
+
+def published_planned_contracts(*, year: int | None = None) -> QuerySet[PlannedContract]:
+    """Planned contracts companies may read (and wish, and be matched with): published to
+    companies, neither draft nor abandoned; of one year when given."""
+    qs = PlannedContract.objects.filter(
+        visibility=Visibility.PUBLISHED, status__in=CATALOGUE_STATUSES
+    )
+    return qs if year is None else qs.filter(year=year)
+
+
+def contract_info(contract: PlannedContract) -> ContractInfo:
+    """What matching needs of a contract: main CPV first, then extra and lots' codes (prefetch
+    ``cpv_extra`` and ``lots``), its text and the label used in reasons."""
+    codes = [contract.cpv_main_id]
+    codes += [c.pk for c in contract.cpv_extra.all() if c.pk not in codes]
+    codes += [lot.cpv_id for lot in contract.lots.all() if lot.cpv_id and lot.cpv_id not in codes]
+    return ContractInfo(
+        id=contract.pk,
+        codes=codes,
+        text=f"{contract.title} {contract.description}",
+        label=f"{contract.reference} — {contract.title}",
+    )
+
 
 AMOUNT_BANDS = {
     "lt40": (None, Decimal("40000")),
@@ -101,9 +126,7 @@ class CatalogueFilters:
 
 def catalogue_contracts(*, filters: CatalogueFilters) -> QuerySet[PlannedContract]:
     """Published planned contracts, filtered; ordered for a stable pagination."""
-    qs = PlannedContract.objects.filter(
-        visibility=Visibility.PUBLISHED, status__in=CATALOGUE_STATUSES
-    )
+    qs = published_planned_contracts()
     if filters.q:
         for word in filters.q.split()[:6]:
             qs = qs.filter(

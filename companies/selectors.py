@@ -26,12 +26,10 @@ CPV_SEARCH_LIMIT = 20
 def wishable_contracts(*, edition: Edition):
     """Planned contracts a company may wish to discuss at ``edition``: published to companies,
     neither draft nor abandoned, of the edition's year; bounded, buyer joined."""
-    from buyers.enums import ContractStatus, Visibility
-    from buyers.models import PlannedContract
+    from buyers.selectors import published_planned_contracts
 
     return (
-        PlannedContract.objects.filter(year=edition.year, visibility=Visibility.PUBLISHED)
-        .exclude(status__in=[ContractStatus.DRAFT, ContractStatus.ABANDONED])
+        published_planned_contracts(year=edition.year)
         .select_related("organisation")
         .order_by("organisation__name", "reference")[:WISHABLE_CONTRACTS_LIMIT]
     )
@@ -42,14 +40,10 @@ def wishable_organisations(*, edition: Edition):
     planned contract for its year."""
     from django.db.models import Q
 
-    from buyers.enums import ContractStatus, Visibility
-    from buyers.models import BuyerOrganisation, PlannedContract
+    from buyers.models import BuyerOrganisation
+    from buyers.selectors import published_planned_contracts
 
-    published = (
-        PlannedContract.objects.filter(year=edition.year, visibility=Visibility.PUBLISHED)
-        .exclude(status__in=[ContractStatus.DRAFT, ContractStatus.ABANDONED])
-        .values("organisation_id")
-    )
+    published = published_planned_contracts(year=edition.year).values("organisation_id")
     return (
         BuyerOrganisation.objects.filter(Q(participations__edition=edition) | Q(pk__in=published))
         .distinct()

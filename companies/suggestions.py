@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from buyers.enums import ContractStatus, Visibility
 from buyers.matching import (
     KEYWORD_CAP,
     KEYWORD_SCORE,
@@ -23,6 +22,7 @@ from buyers.matching import (
     words,
 )
 from buyers.models import BuyerOrganisation, PlannedContract
+from buyers.selectors import contract_info, published_planned_contracts
 from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
@@ -78,29 +78,16 @@ def published_contracts(*, edition: Edition):
     """Planned contracts of the edition's year published to companies, neither draft nor
     abandoned, with their buyer, extra CPV codes and lots."""
     return (
-        PlannedContract.objects.filter(year=edition.year, visibility=Visibility.PUBLISHED)
-        .exclude(status__in=[ContractStatus.DRAFT, ContractStatus.ABANDONED])
+        published_planned_contracts(year=edition.year)
         .select_related("organisation")
         .prefetch_related("cpv_extra", "lots")
         .order_by("organisation__name", "reference")
     )
 
 
-def _info(contract: PlannedContract) -> ContractInfo:
-    codes = [contract.cpv_main_id]
-    codes += [c.pk for c in contract.cpv_extra.all() if c.pk not in codes]
-    codes += [lot.cpv_id for lot in contract.lots.all() if lot.cpv_id and lot.cpv_id not in codes]
-    return ContractInfo(
-        id=contract.pk,
-        codes=codes,
-        text=f"{contract.title} {contract.description}",
-        label=f"{contract.reference} — {contract.title}",
-    )
-
-
 def edition_contracts(*, edition: Edition) -> EditionContracts:
     contracts = {c.pk: c for c in published_contracts(edition=edition)}
-    infos = [_info(c) for c in contracts.values()]
+    infos = [contract_info(c) for c in contracts.values()]
     return EditionContracts(
         infos=infos,
         contracts=contracts,

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 
-from buyers.enums import ContractStatus, Visibility
 from buyers.matching import (
     KEYWORD_CAP,
     KEYWORD_SCORE,
@@ -33,6 +32,7 @@ from buyers.matching import (
     words,
 )
 from buyers.models import BuyerParticipation, PlannedContract
+from buyers.selectors import contract_info, published_planned_contracts
 from companies.enums import RegistrationStatus
 from companies.models import Registration, Wish
 
@@ -94,10 +94,8 @@ def _plain_reason(kind: str, text: str) -> dict:
 
 def _contracts_by_buyer(edition, buyer_ids) -> dict[int, list[PlannedContract]]:
     contracts = (
-        PlannedContract.objects.filter(
-            organisation_id__in=buyer_ids, year=edition.year, visibility=Visibility.PUBLISHED
-        )
-        .exclude(status__in=[ContractStatus.DRAFT, ContractStatus.ABANDONED])
+        published_planned_contracts(year=edition.year)
+        .filter(organisation_id__in=buyer_ids)
         .select_related("cpv_main")
         .prefetch_related("cpv_extra", "lots")
         .order_by("organisation_id", "reference")
@@ -106,18 +104,6 @@ def _contracts_by_buyer(edition, buyer_ids) -> dict[int, list[PlannedContract]]:
     for contract in contracts:
         result[contract.organisation_id].append(contract)
     return result
-
-
-def _info(contract: PlannedContract) -> ContractInfo:
-    codes = [contract.cpv_main_id]
-    codes += [c.pk for c in contract.cpv_extra.all() if c.pk not in codes]
-    codes += [lot.cpv_id for lot in contract.lots.all() if lot.cpv_id and lot.cpv_id not in codes]
-    return ContractInfo(
-        id=contract.pk,
-        codes=codes,
-        text=f"{contract.title} {contract.description}",
-        label=f"{contract.reference} — {contract.title}",
-    )
 
 
 def _phrases(keywords: str) -> list[str]:
@@ -241,7 +227,7 @@ def edition_relevance(
     registrations = list(registrations)
     contracts_by_buyer = _contracts_by_buyer(edition, list(buyers))
     all_contracts = [c for cs in contracts_by_buyer.values() for c in cs]
-    infos = {c.pk: _info(c) for c in all_contracts}
+    infos = {c.pk: contract_info(c) for c in all_contracts}
     prepared = {pk: _prepare_contract(info) for pk, info in infos.items()}
     fts = fulltext_matches(
         contract_ids=list(infos),
