@@ -9,7 +9,9 @@ pay its import time.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -70,19 +72,36 @@ def font_face_css() -> str:
     )
 
 
+_SHARED = threading.local()
+# Drop them before the interpreter tears modules down (FontConfiguration.__del__ needs them).
+atexit.register(lambda: _SHARED.__dict__.clear())
+
+
+def _shared_resources():
+    """The font configuration and the parsed stylesheets, built once per thread: loading the
+    fonts and parsing the CSS again for every agenda cost a quarter of its rendering time."""
+    if not getattr(_SHARED, "stylesheets", None):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        fetcher = safe_url_fetcher()
+        _SHARED.fonts = fonts
+        _SHARED.stylesheets = [
+            CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher),
+            CSS(filename=str(PDF_STYLESHEET), font_config=fonts, url_fetcher=fetcher),
+        ]
+    return _SHARED.fonts, _SHARED.stylesheets
+
+
 def pdf_render(*, template: str, context: dict, fetcher=None) -> bytes:
     """Render ``template`` with ``context`` to PDF bytes (A4, embedded fonts, tagged text)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML
 
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     fetcher = fetcher or safe_url_fetcher()
     html = render_to_string(template, context)
-    fonts = FontConfiguration()
-    stylesheets = [
-        CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher),
-        CSS(filename=str(PDF_STYLESHEET), font_config=fonts, url_fetcher=fetcher),
-    ]
+    fonts, stylesheets = _shared_resources()
     document = HTML(
         string=html, base_url=PDF_STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
     ).render(stylesheets=stylesheets, font_config=fonts)
