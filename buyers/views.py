@@ -57,6 +57,12 @@ def _download(content: bytes, *, filename: str, file_format: str) -> HttpRespons
 # --- Buyer's space ---
 
 
+def _year_param(request: HttpRequest) -> int | None:
+    """The ``?annee=`` of the URL when it is a plausible year; anything else is ignored."""
+    value = request.GET.get("annee", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
 @role_required(Role.BUYER)
 @require_GET
 def space(request: HttpRequest) -> HttpResponse:
@@ -70,10 +76,7 @@ def space(request: HttpRequest) -> HttpResponse:
         else None
     )
     years = selectors.organisation_years(organisation=organisation)
-    try:
-        year = int(request.GET.get("annee", "")) if request.GET.get("annee") else None
-    except ValueError:
-        year = None
+    year = _year_param(request)
     contracts = selectors.planned_contracts_for_space(organisation=organisation, year=year)
     members = organisation.memberships.select_related("user").order_by("user__email")
     return render(
@@ -117,7 +120,7 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request.POST or None,
         instance=contract,
         organisation=organisation,
-        year=int(request.GET.get("annee") or default_year()),
+        year=_year_param(request) or default_year(),
     )
     if request.method == "POST" and form.is_valid():
         try:

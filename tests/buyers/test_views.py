@@ -310,3 +310,10 @@ def test_staff_sees_the_space_refused_without_organisation(client):
 def test_membership_factory_is_usable_for_other_orgs():
     membership = BuyerMembershipFactory()
     assert membership.user.buyer_membership.organisation == membership.organisation
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1", "2027x"])
+def test_bad_year_in_url_is_ignored(client, buyer, value):
+    client.force_login(buyer)
+    assert client.get(reverse("buyers:space"), {"annee": value}).status_code == 200
+    assert client.get(reverse("buyers:contract_create"), {"annee": value}).status_code == 200
