@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from buyers.enums import ContractStatus, Visibility
 from buyers.models import BuyerOrganisation, PlannedContract
@@ -22,14 +23,14 @@ def wish_toggle(
     registration deadline."""
     if not registration.edition.registration_is_open:
         raise ValidationError(
-            "Les inscriptions sont closes : vos souhaits ne peuvent plus changer."
+            _("Les inscriptions sont closes : vos souhaits ne peuvent plus changer.")
         )
     if planned_contract is not None and (
         planned_contract.organisation_id != organisation.pk
         or planned_contract.visibility != Visibility.PUBLISHED
         or planned_contract.status in (ContractStatus.DRAFT, ContractStatus.ABANDONED)
     ):
-        raise ValidationError("Ce marché prévisionnel n'est pas publié.")
+        raise ValidationError(_("Ce marché prévisionnel n'est pas publié."))
     existing = Wish.objects.filter(
         registration=registration, organisation=organisation, planned_contract=planned_contract
     )

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from buyers.models import BuyerOrganisation
 from buyers.services import forecast_import
@@ -27,13 +28,16 @@ class Command(BaseCommand):
         siret = "".join(c for c in organisation if c.isdigit())
         org = BuyerOrganisation.objects.filter(siret=siret).first()
         if org is None:
-            raise CommandError(f"Aucune organisation acheteuse avec le SIRET {organisation}.")
+            raise CommandError(
+                _("Aucune organisation acheteuse avec le SIRET %(siret)s.")
+                % {"siret": organisation}
+            )
         if year is None:
             edition = Edition.objects.current()
             year = edition.year if edition else dt.date.today().year + 1
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {file}")
+            raise CommandError(_("Fichier introuvable : %(file)s") % {"file": file})
         report = forecast_import(organisation=org, year=year, file=path, dry_run=dry_run)
         for warning in report.warnings:
             self.stdout.write(warning)

@@ -1,6 +1,7 @@
 """python manage.py load_cpv FILE — the CPV nomenclature from the SIMAP file or a French CSV."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from buyers.services import cpv_load_file
 from buyers.spreadsheets import SpreadsheetError
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         try:
             count = cpv_load_file(path=file)
         except FileNotFoundError:
-            raise CommandError(f"Fichier introuvable : {file}") from None
+            raise CommandError(_("Fichier introuvable : %(file)s") % {"file": file}) from None
         except (SpreadsheetError, ValueError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(f"{count} codes CPV chargés."))

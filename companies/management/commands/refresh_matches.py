@@ -2,6 +2,7 @@
 registration of an edition (default: the current one)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from companies.services.selection import edition_refresh_matches
 from ellipse.editions.models import Edition
@@ -19,6 +20,6 @@ class Command(BaseCommand):
         else:
             edition = Edition.objects.filter(year=year).first()
         if edition is None:
-            raise CommandError("Aucune édition trouvée.")
+            raise CommandError(_("Aucune édition trouvée."))
         count = edition_refresh_matches(edition=edition)
         self.stdout.write(f"{edition} : {count} score(s) recalculé(s).")

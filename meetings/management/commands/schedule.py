@@ -1,6 +1,7 @@
 """``python manage.py schedule YEAR``: compute (and save) an edition's schedule."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ellipse.editions.models import Edition
 from meetings.services import DEFAULT_TIME_LIMIT, ScheduleError, edition_schedule
@@ -34,7 +35,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         edition = Edition.objects.filter(year=options["year"]).first()
         if edition is None:
-            raise CommandError(f"Aucune édition pour l'année {options['year']}.")
+            raise CommandError(
+                _("Aucune édition pour l'année %(year)s.") % {"year": options["year"]}
+            )
         try:
             report = edition_schedule(
                 edition=edition,
