@@ -97,9 +97,15 @@ def user_grant_role(*, user, role: str) -> None:
 
 def roles_sync_permissions(sender=None, **kwargs) -> None:
     """Create the role groups if needed and grant them exactly the permissions above."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     using = kwargs.get("using", "default")
+    # This receiver may run before auth's own for the last migrated app: make sure every
+    # app's permissions exist first, or that app's would be missing from the groups.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     for role, name in GROUP_NAMES.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
         wanted = Permission.objects.none()

@@ -110,3 +110,14 @@ def test_email_is_unique_case_insensitively():
     UserFactory(email="Anne@Exemple.fr".lower())
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(email="ANNE@exemple.fr")
+
+
+def test_staff_group_has_every_permission_of_every_ellipse_app():
+    """Regression: the last migrated app (meetings) used to miss from the staff group."""
+    from django.contrib.auth.models import Permission
+
+    apps = ["accounts", "editions", "outbox", "buyers", "companies", "meetings"]
+    expected = set(Permission.objects.filter(content_type__app_label__in=apps))
+    staff = Group.objects.get(name=GROUP_NAMES[Role.STAFF])
+    assert expected <= set(staff.permissions.all())
+    assert staff.permissions.filter(codename="view_meetingchange").exists()
