@@ -1,84 +1,79 @@
 """The company registration form (public) and its edit form (the company's space).
 
 One form for both: ``with_account`` adds the e-mail and password that create the account,
-``company`` (an existing company) fixes the SIRET, ``registration`` pre-fills an edit. Every rule
-gives a French message next to its field; the service checks the database rules again."""
+``company`` (an existing company) fixes the SIRET, ``registration`` pre-fills an edit. The
+company's and the registration's fields are declared from the models (``companies.fields``
+lists them once); only what the models cannot say is declared here. Every rule gives a French
+message next to its field; the service checks the database rules again.
+
+The form never says whether an e-mail address or a SIRET already has an account: the view
+sends the owner an e-mail instead (``companies.services.registration``)."""
 
 import datetime as dt
 import re
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from buyers.models import CpvCode
+from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
 from ellipse.accounts.models import User
 from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
 from .enums import EssStatus, HeadcountBand, SiaeType, SizeClass, TurnoverBand
+from .fields import (
+    ACTIVITY_FIELDS,
+    ADDRESS_FIELDS,
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    ESS_FIELDS,
+    IDENTITY_FIELDS,
+    REGISTRATION_INTENTION_FIELDS,
+    REGISTRATION_WRITABLE,
+)
 from .models import Company, Registration
 from .selectors import (
+    contracts_matching_activity,
     naf_label,
     naf_normalise,
     naf_subclasses,
     wishable_contracts,
     wishable_organisations,
+    wishes_refusal,
 )
-from .services.registration import COMPANY_WRITABLE, REGISTRATION_WRITABLE
 
 MAX_CPV_CODES = 40
-
-# The fields written on Company (the SIRET only on creation) and on Registration: the service's.
-COMPANY_FIELDS = ("siret", *COMPANY_WRITABLE)
-REGISTRATION_FIELDS = REGISTRATION_WRITABLE
+#: Longest text a company may type in a free-text box (the database's TextField is unbounded).
+TEXT_MAX_LENGTH = 4000
+#: Planned contracts shown among the wishes (the rule itself is unbounded: see the selectors).
+WISH_CONTRACTS_SHOWN = 600
 
 # Sections of the page, in order: (anchor, title, field names). The template walks these.
 SECTIONS = (
-    (
-        "identite",
-        _("Identité de l'entreprise"),
-        (
-            "siret",
-            "legal_name",
-            "trade_name",
-            "legal_form",
-            "creation_year",
-            "size_class",
-            "headcount_band",
-            "turnover_band",
-        ),
-    ),
-    ("ess", _("Économie sociale et solidaire"), ("ess_status", "siae_type", "labels")),
-    ("adresse", _("Adresse"), ("address", "postal_code", "commune", "work_area")),
-    (
-        "activite",
-        _("Activité"),
-        ("description", "naf_code", "cpv_codes", "keywords", "references"),
-    ),
+    ("identite", _("Identité de l'entreprise"), IDENTITY_FIELDS),
+    ("ess", _("Économie sociale et solidaire"), ESS_FIELDS),
+    ("adresse", _("Adresse"), ADDRESS_FIELDS),
+    ("activite", _("Activité"), ACTIVITY_FIELDS),
     (
         "intentions",
         _("Vos intentions pour la convention"),
         (
-            "wants_cocontracting",
-            "wants_subcontracting",
-            "available_slots",
+            *REGISTRATION_INTENTION_FIELDS[:3],
             "wish_organisations",
             "wish_contracts",
-            "workshops",
-            "training_needs",
+            *REGISTRATION_INTENTION_FIELDS[3:],
         ),
     ),
     (
         "contact",
         _("Contact et compte"),
         (
-            "contact_name",
-            "contact_role",
+            *CONTACT_FIELDS[:2],
             "email",
-            "contact_email",
-            "contact_phone",
+            *CONTACT_FIELDS[2:],
             "password1",
             "password2",
             "accessibility_needs",
@@ -86,6 +81,68 @@ SECTIONS = (
     ),
     ("consentement", _("Données personnelles"), ("consent",)),
 )
+
+#: Where the form's wording differs from the model's verbose names and help texts.
+LABELS = {
+    "legal_name": _("Raison sociale"),
+    "size_class": _("Catégorie d'entreprise"),
+    "turnover_band": _("Chiffre d'affaires annuel"),
+    "description": _("Ce que vous proposez"),
+    "keywords": _("Mots-clés"),
+    "references": _("Références"),
+    "wants_cocontracting": _("Intéressée par la cotraitance (répondre à plusieurs)"),
+    "wants_subcontracting": _("Intéressée par la sous-traitance"),
+    "workshops": _("Ateliers de l'après-midi qui vous intéressent"),
+    "contact_name": _("Nom et prénom du contact"),
+    "contact_role": _("Fonction"),
+    "accessibility_needs": _("Besoins d'accessibilité pour la journée"),
+}
+HELP_TEXTS = {
+    "legal_form": _("Par exemple : SARL, SAS, entreprise individuelle, association loi 1901."),
+    "labels": _("Un par ligne, par exemple : Qualibat, RGE, ISO 14001, Ecocert."),
+    "work_area": _("Par exemple : Est Ensemble, Seine-Saint-Denis, Île-de-France, France."),
+    "description": _("Vos produits, services ou travaux, en quelques phrases."),
+    "keywords": _("Séparés par des virgules, par exemple : peinture, ravalement, isolation."),
+    "references": _("Marchés publics ou privés déjà réalisés : client, objet, année."),
+    "training_needs": _(
+        "Par exemple : répondre à un appel d'offres, la dématérialisation, le DUME."
+    ),
+    "accessibility_needs": _("Fauteuil roulant, interprète LSF, boucle magnétique…"),
+}
+WIDGETS = {
+    "creation_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1800}),
+    "labels": forms.Textarea(attrs={"rows": 2}),
+    "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+    "commune": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    "description": forms.Textarea(attrs={"rows": 4}),
+    "references": forms.Textarea(attrs={"rows": 3}),
+    "workshops": forms.Textarea(attrs={"rows": 2}),
+    "training_needs": forms.Textarea(attrs={"rows": 2}),
+    "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
+    "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+    "contact_role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+}
+#: Declared below rather than from the model (input cleaned before the model's rules apply).
+DECLARED = ("siret", "postal_code", "naf_code", "cpv_codes", "contact_phone", "available_slots")
+#: Optional choice fields: the empty choice's wording.
+EMPTY_CHOICES = {
+    "size_class": (_("— Choisir —"), SizeClass),
+    "headcount_band": (_("— Choisir —"), HeadcountBand),
+    "turnover_band": (_("— Choisir —"), TurnoverBand),
+    "siae_type": (_("— Sans objet —"), SiaeType),
+}
+REQUIRED = ("description",)
+
+
+def _model_fields(model, names) -> dict:
+    return forms.fields_for_model(
+        model,
+        fields=[n for n in names if n not in DECLARED],
+        labels=LABELS,
+        help_texts=HELP_TEXTS,
+        widgets=WIDGETS,
+    )
 
 
 def siret_clean(value: str) -> str:
@@ -108,83 +165,16 @@ def cpv_codes_parse(value: str) -> list[str]:
 class CompanyRegistrationForm(forms.Form):
     required_css_class = "required"  # the label gets a visible asterisk (CSS)
 
-    # Identity
     siret = forms.CharField(
         label=_("SIRET"),
         max_length=20,
         help_text=_("14 chiffres, indiqués sur votre extrait Kbis ou l'avis de situation Insee."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    legal_name = forms.CharField(label=_("Raison sociale"), max_length=200)
-    trade_name = forms.CharField(label=_("Nom commercial"), max_length=200, required=False)
-    legal_form = forms.CharField(
-        label=_("Forme juridique"),
-        max_length=80,
-        required=False,
-        help_text=_("Par exemple : SARL, SAS, entreprise individuelle, association loi 1901."),
-    )
-    creation_year = forms.IntegerField(
-        label=_("Année de création"),
-        required=False,
-        min_value=1800,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    size_class = forms.ChoiceField(label=_("Catégorie d'entreprise"), choices=SizeClass.choices)
-    headcount_band = forms.ChoiceField(
-        label=_("Effectif"),
-        choices=[("", _("— Choisir —")), *HeadcountBand.choices],
-        required=False,
-    )
-    turnover_band = forms.ChoiceField(
-        label=_("Chiffre d'affaires annuel"),
-        choices=[("", _("— Choisir —")), *TurnoverBand.choices],
-        required=False,
-    )
-    # ESS
-    ess_status = forms.ChoiceField(
-        label=_("Statut ESS"), choices=EssStatus.choices, initial=EssStatus.NONE
-    )
-    siae_type = forms.ChoiceField(
-        label=_("Type de SIAE"),
-        choices=[("", _("— Sans objet —")), *SiaeType.choices],
-        required=False,
-        help_text=_("Seulement si votre structure est une SIAE."),
-    )
-    labels = forms.CharField(
-        label=_("Labels et certifications"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Un par ligne, par exemple : Qualibat, RGE, ISO 14001, Ecocert."),
-    )
-    # Address
-    address = forms.CharField(
-        label=_("Adresse"),
-        max_length=250,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-    )
     postal_code = forms.CharField(
         label=_("Code postal"),
-        max_length=5,
+        max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
-    )
-    commune = forms.CharField(
-        label=_("Commune"),
-        max_length=120,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
-    work_area = forms.CharField(
-        label=_("Zone d'intervention"),
-        max_length=200,
-        required=False,
-        help_text=_("Par exemple : Est Ensemble, Seine-Saint-Denis, Île-de-France, France."),
-    )
-    # Activity
-    description = forms.CharField(
-        label=_("Ce que vous proposez"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Vos produits, services ou travaux, en quelques phrases."),
     )
     naf_code = forms.CharField(
         label=_("Code NAF (APE)"),
@@ -203,25 +193,17 @@ class CompanyRegistrationForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"data-cpv-picker": "", "autocomplete": "off"}),
     )
-    keywords = forms.CharField(
-        label=_("Mots-clés"),
-        max_length=400,
+    contact_phone = PhoneNumberField(
+        label=_("Téléphone"),
+        region="FR",
         required=False,
-        help_text=_("Séparés par des virgules, par exemple : peinture, ravalement, isolation."),
-    )
-    references = forms.CharField(
-        label=_("Références"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Marchés publics ou privés déjà réalisés : client, objet, année."),
-    )
-    # Intentions
-    wants_cocontracting = forms.BooleanField(
-        label=_("Intéressée par la cotraitance (répondre à plusieurs)"), required=False
-    )
-    wants_subcontracting = forms.BooleanField(
-        label=_("Intéressée par la sous-traitance"), required=False
+        error_messages={
+            "invalid": _(
+                "Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89 "
+                "ou +33 1 23 45 67 89."
+            )
+        },
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     available_slots = forms.TypedMultipleChoiceField(
         label=_("Vos disponibilités le matin"),
@@ -242,69 +224,23 @@ class CompanyRegistrationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    workshops = forms.CharField(
-        label=_("Ateliers de l'après-midi qui vous intéressent"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    training_needs = forms.CharField(
-        label=_("Besoins de formation"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Par exemple : répondre à un appel d'offres, la dématérialisation, le DUME."),
-    )
-    # Contact
-    contact_name = forms.CharField(
-        label=_("Nom et prénom du contact"),
-        max_length=120,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    contact_role = forms.CharField(
-        label=_("Fonction"),
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
-    )
     email = forms.EmailField(
         label=_("Adresse e-mail"),
+        max_length=254,
         help_text=_("Elle sert à vous connecter et à recevoir les messages de la convention."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_email = forms.EmailField(
-        label=_("E-mail du contact"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    contact_phone = PhoneNumberField(
-        label=_("Téléphone"),
-        region="FR",
-        required=False,
-        error_messages={
-            "invalid": _(
-                "Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89 "
-                "ou +33 1 23 45 67 89."
-            )
-        },
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
+    # The typed password is sent back after an error so that nothing typed is lost.
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
         help_text=_("Au moins 8 caractères, pas uniquement des chiffres, pas trop courant."),
     )
     password2 = forms.CharField(
         label=_("Confirmation du mot de passe"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    accessibility_needs = forms.CharField(
-        label=_("Besoins d'accessibilité pour la journée"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Fauteuil roulant, interprète LSF, boucle magnétique…"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
     consent = forms.BooleanField(
         label=_(
@@ -329,8 +265,6 @@ class CompanyRegistrationForm(forms.Form):
         self.company = company
         self.registration = registration
         self.with_account = with_account
-        # Set by clean_siret when the SIRET is already registered: the page offers to sign in.
-        self.duplicate_siret = False
         if registration is not None and "initial" not in kwargs:
             kwargs["initial"] = registration_initial(registration)
         elif company is not None and "initial" not in kwargs:
@@ -351,10 +285,21 @@ class CompanyRegistrationForm(forms.Form):
         self.fields["available_slots"].choices = [
             (slot.index, slot.label) for slot in edition.slots
         ]
-        self.contracts = list(wishable_contracts(edition=edition))
+        self.contracts = list(
+            wishable_contracts(edition=edition).prefetch_related("cpv_extra", "lots")
+        )
         self.organisations = list(wishable_organisations(edition=edition))
         self.fields["wish_organisations"].choices = [(o.pk, o.name) for o in self.organisations]
         self.fields["wish_contracts"].choices = [(c.pk, str(c)) for c in self.contracts]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea) and field.max_length is None:
+                field.max_length = TEXT_MAX_LENGTH
+                field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+                field.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
+        for name, (empty, choices) in EMPTY_CHOICES.items():
+            self.fields[name].choices = [("", empty), *choices.choices]
+        for name in REQUIRED:
+            self.fields[name].required = True
 
     # --- sections and wishes, for the template -----------------------------------------------
 
@@ -368,55 +313,65 @@ class CompanyRegistrationForm(forms.Form):
             ]
         return self._sections
 
+    def _activity(self) -> tuple[list[str], str]:
+        """The CPV codes and keywords typed (or known): what the suggested wishes follow."""
+        if self.is_bound:
+            return cpv_codes_parse(self.data.get("cpv_codes", "")), self.data.get("keywords", "")
+        return cpv_codes_parse(self.initial.get("cpv_codes", "")), self.initial.get("keywords", "")
+
+    def wish_suggestions(self) -> list[dict]:
+        """Planned contracts that fit the company's activity, best first (shown first)."""
+        if not hasattr(self, "_suggested"):
+            codes, keywords = self._activity()
+            chosen = {str(v) for v in (self["wish_contracts"].value() or [])}
+            self._suggested = [
+                {"contract": c, "checked": str(c.pk) in chosen}
+                for c in contracts_matching_activity(
+                    contracts=self.contracts, cpv_codes=codes, keywords=keywords
+                )
+            ]
+        return self._suggested
+
     def wish_groups(self) -> list[dict]:
-        """One group per buyer: the buyer's own checkbox and its planned contracts."""
+        """One group per buyer: the buyer's own checkbox and its other planned contracts (those
+        not already suggested); a group with something chosen is shown open."""
         chosen_orgs = {str(v) for v in (self["wish_organisations"].value() or [])}
         chosen_contracts = {str(v) for v in (self["wish_contracts"].value() or [])}
+        suggested = {item["contract"].pk for item in self.wish_suggestions()}
         by_org: dict[int, list] = {}
         for contract in self.contracts:
+            if contract.pk in suggested:
+                continue
             by_org.setdefault(contract.organisation_id, []).append(
                 {"contract": contract, "checked": str(contract.pk) in chosen_contracts}
             )
-        return [
-            {
-                "organisation": org,
-                "checked": str(org.pk) in chosen_orgs,
-                "contracts": by_org.get(org.pk, []),
-            }
-            for org in self.organisations
-        ]
+        groups = []
+        for org in self.organisations:
+            contracts = by_org.get(org.pk, [])
+            checked = str(org.pk) in chosen_orgs
+            groups.append(
+                {
+                    "organisation": org,
+                    "checked": checked,
+                    "contracts": contracts,
+                    "open": checked or any(item["checked"] for item in contracts),
+                }
+            )
+        return groups
 
     # --- field rules --------------------------------------------------------------------------
 
     def clean_siret(self) -> str:
+        """A well-formed SIRET. Whether it already has an account is not said here (that would
+        tell any visitor): the service e-mails the company instead."""
         if self.company is not None:
             return self.company.siret
-        number = siret_clean(self.cleaned_data.get("siret", ""))
-        existing = Company.objects.filter(siret=number).first()
-        if existing is not None:
-            if existing.registrations.filter(edition=self.edition).exists():
-                self.duplicate_siret = True
-                raise forms.ValidationError(
-                    _(
-                        "Cette entreprise est déjà inscrite à l'édition %(year)s. "
-                        "Connectez-vous pour consulter ou modifier son inscription."
-                    ),
-                    params={"year": self.edition.year},
-                    code="duplicate",
-                )
-            if existing.memberships.exists():
-                self.duplicate_siret = True
-                raise forms.ValidationError(
-                    _(
-                        "Cette entreprise a déjà un compte sur Ellipse (éditions précédentes). "
-                        "Connectez-vous pour l'inscrire à l'édition %(year)s."
-                    ),
-                    params={"year": self.edition.year},
-                    code="has_account",
-                )
-        return number
+        return siret_clean(self.cleaned_data.get("siret", ""))
 
     def clean_creation_year(self):
+        year = self.cleaned_data.get("creation_year")
+        if year is not None and year < 1800:
+            raise forms.ValidationError(_("L'année de création commence à 1800."))
         year = self.cleaned_data.get("creation_year")
         if year is not None and year > dt.date.today().year:
             raise forms.ValidationError(_("L'année de création ne peut pas être dans le futur."))
@@ -462,16 +417,7 @@ class CompanyRegistrationForm(forms.Form):
         return codes
 
     def clean_email(self) -> str:
-        email = self.cleaned_data.get("email", "").strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse e-mail : connectez-vous, ou "
-                    "choisissez une autre adresse."
-                ),
-                code="email_taken",
-            )
-        return email
+        return self.cleaned_data.get("email", "").strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -493,22 +439,37 @@ class CompanyRegistrationForm(forms.Form):
                 except forms.ValidationError as error:
                     self.add_error("password1", error)
             data["contact_email"] = data.get("email", "")
+        refusal = wishes_refusal(
+            edition=self.edition,
+            organisation_ids=data.get("wish_organisations") or [],
+            contract_ids=data.get("wish_contracts") or [],
+        )
+        if refusal:
+            self.add_error("wish_organisations", refusal)
         return data
 
     # --- what the service receives --------------------------------------------------------------
 
     def company_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in COMPANY_FIELDS}
+        return {name: self.cleaned_data.get(name) for name in COMPANY_FIELDS if name != "cpv_codes"}
 
     def registration_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in REGISTRATION_FIELDS}
+        return {name: self.cleaned_data.get(name) for name in REGISTRATION_WRITABLE}
 
     def error_count(self) -> int:
         return sum(len(errors) for errors in self.errors.values())
 
 
+# The company's and the registration's own fields, from the models (declared fields win).
+CompanyRegistrationForm.base_fields = {
+    **_model_fields(Company, COMPANY_FIELDS),
+    **_model_fields(Registration, REGISTRATION_WRITABLE),
+    **CompanyRegistrationForm.base_fields,
+}
+
+
 def company_initial(company: Company) -> dict:
-    initial = {name: getattr(company, name) for name in COMPANY_FIELDS}
+    initial = {name: getattr(company, name) for name in COMPANY_FIELDS if name != "cpv_codes"}
     initial["contact_phone"] = company.contact_phone or ""
     initial["cpv_codes"] = ", ".join(c.code for c in company.cpv_codes.all())
     return initial
@@ -516,11 +477,21 @@ def company_initial(company: Company) -> dict:
 
 def registration_initial(registration: Registration) -> dict:
     initial = company_initial(registration.company)
-    initial.update({name: getattr(registration, name) for name in REGISTRATION_FIELDS})
+    initial.update({name: getattr(registration, name) for name in REGISTRATION_WRITABLE})
     wishes = list(registration.wishes.all())
     initial["wish_organisations"] = [w.organisation_id for w in wishes if not w.planned_contract_id]
     initial["wish_contracts"] = [w.planned_contract_id for w in wishes if w.planned_contract_id]
     return initial
+
+
+class WishToggleForm(forms.Form):
+    """The ids posted by a wish button, parsed (junk ids are a form error, never a 500). What
+    may be wished is the service's rule (``companies.selectors.wish_refusal``)."""
+
+    organisation = forms.ModelChoiceField(queryset=BuyerOrganisation.objects.all())
+    planned_contract = forms.ModelChoiceField(
+        queryset=PlannedContract.objects.all(), required=False
+    )
 
 
 def naf_choices() -> list[tuple[str, str]]:

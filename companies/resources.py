@@ -16,6 +16,7 @@ from ellipse.core.siret import siret_normalise, siret_validate
 from ellipse.core.spreadsheets import FORMULA_PREFIXES, neutralise_formula
 from ellipse.core.territory import is_in_territory
 
+from .fields import COMPANY_SPREADSHEET_FIELDS
 from .models import Company, Registration
 
 
@@ -70,35 +71,6 @@ class NeutralisedExportMixin:
         super().before_import_row(row, **kwargs)
 
 
-COMPANY_FIELDS = (
-    "siret",
-    "legal_name",
-    "trade_name",
-    "legal_form",
-    "creation_year",
-    "size_class",
-    "headcount_band",
-    "turnover_band",
-    "ess_status",
-    "siae_type",
-    "labels",
-    "address",
-    "postal_code",
-    "commune",
-    "is_local",
-    "work_area",
-    "description",
-    "naf_code",
-    "cpv_codes",
-    "keywords",
-    "references",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "contact_phone",
-)
-
-
 class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
     siret = fields.Field(attribute="siret", column_name="siret", widget=SiretWidget())
     cpv_codes = fields.Field(
@@ -110,8 +82,8 @@ class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
 
     class Meta:
         model = Company
-        fields = COMPANY_FIELDS
-        export_order = COMPANY_FIELDS
+        fields = COMPANY_SPREADSHEET_FIELDS
+        export_order = COMPANY_SPREADSHEET_FIELDS
         import_id_fields = ("siret",)
         clean_model_instances = True
         skip_unchanged = True

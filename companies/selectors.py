@@ -1,5 +1,7 @@
 """Reads of companies/ that several places need, with their joins decided once."""
 
+from collections.abc import Iterable
+
 from ellipse.editions.models import Edition
 
 from .models import Company, Registration
@@ -19,19 +21,21 @@ def registration_current(*, company: Company) -> Registration | None:
 
 # --- Registration and the company's space (helper-registration) ---------------------------
 
-WISHABLE_CONTRACTS_LIMIT = 600
 CPV_SEARCH_LIMIT = 20
+
+
+# --- What a company may wish: one rule for every entry point -------------------------------
 
 
 def wishable_contracts(*, edition: Edition):
     """Planned contracts a company may wish to discuss at ``edition``: published to companies,
-    neither draft nor abandoned, of the edition's year; bounded, buyer joined."""
+    neither draft nor abandoned, of the edition's year; buyer joined."""
     from buyers.selectors import published_planned_contracts
 
     return (
         published_planned_contracts(year=edition.year)
         .select_related("organisation")
-        .order_by("organisation__name", "reference")[:WISHABLE_CONTRACTS_LIMIT]
+        .order_by("organisation__name", "reference")
     )
 
 
@@ -51,6 +55,64 @@ def wishable_organisations(*, edition: Edition):
     )
 
 
+def wishes_refusal(
+    *, edition: Edition, organisation_ids: Iterable[int], contract_ids: Iterable[int] = ()
+) -> str | None:
+    """Why a company may not wish these buyers and planned contracts at ``edition`` (French),
+    or None when every one is allowed. Used by the registration (form and service) and the
+    wish toggle alike."""
+    from django.utils.translation import gettext as _
+
+    organisation_ids, contract_ids = set(organisation_ids), set(contract_ids)
+    allowed_orgs = set(
+        wishable_organisations(edition=edition)
+        .filter(pk__in=organisation_ids)
+        .values_list("pk", flat=True)
+    )
+    if organisation_ids - allowed_orgs:
+        return _("Cet acheteur ne participe pas à l'édition %(year)s.") % {"year": edition.year}
+    allowed_contracts = set(
+        wishable_contracts(edition=edition).filter(pk__in=contract_ids).values_list("pk", flat=True)
+    )
+    if contract_ids - allowed_contracts:
+        return _(
+            "Ce marché prévisionnel n'est pas publié pour l'édition %(year)s : "
+            "il ne peut pas faire l'objet d'un souhait."
+        ) % {"year": edition.year}
+    return None
+
+
+def wish_refusal(*, edition: Edition, organisation, planned_contract=None) -> str | None:
+    """``wishes_refusal`` for one wish: a buyer, or one of its planned contracts."""
+    from django.utils.translation import gettext as _
+
+    if planned_contract is not None and planned_contract.organisation_id != organisation.pk:
+        return _("Ce marché prévisionnel n'est pas celui de cet acheteur.")
+    return wishes_refusal(
+        edition=edition,
+        organisation_ids=[] if planned_contract is not None else [organisation.pk],
+        contract_ids=[planned_contract.pk] if planned_contract is not None else [],
+    )
+
+
+def contracts_matching_activity(*, contracts, cpv_codes: Iterable[str], keywords: str) -> list:
+    """``contracts`` that fit a company's CPV codes or keywords, best first (the shared
+    matching rule of ``buyers.matching``). Prefetch ``cpv_extra`` and ``lots``."""
+    from buyers.matching import match_contracts
+    from buyers.selectors import contract_info
+
+    codes = [c for c in cpv_codes if c]
+    if not codes and not (keywords or "").strip():
+        return []
+    by_id = {c.pk: c for c in contracts}
+    matches = match_contracts(
+        company_codes=codes,
+        keywords=keywords or "",
+        contracts=[contract_info(c) for c in contracts],
+    )
+    return [by_id[m.contract_id] for m in matches]
+
+
 _CPV_INDEX: dict = {"count": -1, "rows": []}
 
 
@@ -63,16 +125,19 @@ def _fold(text: str) -> str:
 
 def _cpv_index() -> list[tuple[str, str, str, int, str]]:
     """(code, check digit, label, level, folded label) of every CPV code, kept in memory and
-    rebuilt when the number of codes changes (one COUNT per search)."""
+    rebuilt when the codes change (their number or their first and last code: one query per
+    search)."""
+    from django.db.models import Count, Max, Min
+
     from buyers.models import CpvCode
 
-    count = CpvCode.objects.count()
-    if count != _CPV_INDEX["count"]:
+    stamp = CpvCode.objects.aggregate(n=Count("code"), first=Min("code"), last=Max("code"))
+    if stamp != _CPV_INDEX["count"]:
         rows = CpvCode.objects.order_by("level", "code").values_list(
             "code", "check_digit", "label", "level"
         )
         _CPV_INDEX["rows"] = [(c, d, label, lvl, _fold(label)) for c, d, label, lvl in rows]
-        _CPV_INDEX["count"] = count
+        _CPV_INDEX["count"] = stamp
     return _CPV_INDEX["rows"]
 
 
@@ -208,3 +273,29 @@ def registrations_to_call(*, edition=None, now=None):
         "created_at",
         "pk",
     )
+
+
+def match_scores(matches) -> tuple[float, int]:
+    """(best score, number of matching contracts) of a registration's matches, best first."""
+    return (matches[0].score if matches else 0.0), len(matches)
+
+
+def qualified_above(*, edition: Edition, threshold: float) -> list[Registration]:
+    """Qualified registrations whose best matching score (computed now) reaches
+    ``threshold``, best first."""
+    from .enums import RegistrationStatus
+    from .suggestions import edition_matches
+
+    registrations = list(
+        Registration.objects.filter(edition=edition, status=RegistrationStatus.QUALIFIED)
+        .select_related("company")
+        .prefetch_related("company__cpv_codes")
+    )
+    matches = edition_matches(edition=edition, registrations=registrations, explain=False)
+    scored = []
+    for registration in registrations:
+        best, count = match_scores(matches[registration.pk])
+        registration.match_score, registration.match_count = best, count
+        if best >= threshold:
+            scored.append(registration)
+    return sorted(scored, key=lambda r: (-r.match_score, r.company.legal_name))

@@ -4,29 +4,36 @@ the form, the services and perms."""
 import re
 
 from allauth.account.internal.flows.signup import complete_signup
+from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
+from buyers.models import CpvCode
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.editions.models import Edition
 
-from .forms import CompanyRegistrationForm, naf_choices
+from .forms import CompanyRegistrationForm, WishToggleForm, naf_choices
 from .perms import can_edit_registration, company_of
+from .ratelimit import client_address, rate_limit_exceeded
 from .selectors import cpv_search, naf_label, registration_current, registrations_for_space
-from .services.registration import company_register, registration_update
+from .services.registration import (
+    company_register,
+    company_register_public,
+    registration_update,
+)
 from .services.wishes import wish_toggle
 
 SESSION_DONE_KEY = "companies_registration_done"
+#: ``company_register_public`` found an existing account: its owner was e-mailed instead.
+ACCOUNT_EXISTS = object()
 CPV_SEARCH_RATE = 120  # requests per minute and client address
 
 
@@ -84,33 +91,59 @@ def register(request: HttpRequest) -> HttpResponse:
         form = CompanyRegistrationForm(
             request.POST, edition=edition, with_account=with_account, company=company
         )
-        if form.is_valid():
+        if with_account and rate_limit_exceeded(
+            key=f"companies:register:{client_address(request)}",
+            limit=settings.COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR,
+            period=3600,
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Trop de tentatives d'inscription depuis votre connexion : réessayez dans "
+                    "une heure, ou écrivez à l'équipe Ellipse."
+                ),
+            )
+            return render(request, "companies/register.html", _form_context(form), status=429)
+        if form.is_valid() and not with_account:
             registration = _form_submit(
                 form,
                 lambda: company_register(
-                    edition=edition,
-                    email=form.cleaned_data.get("email", ""),
-                    password=form.cleaned_data.get("password1"),
-                    user=None if with_account else request.user,
-                    **_service_kwargs(form),
+                    edition=edition, user=request.user, **_service_kwargs(form)
                 ),
             )
             if registration is not None:
-                if not with_account:
-                    messages.success(
-                        request,
-                        _("Votre entreprise est inscrite à l'édition %(year)s.")
-                        % {"year": edition.year},
+                messages.success(
+                    request,
+                    _("Votre entreprise est inscrite à l'édition %(year)s.")
+                    % {"year": edition.year},
+                )
+                return redirect("companies:space")
+        elif form.is_valid():
+            outcome = _form_submit(
+                form,
+                lambda: (
+                    company_register_public(
+                        edition=edition,
+                        email=form.cleaned_data["email"],
+                        password=form.cleaned_data.get("password1"),
+                        **_service_kwargs(form),
                     )
-                    return redirect("companies:space")
-                user = registration.company.memberships.get().user
-                # allauth: sends the verification e-mail and keeps the pending login, so that
-                # following the link signs the company in and lands on its space.
-                complete_signup(request, user=user, redirect_url=reverse("companies:space"))
+                    or ACCOUNT_EXISTS
+                ),
+            )
+            if outcome is not None:
+                if outcome is not ACCOUNT_EXISTS:
+                    user = outcome.company.memberships.get().user
+                    # allauth: sends the verification e-mail and keeps the pending login, so
+                    # that following the link signs the company in and lands on its space.
+                    complete_signup(request, user=user, redirect_url=reverse("companies:space"))
+                    # allauth's "e-mail sent to …" notice would tell this case from the other.
+                    list(messages.get_messages(request))
+                # The same answer whether an account was created or its owner e-mailed.
                 request.session[SESSION_DONE_KEY] = {
-                    "siret": registration.company.siret,
-                    "email": user.email,
-                    "company": str(registration.company),
+                    "siret": form.cleaned_data["siret"],
+                    "email": form.cleaned_data["email"],
+                    "company": form.cleaned_data["legal_name"],
                     "edition": edition.title,
                 }
                 return redirect("companies:register_done")
@@ -132,14 +165,8 @@ def register_done(request: HttpRequest) -> HttpResponse:
 def cpv_search_view(request: HttpRequest) -> JsonResponse:
     """/entreprises/cpv/?q=peinture : up to 20 CPV codes (code prefix or label words), public,
     bounded and rate-limited per client address. ``?codes=45442100,90910000`` returns labels."""
-    address = request.META.get("REMOTE_ADDR", "")
-    key = f"companies:cpv-search:{address}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    if count > CPV_SEARCH_RATE:
+    key = f"companies:cpv-search:{client_address(request)}"
+    if rate_limit_exceeded(key=key, limit=CPV_SEARCH_RATE, period=60):
         return JsonResponse(
             {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
         )
@@ -238,10 +265,12 @@ def wish_toggle_view(request: HttpRequest) -> HttpResponse:
     if registration is None:
         messages.error(request, _("Inscrivez-vous à la convention pour indiquer vos souhaits."))
         return redirect(next_url or "companies:space")
-    organisation = get_object_or_404(BuyerOrganisation, pk=request.POST.get("organisation"))
-    contract = None
-    if request.POST.get("planned_contract"):
-        contract = get_object_or_404(PlannedContract, pk=request.POST["planned_contract"])
+    form = WishToggleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ce souhait ne correspond à aucun acheteur ou marché."))
+        return redirect(next_url or "companies:space")
+    organisation = form.cleaned_data["organisation"]
+    contract = form.cleaned_data["planned_contract"]
     try:
         added = wish_toggle(
             registration=registration, organisation=organisation, planned_contract=contract

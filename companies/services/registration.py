@@ -7,10 +7,15 @@ outbox. The database constraints (``Company.siret`` unique, one registration per
 company, ``User.email`` unique) settle a double submit: the second attempt rolls back entirely
 and gets the same French message as a known duplicate.
 
+An anonymous visitor goes through ``company_register_public``: when the e-mail address or the
+SIRET already has an account, nothing is created, the owners are told by e-mail, and the
+visitor gets the same answer as a new registration (no account probing).
+
 The verification e-mail is the HTTP layer's job (allauth's signup flow needs the request and
 stores the pending login in the session): ``companies.views.register`` starts it after commit.
 """
 
+import hashlib
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
@@ -28,42 +33,9 @@ from ellipse.core.territory import is_in_territory
 from ellipse.editions.models import Edition
 from ellipse.outbox.services import email_enqueue
 
+from ..fields import COMPANY_WRITABLE, REGISTRATION_WRITABLE
 from ..models import Company, CompanyMembership, Registration, Wish
-from ..selectors import wishable_contracts, wishable_organisations
-
-# Company fields a registration may write (the SIRET only on creation).
-COMPANY_WRITABLE = (
-    "legal_name",
-    "trade_name",
-    "legal_form",
-    "creation_year",
-    "headcount_band",
-    "turnover_band",
-    "size_class",
-    "ess_status",
-    "siae_type",
-    "labels",
-    "address",
-    "postal_code",
-    "commune",
-    "work_area",
-    "description",
-    "naf_code",
-    "keywords",
-    "references",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "contact_phone",
-)
-REGISTRATION_WRITABLE = (
-    "wants_cocontracting",
-    "wants_subcontracting",
-    "available_slots",
-    "workshops",
-    "training_needs",
-    "accessibility_needs",
-)
+from ..selectors import wishable_contracts, wishes_refusal
 
 
 def _duplicate_error(edition: Edition) -> ValidationError:
@@ -122,24 +94,21 @@ def _wishes_set(
     edition = registration.edition
     organisation_ids = {int(i) for i in organisation_ids}
     contract_ids = {int(i) for i in contract_ids}
-    allowed_orgs = set(
-        wishable_organisations(edition=edition)
-        .filter(pk__in=organisation_ids)
-        .values_list("pk", flat=True)
-    )
-    contracts = {
-        c.pk: c
-        for c in wishable_contracts(edition=edition)
-        if c.pk in contract_ids  # the selector is bounded; filter in Python after slicing
-    }
-    refused = (organisation_ids - allowed_orgs) or (contract_ids - set(contracts))
-    if refused:
-        raise ValidationError(
-            _("Certains souhaits ne correspondent à aucun acheteur ou marché publié.")
-        )
     existing = list(registration.wishes.all())
     keep_orgs = {w.organisation_id for w in existing if w.planned_contract_id is None}
     keep_contracts = {w.planned_contract_id for w in existing if w.planned_contract_id}
+    # The rule applies to what is added; a wish already made may stay.
+    refusal = wishes_refusal(
+        edition=edition,
+        organisation_ids=organisation_ids - keep_orgs,
+        contract_ids=contract_ids - keep_contracts,
+    )
+    if refusal:
+        raise ValidationError(refusal, code="wish_refused")
+    contracts = {
+        c.pk: c
+        for c in wishable_contracts(edition=edition).filter(pk__in=contract_ids - keep_contracts)
+    }
     stale = [
         w.pk
         for w in existing
@@ -151,7 +120,7 @@ def _wishes_set(
     Wish.objects.bulk_create(
         [
             Wish(registration=registration, organisation_id=org_id)
-            for org_id in sorted(allowed_orgs - keep_orgs)
+            for org_id in sorted(organisation_ids - keep_orgs)
         ]
         + [
             Wish(
@@ -315,6 +284,96 @@ def _register(
     )
     _acknowledgement_enqueue(registration)
     return registration
+
+
+def _account_exists(*, edition: Edition, siret: str, email: str) -> bool:
+    """Whether the address or the SIRET already has an account (or the SIRET is already
+    registered to ``edition``): what an anonymous visitor must not be told."""
+    return (
+        User.objects.filter(email__iexact=email).exists()
+        or CompanyMembership.objects.filter(company__siret=siret).exists()
+        or Registration.objects.filter(edition=edition, company__siret=siret).exists()
+    )
+
+
+def _account_exists_notify(*, edition: Edition, siret: str, email: str) -> int:
+    """E-mail the owners of the address and of the SIRET that someone tried to register with
+    them, at most once a day per address; returns the number of e-mails recorded."""
+    recipients: dict[str, str] = {}
+    if User.objects.filter(email__iexact=email).exists():
+        recipients[email] = "email"
+    company = Company.objects.filter(siret=siret).first()
+    if company is not None:
+        addresses = [
+            company.contact_email,
+            *company.memberships.values_list("user__email", flat=True),
+        ]
+        for address in addresses:
+            if address:
+                recipients.setdefault(address.lower(), "siret")
+    today = timezone.localdate().isoformat()
+    for address, reason in recipients.items():
+        digest = hashlib.sha256(f"{address}|{reason}|{siret}".encode()).hexdigest()[:24]
+        email_enqueue(
+            to=address,
+            template="companies/account_exists",
+            context={
+                "reason": reason,
+                "company_name": str(company) if company is not None and reason == "siret" else "",
+                "siret": siret if reason == "siret" else "",
+                "edition_title": edition.title,
+                "login_path": reverse("account_login"),
+                "reset_path": reverse("account_reset_password"),
+                "space_path": reverse("companies:space"),
+            },
+            category="service",
+            dedup_key=f"account-exists-{digest}-{today}",
+        )
+    return len(recipients)
+
+
+def company_register_public(
+    *,
+    edition: Edition,
+    company_data: dict,
+    email: str,
+    password: str | None,
+    cpv_codes: Iterable[str] = (),
+    registration_data: dict | None = None,
+    wish_organisation_ids: Iterable[int] = (),
+    wish_contract_ids: Iterable[int] = (),
+) -> Registration | None:
+    """An anonymous visitor registers a company with a new account.
+
+    When the address or the SIRET already has an account, nothing is created: their owners are
+    told by e-mail (how to sign in or reset the password) and None is returned, so the visitor
+    gets the same answer either way. Other refusals raise ``ValidationError`` as
+    ``company_register`` does."""
+    email = (email or "").strip().lower()
+    siret = company_data["siret"]
+    if not edition.registration_is_open:
+        raise _closed_error()
+    if _account_exists(edition=edition, siret=siret, email=email):
+        with transaction.atomic():
+            _account_exists_notify(edition=edition, siret=siret, email=email)
+        return None
+    try:
+        return company_register(
+            edition=edition,
+            company_data=company_data,
+            cpv_codes=cpv_codes,
+            registration_data=registration_data,
+            wish_organisation_ids=wish_organisation_ids,
+            wish_contract_ids=wish_contract_ids,
+            email=email,
+            password=password,
+        )
+    except ValidationError:
+        if not _account_exists(edition=edition, siret=siret, email=email):
+            raise
+        with transaction.atomic():  # a concurrent submit created the account meanwhile
+            _account_exists_notify(edition=edition, siret=siret, email=email)
+        return None
 
 
 @transaction.atomic

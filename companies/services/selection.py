@@ -15,6 +15,7 @@ from ellipse.outbox.services import email_enqueue
 from .. import workflow
 from ..enums import RegistrationStatus
 from ..models import Registration, StatusChange
+from ..selectors import match_scores, qualified_above
 from ..suggestions import EditionContracts, edition_contracts, edition_matches
 
 #: Training offer mentioned to companies not retained (and on the waiting list).
@@ -151,10 +152,6 @@ def registrations_transition(
     return [_apply(reg, to_status=to_status, by=by, reason=reason) for reg in locked]
 
 
-def _scores(matches) -> tuple[float | None, int]:
-    return (matches[0].score if matches else 0.0), len(matches)
-
-
 @transaction.atomic
 def registration_refresh_match(
     *, registration: Registration, contracts: EditionContracts | None = None
@@ -166,7 +163,7 @@ def registration_refresh_match(
     matches = edition_matches(
         edition=registration.edition, registrations=[registration], contracts=contracts
     )[registration.pk]
-    registration.match_score, registration.match_count = _scores(matches)
+    registration.match_score, registration.match_count = match_scores(matches)
     registration.match_refreshed_at = timezone.now()
     registration.save(update_fields=["match_score", "match_count", "match_refreshed_at"])
     return registration
@@ -183,30 +180,12 @@ def edition_refresh_matches(*, edition: Edition) -> int:
     matches = edition_matches(edition=edition, registrations=registrations, explain=False)
     now = timezone.now()
     for registration in registrations:
-        registration.match_score, registration.match_count = _scores(matches[registration.pk])
+        registration.match_score, registration.match_count = match_scores(matches[registration.pk])
         registration.match_refreshed_at = now
     Registration.objects.bulk_update(
         registrations, ["match_score", "match_count", "match_refreshed_at"], batch_size=500
     )
     return len(registrations)
-
-
-def qualified_above(*, edition: Edition, threshold: float) -> list[Registration]:
-    """Qualified registrations whose best matching score (computed now) reaches
-    ``threshold``, best first."""
-    registrations = list(
-        Registration.objects.filter(edition=edition, status=RegistrationStatus.QUALIFIED)
-        .select_related("company")
-        .prefetch_related("company__cpv_codes")
-    )
-    matches = edition_matches(edition=edition, registrations=registrations, explain=False)
-    scored = []
-    for registration in registrations:
-        best, count = _scores(matches[registration.pk])
-        registration.match_score, registration.match_count = best, count
-        if best >= threshold:
-            scored.append(registration)
-    return sorted(scored, key=lambda r: (-r.match_score, r.company.legal_name))
 
 
 @transaction.atomic

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from buyers.enums import ContractStatus, Visibility
 from buyers.models import BuyerOrganisation, PlannedContract
 
 from ..models import Registration, Wish
+from ..selectors import wish_refusal
 
 
 @transaction.atomic
@@ -19,24 +19,23 @@ def wish_toggle(
 ) -> bool:
     """Add the wish if absent, remove it if present; returns whether it now exists.
 
-    Only published planned contracts of that buyer can be wished, and only until the edition's
-    registration deadline."""
+    Only what ``companies.selectors.wish_refusal`` allows (a buyer taking part in the edition,
+    a published planned contract of its year), and only until the registration deadline."""
     if not registration.edition.registration_is_open:
         raise ValidationError(
             _("Les inscriptions sont closes : vos souhaits ne peuvent plus changer.")
         )
-    if planned_contract is not None and (
-        planned_contract.organisation_id != organisation.pk
-        or planned_contract.visibility != Visibility.PUBLISHED
-        or planned_contract.status in (ContractStatus.DRAFT, ContractStatus.ABANDONED)
-    ):
-        raise ValidationError(_("Ce marché prévisionnel n'est pas publié."))
     existing = Wish.objects.filter(
         registration=registration, organisation=organisation, planned_contract=planned_contract
     )
-    if existing.exists():
+    if existing.exists():  # removing a wish is always allowed
         existing.delete()
         return False
+    refusal = wish_refusal(
+        edition=registration.edition, organisation=organisation, planned_contract=planned_contract
+    )
+    if refusal:
+        raise ValidationError(refusal, code="wish_refused")
     Wish.objects.create(
         registration=registration, organisation=organisation, planned_contract=planned_contract
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ellipse.core.admin import EllipseModelAdmin
 
+from .fields import AFTERNOON_FIELDS, MORNING_FIELDS, VENUE_FIELDS, WEIGHT_FIELDS
 from .models import Edition
 from .services import edition_copy_settings
 
@@ -26,34 +27,10 @@ class EditionAdmin(EllipseModelAdmin):
     actions = ["copy_settings", "schedule"]
     fieldsets = (
         (None, {"fields": ("year", "title", "status", "date", "registration_deadline")}),
-        (_("Lieu"), {"fields": ("venue", "venue_address", "access_info")}),
-        (
-            _("Matinée de rendez-vous"),
-            {
-                "fields": (
-                    "morning_start",
-                    "welcome_minutes",
-                    "slot_minutes",
-                    "slot_count",
-                    "breaks",
-                    "max_meetings_per_buyer",
-                    "max_meetings_per_company",
-                )
-            },
-        ),
-        (_("Après-midi"), {"fields": ("afternoon_programme",)}),
-        (
-            _("Pondérations"),
-            {
-                "fields": (
-                    "weight_ess",
-                    "weight_small",
-                    "weight_local",
-                    "weight_mutual_wish",
-                    "coverage_bonus",
-                )
-            },
-        ),
+        (_("Lieu"), {"fields": VENUE_FIELDS}),
+        (_("Matinée de rendez-vous"), {"fields": MORNING_FIELDS}),
+        (_("Après-midi"), {"fields": AFTERNOON_FIELDS}),
+        (_("Pondérations"), {"fields": WEIGHT_FIELDS}),
         (_("Suivi"), {"fields": ("created_at", "updated_at")}),
     )
 

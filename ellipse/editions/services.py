@@ -7,27 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .enums import EditionStatus
+from .fields import COPIED_FIELDS
 from .models import Edition
-
-#: Settings carried over from one edition to the next (not dates, not status).
-COPIED_FIELDS = (
-    "venue",
-    "venue_address",
-    "access_info",
-    "morning_start",
-    "welcome_minutes",
-    "slot_minutes",
-    "slot_count",
-    "breaks",
-    "max_meetings_per_buyer",
-    "max_meetings_per_company",
-    "afternoon_programme",
-    "weight_ess",
-    "weight_small",
-    "weight_local",
-    "weight_mutual_wish",
-    "coverage_bonus",
-)
 
 
 def _shift_years(value, years: int):

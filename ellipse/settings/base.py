@@ -239,3 +239,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Company registration: attempts (form posts) allowed per client address and hour; over it the
+# page answers 429. The count lives in the cache; with the cache down the limit is not applied.
+COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR = env.int(
+    "COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR", default=20
+)

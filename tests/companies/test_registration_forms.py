@@ -53,13 +53,10 @@ def test_siret_clean_rejects_checksum():
         siret_clean("73282932000075")
 
 
-def test_siret_already_registered_this_edition_offers_to_sign_in(edition):
+def test_siret_already_registered_is_not_revealed_by_the_form(edition):
     company = CompanyFactory(siret=new_siret())
     RegistrationFactory(company=company, edition=edition)
-    form = form_for(edition)
-    assert form.duplicate_siret
-    assert "déjà inscrite à l'édition" in form.errors["siret"][0]
-    assert "Connectez-vous" in form.errors["siret"][0]
+    assert form_for(edition).is_valid()  # the service e-mails the company instead
 
 
 def test_siret_of_past_edition_without_account_is_accepted(edition):
@@ -112,12 +109,26 @@ def test_password_too_common_is_refused(edition):
     assert "password1" in form.errors
 
 
-def test_email_already_used_is_refused(edition):
+def test_email_already_used_is_not_revealed_by_the_form(edition):
     from tests.factories import UserFactory
 
     UserFactory(email="awa.diallo@peintures-est.fr")
-    form = form_for(edition)
-    assert "Un compte existe déjà" in form.errors["email"][0]
+    assert form_for(edition).is_valid()  # the service e-mails the owner instead
+
+
+def test_email_longer_than_the_database_allows_gets_a_form_error(edition):
+    form = form_for(edition, email="a" * 250 + "@example.fr")
+    assert "email" in form.errors
+
+
+def test_form_fields_come_from_the_models(edition):
+    from companies.models import Company
+
+    form = CompanyRegistrationForm(edition=edition)
+    for name in ("legal_name", "commune", "contact_name", "keywords"):
+        assert form.fields[name].max_length == Company._meta.get_field(name).max_length
+    assert form.fields["description"].required
+    assert form.fields["size_class"].choices[0] == ("", "— Choisir —")
 
 
 def test_siae_requires_its_type(edition):

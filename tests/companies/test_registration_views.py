@@ -123,7 +123,8 @@ def test_register_wrong_siret_keeps_what_was_typed_and_creates_nothing(client, e
     assert f'value="{bad}"' in html
     assert 'value="Peintures de l&#x27;Est SARL"' in html
     assert "Peinture intérieure et ravalement" in html
-    assert 'name="password1"' in html and "Une-phrase-de-passe" not in html
+    # Every typed value is kept, the password included (typed again would be a trap).
+    assert 'name="password1" value="Une-phrase-de-passe-2025"' in html
     assert "INVALID_TEMPLATE_VARIABLE" not in html
     assert not Company.objects.exists()
 
@@ -161,22 +162,87 @@ def test_register_double_submit_creates_one_company(client, edition):
     assert Registration.objects.count() == 1
 
 
-def test_register_second_attempt_other_browser_gets_sign_in_offer(client, edition):
-    client.post(URL, valid_post())
+def _done_page(client, response) -> str:
+    assert response.status_code == 302
+    assert response["Location"] == reverse("companies:register_done")
+    return unescape(client.get(response["Location"]).content.decode())
+
+
+def test_register_second_attempt_other_browser_reveals_nothing_and_mails_the_company(
+    client, edition, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _done_page(client, client.post(URL, valid_post()))
     client.cookies.clear()
-    response = client.post(URL, valid_post(email="autre@peintures-est.fr"))
-    html = response.content.decode()
-    assert "déjà inscrite à l&#x27;édition" in html
-    assert reverse("account_login") in html
-    assert Company.objects.count() == 1
-    assert Registration.objects.count() == 1
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid_post(email="autre@peintures-est.fr"))
+    second = _done_page(client, response)
+    # The visitor reads the same page as a new registration (but for the address typed).
+    assert second == first.replace("awa.diallo@peintures-est.fr", "autre@peintures-est.fr")
+    assert Company.objects.count() == 1 and Registration.objects.count() == 1
+    # The company (its contact and its members) is told by e-mail, the typed address is not.
+    assert [m.to for m in mail.outbox] == [["awa.diallo@peintures-est.fr"]]
+    assert "Tentative d'inscription" in mail.outbox[0].subject
+    assert "déjà un compte" in mail.outbox[0].body
+    assert "/comptes/password/reset/" in mail.outbox[0].body
 
 
-def test_register_existing_account_elsewhere_is_refused(client, edition):
+def test_register_with_an_address_that_has_an_account_reveals_nothing(
+    client, edition, django_capture_on_commit_callbacks
+):
     UserFactory(email="awa.diallo@peintures-est.fr")
-    response = client.post(URL, valid_post())
-    assert "Un compte existe déjà" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid_post())
+    page = _done_page(client, response)
+    assert "awa.diallo@peintures-est.fr" in page and "déjà un compte" not in page.split("Si ")[0]
     assert not Company.objects.exists()
+    emails = OutgoingEmail.objects.all()
+    assert [(e.to, e.template) for e in emails] == [
+        ("awa.diallo@peintures-est.fr", "companies/account_exists")
+    ]
+    assert "avec votre adresse e-mail" in mail.outbox[0].body
+    # The same attempt again the same day: no second e-mail to the owner.
+    client.cookies.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, valid_post())
+    assert OutgoingEmail.objects.count() == 1
+
+
+def test_register_attempts_are_rate_limited_per_client(client, edition, settings):
+    settings.COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(URL, valid_post(siret="123")).status_code == 200
+    response = client.post(URL, valid_post(siret="123"))
+    html = unescape(response.content.decode())
+    assert response.status_code == 429
+    assert "Trop de tentatives d'inscription" in html
+    assert 'value="Peintures de l\'Est SARL"' in html  # what was typed is kept
+    other = client.post(URL, valid_post(siret="123"), REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200  # another client is not limited
+    assert not Company.objects.exists()
+
+
+def test_register_rate_limit_degrades_open_when_the_cache_is_down(client, edition, caplog):
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    try:
+        with override_settings(CACHES=down, COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR=0):
+            response = client.post(URL, valid_post(siret="123"))
+            search = client.get("/entreprises/cpv/?q=peinture")
+    finally:
+        caches._settings = None  # back to the test cache before the fixture clears it
+    assert response.status_code == 200  # the form's own error, not 429 nor 500
+    assert "Le formulaire contient 1 erreur" in unescape(response.content.decode())
+    assert search.status_code == 200
+    assert "cache is unavailable" in caplog.text
 
 
 def test_register_closed_after_deadline(client):

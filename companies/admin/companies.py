@@ -1,0 +1,29 @@
+"""Companies in the admin, with their spreadsheet import and export."""
+
+from django.contrib import admin
+from import_export.admin import ImportExportMixin
+
+from ellipse.core.admin import EllipseModelAdmin
+
+from ..models import Company, CompanyMembership
+from ..resources import CompanyResource
+from .display import SPREADSHEET_FORMATS
+
+
+class CompanyMembershipInline(admin.TabularInline):
+    model = CompanyMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Company)
+class CompanyAdmin(ImportExportMixin, EllipseModelAdmin):
+    list_display = ["legal_name", "siret", "size_class", "ess_status", "commune", "is_local"]
+    list_filter = ["size_class", "ess_status", "is_local"]
+    search_fields = ["legal_name", "trade_name", "siret", "keywords"]
+    autocomplete_fields = ["cpv_codes"]
+    inlines = [CompanyMembershipInline]
+    resource_classes = [CompanyResource]
+    formats = SPREADSHEET_FORMATS
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
