@@ -42,3 +42,30 @@ register(
         ref_help="Numéro d'une inscription (vide : la dernière décision).",
     )
 )
+
+
+register(
+    EmailTemplate(
+        name="companies/account_exists",
+        label="Tentative d'inscription avec une adresse ou un SIRET qui a déjà un compte",
+        category=EmailCategory.SERVICE,
+        placeholders={
+            "reason": "« email » (l'adresse a un compte) ou « siret » (l'entreprise en a un).",
+            "company_name": "Nom de l'entreprise (cas « siret »).",
+            "siret": "SIRET saisi (cas « siret »).",
+            "edition_title": "Titre de l'édition.",
+            "login_path": "Chemin de la page de connexion.",
+            "reset_path": "Chemin de la page « mot de passe oublié ».",
+        },
+        sample=lambda ref: {
+            "reason": "siret" if ref == "siret" else "email",
+            "company_name": "Peintures de l'Est SARL",
+            "siret": "73282932000074",
+            "edition_title": "Portes ouvertes de la commande publique",
+            "login_path": "/comptes/login/",
+            "reset_path": "/comptes/password/reset/",
+            "space_path": "/entreprises/espace/",
+        },
+        ref_help="« siret » pour le cas d'une entreprise déjà inscrite, vide sinon.",
+    )
+)

@@ -1,6 +1,7 @@
 """Headless Chromium: a new company registers, gets one field wrong (the SIRET's key), sees the
 French message next to it and the error summary, corrects it, and its registration is received.
-The CPV picker is used with the keyboard only."""
+The CPV picker is used with the keyboard only; a planned contract is found among the wishes by
+searching."""
 
 import re
 
@@ -9,7 +10,12 @@ from playwright.sync_api import Page, expect
 
 from companies.models import Company, Registration
 from tests.companies.registration_helpers import PASSWORD, new_siret, wrong_key_siret
-from tests.factories import CpvCodeFactory, EditionFactory, PlannedContractFactory
+from tests.factories import (
+    BuyerParticipationFactory,
+    CpvCodeFactory,
+    EditionFactory,
+    PlannedContractFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +25,7 @@ def test_new_company_registers_with_one_wrong_field_then_corrects_it(live_server
     CpvCodeFactory(code="45442100", check_digit="8", label="Travaux de peinture")
     CpvCodeFactory(code="45000000", check_digit="7", label="Travaux de construction")
     contract = PlannedContractFactory(year=edition.year, title="Peinture des écoles")
+    other = BuyerParticipationFactory(edition=edition).organisation
 
     page.goto(live_server.url + "/comptes/login/")
     page.get_by_role("link", name="Inscrivez-la à la convention").click()
@@ -41,7 +48,18 @@ def test_new_company_registers_with_one_wrong_field_then_corrects_it(live_server
     expect(page.get_by_label("Catégories d'achat (codes CPV)")).to_have_value("45442100")
     expect(page.locator(".cpv-chosen")).to_contain_text("Travaux de peinture")
 
-    page.get_by_label(re.compile("Peinture des écoles")).check()
+    # Wishes: collapsed per buyer; the search (accents and case ignored) opens what matches.
+    wish = page.get_by_label(re.compile("Peinture des écoles"))
+    expect(wish).to_be_hidden()
+    search_wishes = page.get_by_label("Rechercher un acheteur ou un marché")
+    search_wishes.fill("ECOLES")
+    search_wishes.press("Enter")  # does not submit the form
+    expect(page.get_by_role("status").filter(has_text="Résultats")).to_contain_text("1")
+    expect(page.get_by_label(re.compile("Peinture des écoles"))).to_be_visible()
+    expect(page.get_by_label(re.compile(f"Rencontrer {other.name}"))).to_be_hidden()
+    wish.check()
+    search_wishes.fill("")
+    expect(page.get_by_label(re.compile(f"Rencontrer {other.name}"))).to_be_hidden()  # closed
     page.get_by_label("Nom et prénom du contact").fill("Awa Diallo")
     page.get_by_label("Adresse e-mail").fill("awa@peintures-est.fr")
     page.get_by_label("Téléphone").fill("01 48 70 00 00")
