@@ -37,6 +37,7 @@ register(
             "status_label": "Statut en français.",
             "reason": "Motif (obligatoire pour « non retenue »).",
             "training_offer": "Présentation de l'offre de formation.",
+            "schedule_published": "Vrai si le planning était déjà publié lors de la décision.",
         },
         sample=decision_sample,
         ref_help="Numéro d'une inscription (vide : la dernière décision).",

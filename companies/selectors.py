@@ -299,3 +299,23 @@ def qualified_above(*, edition: Edition, threshold: float) -> list[Registration]
         if best >= threshold:
             scored.append(registration)
     return sorted(scored, key=lambda r: (-r.match_score, r.company.legal_name))
+
+
+# --- The edition's schedule, as companies/ sees it -----------------------------------------
+
+
+def schedule_published(*, edition: Edition) -> bool:
+    """Whether the edition's meeting schedule is already published (or the convention held):
+    a company retained from now on has no meeting unless staff fill freed slots."""
+    from ellipse.editions.enums import EditionStatus
+
+    return edition.status in (EditionStatus.SCHEDULE_PUBLISHED, EditionStatus.CLOSED)
+
+
+def company_has_meetings(*, company: Company, edition: Edition) -> bool | None:
+    """Glue to the meetings app (above this one: no import): whether the company has a meeting
+    not cancelled at ``edition``, through the reverse relation; None without meetings."""
+    meetings = getattr(company, "meetings", None)
+    if meetings is None:
+        return None
+    return meetings.filter(edition=edition).exclude(status="cancelled").exists()

@@ -20,10 +20,18 @@ from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.editions.models import Edition
 
+from .enums import RegistrationStatus
 from .forms import CompanyRegistrationForm, WishToggleForm, naf_choices
 from .perms import can_edit_registration, company_of
 from .ratelimit import client_address, rate_limit_exceeded
-from .selectors import cpv_search, naf_label, registration_current, registrations_for_space
+from .selectors import (
+    company_has_meetings,
+    cpv_search,
+    naf_label,
+    registration_current,
+    registrations_for_space,
+    schedule_published,
+)
 from .services.registration import (
     company_register,
     company_register_public,
@@ -207,6 +215,11 @@ def space(request: HttpRequest) -> HttpResponse:
             and edition is not None
             and edition.registration_is_open,
             "cpv_codes": cpv_codes,
+            # Retained once the schedule was out, with no meeting: say so, not "invitation soon".
+            "retained_without_meetings": current is not None
+            and current.status == RegistrationStatus.RETAINED
+            and schedule_published(edition=current.edition)
+            and company_has_meetings(company=company, edition=current.edition) is False,
             "naf_label": naf_label(company.naf_code) if company.naf_code else "",
         },
     )

@@ -2,8 +2,12 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
 from ellipse.editions.models import Edition
@@ -19,3 +23,20 @@ def local(value: dt.datetime, fmt: str) -> str:
 def current_edition_id() -> int | None:
     edition = Edition.objects.current()
     return edition.pk if edition else None
+
+
+def schedule_published_warning(edition: Edition) -> SafeString:
+    """For staff retaining a company once the schedule is out: it has no meeting until the
+    freed slots are filled (the planning page runs the solver on free slots only)."""
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _(
+            "Le planning de « %(edition)s » est déjà publié : une entreprise retenue maintenant "
+            "n'a aucun rendez-vous. Complétez le planning en remplissant seulement les créneaux "
+            "libres, puis publiez les nouveaux rendez-vous ; l'entreprise voit dans son espace "
+            "qu'elle n'a pas encore de rendez-vous."
+        )
+        % {"edition": edition},
+        reverse("meetings:planning", args=[edition.year]),
+        _("Ouvrir le planning"),
+    )

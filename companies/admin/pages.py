@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from ellipse.editions.models import Edition
 
+from ..enums import RegistrationStatus
 from ..models import Registration
-from ..selectors import qualified_above
+from ..selectors import qualified_above, schedule_published
 from ..services.selection import edition_retain_above, registration_transition
 from ..suggestions import DEFAULT_THRESHOLD, buyers_without_match
-from .display import current_edition_id
+from .display import current_edition_id, schedule_published_warning
 from .forms import ThresholdForm, TransitionForm
 
 
@@ -73,6 +74,14 @@ class RegistrationPagesMixin:
                     },
                     messages.SUCCESS,
                 )
+                if change.to_status == RegistrationStatus.RETAINED and schedule_published(
+                    edition=registration.edition
+                ):
+                    self.message_user(
+                        request,
+                        schedule_published_warning(registration.edition),
+                        messages.WARNING,
+                    )
                 return redirect("admin:companies_registration_change", registration.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -107,6 +116,10 @@ class RegistrationPagesMixin:
                         % {"n": len(changes), "t": threshold},
                         messages.SUCCESS,
                     )
+                    if changes and schedule_published(edition=edition):
+                        self.message_user(
+                            request, schedule_published_warning(edition), messages.WARNING
+                        )
                     return redirect(
                         reverse("admin:companies_registration_changelist")
                         + f"?edition__id__exact={edition.pk}&status__exact=retained"
@@ -118,6 +131,7 @@ class RegistrationPagesMixin:
             "opts": self.model._meta,
             "form": form,
             "candidates": candidates,
+            "late_edition": edition if candidates and schedule_published(edition=edition) else None,
         }
         return TemplateResponse(request, "admin/companies/registration/retain_above.html", context)
 

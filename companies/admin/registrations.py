@@ -20,11 +20,11 @@ from ellipse.core.admin import EllipseModelAdmin
 from ..enums import CallOutcome, RegistrationStatus
 from ..models import CallLog, Registration
 from ..resources import RegistrationExportResource
-from ..selectors import registrations_with_staff_columns
+from ..selectors import registrations_with_staff_columns, schedule_published
 from ..services.qualification import QUALIFICATION_FIELDS, call_log_record, registration_qualify
 from ..services.selection import registrations_transition
 from ..suggestions import registration_suggestions
-from .display import SPREADSHEET_FORMATS, local
+from .display import SPREADSHEET_FORMATS, local, schedule_published_warning
 from .filters import (
     CpvDivisionFilter,
     HasWishesFilter,
@@ -263,16 +263,54 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportMixin, EllipseModelAdmin):
     def mark_qualified(self, request, queryset):
         return self._bulk(request, queryset, RegistrationStatus.QUALIFIED)
 
+    def _confirm_decision(self, request, queryset, to_status, action: str):
+        """A decision sends one e-mail per company: say how many first, then apply."""
+        if "apply" in request.POST:
+            result = self._bulk(request, queryset, to_status)
+            if to_status == RegistrationStatus.RETAINED:
+                self._warn_if_schedule_published(request, queryset)
+            return result
+        registrations = list(queryset.select_related("company", "edition"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Confirmer : « %(status)s »")
+            % {"status": RegistrationStatus(to_status).label},
+            "opts": self.model._meta,
+            "registrations": registrations,
+            "email_count": len(registrations),
+            "status_label": RegistrationStatus(to_status).label,
+            "late_editions": self._published_editions(registrations)
+            if to_status == RegistrationStatus.RETAINED
+            else [],
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/companies/registration/confirm_decision.html", context
+        )
+
+    @staticmethod
+    def _published_editions(registrations) -> list:
+        editions = {r.edition_id: r.edition for r in registrations}
+        return [e for e in editions.values() if schedule_published(edition=e)]
+
+    def _warn_if_schedule_published(self, request, queryset) -> None:
+        registrations = list(queryset.select_related("edition"))
+        for edition in self._published_editions(registrations):
+            self.message_user(request, schedule_published_warning(edition), messages.WARNING)
+
     @admin.action(description=gettext_lazy("Retenir (e-mail de décision)"), permissions=["change"])
     def retain(self, request, queryset):
-        return self._bulk(request, queryset, RegistrationStatus.RETAINED)
+        return self._confirm_decision(request, queryset, RegistrationStatus.RETAINED, "retain")
 
     @admin.action(
         description=gettext_lazy("Mettre en liste d'attente (e-mail de décision)"),
         permissions=["change"],
     )
     def put_on_waiting_list(self, request, queryset):
-        return self._bulk(request, queryset, RegistrationStatus.WAITING_LIST)
+        return self._confirm_decision(
+            request, queryset, RegistrationStatus.WAITING_LIST, "put_on_waiting_list"
+        )
 
     @admin.action(
         description=gettext_lazy("Ne pas retenir, avec un motif… (e-mail de décision)"),

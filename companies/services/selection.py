@@ -15,7 +15,7 @@ from ellipse.outbox.services import email_enqueue
 from .. import workflow
 from ..enums import RegistrationStatus
 from ..models import Registration, StatusChange
-from ..selectors import match_scores, qualified_above
+from ..selectors import match_scores, qualified_above, schedule_published
 from ..suggestions import EditionContracts, edition_contracts, edition_matches
 
 #: Training offer mentioned to companies not retained (and on the waiting list).
@@ -68,6 +68,8 @@ def decision_context(registration: Registration, change: StatusChange) -> dict:
         "status_label": _label(change.to_status),
         "reason": change.reason,
         "training_offer": TRAINING_OFFER,
+        # Retained once the schedule is out: told the truth, not "invitation coming soon".
+        "schedule_published": schedule_published(edition=edition),
     }
 
 

@@ -2,6 +2,7 @@
 score threshold, buyers without a company, and who may reach them."""
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -115,7 +116,7 @@ def test_action_retain_bulk_with_refusal_changes_nothing(staff_client, edition):
     refused = RegistrationFactory(edition=edition)
     response = staff_client.post(
         reverse(CHANGELIST),
-        {"action": "retain", ACTION_CHECKBOX_NAME: [ok.pk, refused.pk]},
+        {"action": "retain", ACTION_CHECKBOX_NAME: [ok.pk, refused.pk], "apply": "1"},
         follow=True,
     )
     content = response.content.decode()
@@ -124,13 +125,17 @@ def test_action_retain_bulk_with_refusal_changes_nothing(staff_client, edition):
     assert ok.status == RegistrationStatus.QUALIFIED
 
 
-def test_action_retain_bulk(staff_client, edition, staff):
+def test_action_retain_bulk_says_how_many_emails_then_applies(staff_client, edition, staff):
     registrations = RegistrationFactory.create_batch(3, edition=edition, qualified=True)
-    staff_client.post(
-        reverse(CHANGELIST),
-        {"action": "retain", ACTION_CHECKBOX_NAME: [r.pk for r in registrations]},
-    )
+    data = {"action": "retain", ACTION_CHECKBOX_NAME: [r.pk for r in registrations]}
+    page = staff_client.post(reverse(CHANGELIST), data)
+    assert page.status_code == 200
+    assert "3 e-mails de décision vont partir" in unescape(page.content.decode())
+    assert set(Registration.objects.values_list("status", flat=True)) == {"qualified"}
+    assert not OutgoingEmail.objects.exists()
+    staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"})
     assert set(Registration.objects.values_list("status", flat=True)) == {"retained"}
+    assert OutgoingEmail.objects.filter(template="companies/decision").count() == 3
     changes = [r.status_changes.get() for r in registrations]
     assert {c.changed_by for c in changes} == {staff}
 
@@ -341,3 +346,44 @@ def test_action_refresh_matches_runs_as_a_task(
     registration.refresh_from_db()
     assert registration.match_score == 1.0 and registration.match_count == 1
     assert contract.pk
+
+
+def test_retaining_after_the_schedule_is_published_warns_staff_and_tells_the_company(
+    staff_client, client, edition, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from ellipse.editions.enums import EditionStatus
+    from tests.factories.companies import CompanyMembershipFactory
+
+    edition.status = EditionStatus.SCHEDULE_PUBLISHED
+    edition.save()
+    member = CompanyMembershipFactory()
+    registration = RegistrationFactory(edition=edition, company=member.company, qualified=True)
+    data = {"action": "retain", ACTION_CHECKBOX_NAME: [registration.pk]}
+    page = unescape(staff_client.post(reverse(CHANGELIST), data).content.decode())
+    assert "1 e-mail de décision va partir" in page
+    assert "déjà publié" in page and reverse("meetings:planning", args=[edition.year]) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"}, follow=True)
+    assert "Complétez le planning" in unescape(done.content.decode())
+    body = mail.outbox[-1].body
+    assert "planning des rendez-vous était déjà publié" in body
+    assert "Vous recevrez prochainement votre invitation" not in body
+    client.force_login(member.user)
+    space = unescape(client.get(reverse("companies:space")).content.decode())
+    assert "aucun rendez-vous ne vous est attribué" in space
+    assert "vous recevrez votre invitation" not in space
+
+
+def test_retaining_before_publication_keeps_the_usual_wording(
+    staff_client, edition, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    registration = RegistrationFactory(edition=edition, qualified=True)
+    data = {"action": "retain", ACTION_CHECKBOX_NAME: [registration.pk], "apply": "1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(reverse(CHANGELIST), data, follow=True)
+    assert "Complétez le planning" not in unescape(done.content.decode())
+    assert "Vous recevrez prochainement votre invitation" in mail.outbox[-1].body
