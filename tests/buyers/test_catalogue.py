@@ -136,7 +136,7 @@ def test_wish_button_posts_to_the_companies_wish_toggle(client):
     edition = EditionFactory()
     membership = CompanyMembershipFactory()
     registration = RegistrationFactory(edition=edition, company=membership.company)
-    contract = PlannedContractFactory()
+    contract = PlannedContractFactory(year=edition.year)  # the wish rule: the edition's year
     client.force_login(membership.user)
     response = client.post(
         reverse("companies:wish_toggle"),
