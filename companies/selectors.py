@@ -95,9 +95,15 @@ def wish_refusal(*, edition: Edition, organisation, planned_contract=None) -> st
     )
 
 
+#: Below this score a contract is not put first among the wishes: a shared CPV division alone
+#: (0.25) is too loose; a keyword (0.3) or a shared CPV group (0.5) is enough.
+WISH_SUGGESTION_MIN_SCORE = 0.3
+
+
 def contracts_matching_activity(*, contracts, cpv_codes: Iterable[str], keywords: str) -> list:
     """``contracts`` that fit a company's CPV codes or keywords, best first (the shared
-    matching rule of ``buyers.matching``). Prefetch ``cpv_extra`` and ``lots``."""
+    matching rule of ``buyers.matching``, from ``WISH_SUGGESTION_MIN_SCORE``). Prefetch
+    ``cpv_extra`` and ``lots``."""
     from buyers.matching import match_contracts
     from buyers.selectors import contract_info
 
@@ -110,7 +116,7 @@ def contracts_matching_activity(*, contracts, cpv_codes: Iterable[str], keywords
         keywords=keywords or "",
         contracts=[contract_info(c) for c in contracts],
     )
-    return [by_id[m.contract_id] for m in matches]
+    return [by_id[m.contract_id] for m in matches if m.score >= WISH_SUGGESTION_MIN_SCORE]
 
 
 _CPV_INDEX: dict = {"count": -1, "rows": []}

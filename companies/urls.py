@@ -11,4 +11,5 @@ urlpatterns = [
     path("espace/", views.space, name="space"),
     path("espace/inscription/", views.registration_edit, name="registration_edit"),
     path("souhaits/basculer/", views.wish_toggle_view, name="wish_toggle"),
+    path("souhaits/proches/", views.wish_suggestions_view, name="wish_suggestions"),
 ]

@@ -21,16 +21,24 @@ from ellipse.core.decorators import role_required
 from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
-from .forms import CompanyRegistrationForm, WishToggleForm, naf_choices
+from .forms import (
+    MAX_CPV_CODES,
+    CompanyRegistrationForm,
+    WishToggleForm,
+    cpv_codes_parse,
+    naf_choices,
+)
 from .perms import can_edit_registration, company_of
 from .ratelimit import client_address, rate_limit_exceeded
 from .selectors import (
     company_has_meetings,
+    contracts_matching_activity,
     cpv_search,
     naf_label,
     registration_current,
     registrations_for_space,
     schedule_published,
+    wishable_contracts,
 )
 from .services.registration import (
     company_register,
@@ -42,7 +50,8 @@ from .services.wishes import wish_toggle
 SESSION_DONE_KEY = "companies_registration_done"
 #: ``company_register_public`` found an existing account: its owner was e-mailed instead.
 ACCOUNT_EXISTS = object()
-CPV_SEARCH_RATE = 120  # requests per minute and client address
+CPV_SEARCH_RATE = 120
+WISH_SUGGESTIONS_LIMIT = 50  # requests per minute and client address
 
 
 def _form_submit(form: CompanyRegistrationForm, action) -> object | None:
@@ -185,6 +194,30 @@ def cpv_search_view(request: HttpRequest) -> JsonResponse:
     else:
         results = cpv_search(query=request.GET.get("q", ""))
     return JsonResponse({"results": results})
+
+
+@never_cache
+@require_GET
+def wish_suggestions_view(request: HttpRequest) -> JsonResponse:
+    """/entreprises/souhaits/proches/?cpv=45442100,45000000&mots=peinture : the ids of the
+    current edition's planned contracts that fit this activity, best first (the registration
+    form moves them to the top of the wishes). Public, bounded, rate-limited per client."""
+    key = f"companies:cpv-search:{client_address(request)}"
+    if rate_limit_exceeded(key=key, limit=CPV_SEARCH_RATE, period=60):
+        return JsonResponse(
+            {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
+        )
+    edition = Edition.objects.current()
+    if edition is None:
+        return JsonResponse({"ids": []})
+    codes = cpv_codes_parse(request.GET.get("cpv", "")[:2000])[:MAX_CPV_CODES]
+    contracts = wishable_contracts(edition=edition).prefetch_related("cpv_extra", "lots")
+    matching = contracts_matching_activity(
+        contracts=list(contracts),
+        cpv_codes=[c for c in codes if c.isdigit() and c.isascii()],
+        keywords=request.GET.get("mots", "")[:400],
+    )
+    return JsonResponse({"ids": [c.pk for c in matching[:WISH_SUGGESTIONS_LIMIT]]})
 
 
 @role_required(Role.COMPANY)

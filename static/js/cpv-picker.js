@@ -66,6 +66,7 @@
         remove.setAttribute("aria-label", "Retirer " + code + (labels[code] ? " " + labels[code] : ""));
         remove.addEventListener("click", function () {
           input.value = parseCodes(input.value).filter(function (c) { return c !== code; }).join(", ");
+          input.dispatchEvent(new Event("change", { bubbles: true }));
           renderChosen();
           say("Catégorie " + code + " retirée.");
           search.focus();
@@ -115,6 +116,7 @@
       var codes = parseCodes(input.value);
       if (codes.indexOf(row.code) === -1) { codes.push(row.code); }
       input.value = codes.join(", ");
+      input.dispatchEvent(new Event("change", { bubbles: true }));
       renderChosen();
       say("Catégorie " + row.code + " " + row.label + " ajoutée.");
       search.value = "";

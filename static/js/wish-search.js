@@ -1,5 +1,6 @@
 /* Wishes of the registration form: a search box that filters the buyers and planned contracts
- * (case and accents ignored) and opens the groups that match. Without JavaScript the box stays
+ * (case and accents ignored) and opens the groups that match; the contracts that fit the
+ * activity typed above are moved first. Without JavaScript the box stays
  * hidden and every group is a <details> the company opens itself. */
 (function () {
   "use strict";
@@ -15,7 +16,12 @@
     if (!box || !input) { return; }
     box.hidden = false;
     var groups = Array.prototype.slice.call(fieldset.querySelectorAll("details.wish-group"));
-    groups.forEach(function (group) { group.dataset.wasOpen = group.open ? "1" : ""; });
+    function remember() {
+      groups.forEach(function (group) {
+        if (group.dataset.wasOpen === undefined) { group.dataset.wasOpen = group.open ? "1" : ""; }
+      });
+    }
+    remember();
 
     function apply() {
       var words = fold(input.value).split(/\s+/).filter(function (w) { return w.length > 0; });
@@ -49,9 +55,67 @@
     }
 
     input.addEventListener("input", apply);
+    suggestByActivity(fieldset, function () {
+      groups = Array.prototype.slice.call(fieldset.querySelectorAll("details.wish-group"));
+      remember();
+      apply();
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); }  // never submits the whole form
     });
+  }
+
+  /* Matching contracts first: when the CPV codes or keywords typed above change, ask the server
+   * which planned contracts fit (the shared matching rule) and move them, checkbox and all, to
+   * a group at the top. */
+  function suggestByActivity(fieldset, done) {
+    var url = fieldset.getAttribute("data-suggest-url");
+    var cpv = document.getElementById("id_cpv_codes");
+    var keywords = document.getElementById("id_keywords");
+    if (!url || !cpv || !window.fetch) { return; }
+    var group = fieldset.querySelector("details.wish-suggested");
+    var timer = null;
+
+    function topGroup() {
+      if (group) { return group; }
+      group = document.createElement("details");
+      group.className = "wish-group wish-suggested";
+      group.open = true;
+      var summary = document.createElement("summary");
+      group.appendChild(summary);
+      var list = document.createElement("ul");
+      list.className = "wish-contracts";
+      group.appendChild(list);
+      var first = fieldset.querySelector("details.wish-group");
+      if (first) { first.parentNode.insertBefore(group, first); } else { fieldset.appendChild(group); }
+      return group;
+    }
+
+    function refresh() {
+      var query = "?cpv=" + encodeURIComponent(cpv.value) +
+        "&mots=" + encodeURIComponent(keywords ? keywords.value : "");
+      fetch(url + query, { headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { ids: [] }; })
+        .then(function (data) {
+          if (!data.ids || !data.ids.length) { return; }
+          var target = topGroup();
+          var list = target.querySelector("ul");
+          data.ids.forEach(function (id) {
+            var box = document.getElementById("id_wish_contract_" + id);
+            var item = box ? box.closest("[data-wish-item]") : null;
+            if (item && item.parentNode !== list) { list.appendChild(item); }
+          });
+          var count = list.querySelectorAll("[data-wish-item]").length;
+          target.querySelector("summary").textContent =
+            fieldset.getAttribute("data-suggest-title").replace("{n}", String(count));
+          done();
+        })
+        .catch(function () { /* the groups below still hold every contract */ });
+    }
+
+    function later() { clearTimeout(timer); timer = setTimeout(refresh, 400); }
+    cpv.addEventListener("change", later);
+    if (keywords) { keywords.addEventListener("change", later); }
   }
 
   document.querySelectorAll("[data-wish-search]").forEach(enhance);

@@ -22,9 +22,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_new_company_registers_with_one_wrong_field_then_corrects_it(live_server, page: Page):
     edition = EditionFactory()
-    CpvCodeFactory(code="45442100", check_digit="8", label="Travaux de peinture")
+    painting = CpvCodeFactory(code="45442100", check_digit="8", label="Travaux de peinture")
     CpvCodeFactory(code="45000000", check_digit="7", label="Travaux de construction")
     contract = PlannedContractFactory(year=edition.year, title="Peinture des écoles")
+    PlannedContractFactory(year=edition.year, title="Ravalement de la mairie", cpv_main=painting)
     other = BuyerParticipationFactory(edition=edition).organisation
 
     page.goto(live_server.url + "/comptes/login/")
@@ -47,6 +48,10 @@ def test_new_company_registers_with_one_wrong_field_then_corrects_it(live_server
     search.press("Enter")
     expect(page.get_by_label("Catégories d'achat (codes CPV)")).to_have_value("45442100")
     expect(page.locator(".cpv-chosen")).to_contain_text("Travaux de peinture")
+    # Its activity known, the matching planned contract is moved first among the wishes.
+    suggested = page.locator("details.wish-suggested")
+    expect(suggested).to_contain_text("Proches de votre activité : 1")
+    expect(suggested.get_by_label(re.compile("Ravalement de la mairie"))).to_be_visible()
 
     # Wishes: collapsed per buyer; the search (accents and case ignored) opens what matches.
     wish = page.get_by_label(re.compile("Peinture des écoles"))

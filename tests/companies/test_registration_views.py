@@ -353,3 +353,32 @@ def test_login_page_links_to_company_registration(client):
 def test_company_factory_unaffected(edition):
     # Guard: the registration helpers' SIRET is not one the factories would generate.
     assert CompanyFactory().siret != valid_post()["siret"]
+
+
+def test_wish_suggestions_follow_the_activity_typed(client, edition):
+    painting = CpvCodeFactory(code="45442100", check_digit="8", label="Travaux de peinture")
+    fits = PlannedContractFactory(year=edition.year, cpv_main=painting)
+    by_word = PlannedContractFactory(year=edition.year, title="Ravalement des gymnases")
+    PlannedContractFactory(year=edition.year, title="Fournitures de bureau")
+    PlannedContractFactory(year=edition.year + 1, cpv_main=painting)  # another year: never
+    url = reverse("companies:wish_suggestions")
+    data = client.get(url, {"cpv": "45442100-8", "mots": "ravalement"}).json()
+    assert set(data["ids"]) == {fits.pk, by_word.pk}
+    assert client.get(url, {"cpv": "", "mots": ""}).json() == {"ids": []}
+    junk = client.get(url, {"cpv": "abc,١٢٣٤٥٦٧٨,\x00" * 50, "mots": "x" * 5000})
+    assert junk.status_code == 200
+
+
+def test_edit_page_shows_the_contracts_close_to_the_activity_first(client, edition):
+    painting = CpvCodeFactory(code="45442100", check_digit="8", label="Travaux de peinture")
+    PlannedContractFactory(year=edition.year, cpv_main=painting, reference="PEINT-1")
+    PlannedContractFactory(year=edition.year, reference="AUTRE-1")
+    membership = CompanyMembershipFactory()
+    membership.company.cpv_codes.add(painting)
+    RegistrationFactory(company=membership.company, edition=edition)
+    client.force_login(membership.user)
+    html = client.get(reverse("companies:registration_edit")).content.decode()
+    suggested = html.split('class="wish-group wish-suggested"')[1].split("</details>")[0]
+    assert "PEINT-1" in suggested and "AUTRE-1" not in suggested
+    assert html.index("PEINT-1") < html.index("AUTRE-1")
+    assert reverse("catalogue:index") in html
