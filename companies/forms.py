@@ -48,8 +48,6 @@ from .selectors import (
 MAX_CPV_CODES = 40
 #: Longest text a company may type in a free-text box (the database's TextField is unbounded).
 TEXT_MAX_LENGTH = 4000
-#: Planned contracts shown among the wishes (the rule itself is unbounded: see the selectors).
-WISH_CONTRACTS_SHOWN = 600
 
 # Sections of the page, in order: (anchor, title, field names). The template walks these.
 SECTIONS = (
@@ -110,7 +108,7 @@ HELP_TEXTS = {
     "accessibility_needs": _("Fauteuil roulant, interprète LSF, boucle magnétique…"),
 }
 WIDGETS = {
-    "creation_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1800}),
+    "creation_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
     "labels": forms.Textarea(attrs={"rows": 2}),
     "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
     "commune": forms.TextInput(attrs={"autocomplete": "address-level2"}),
@@ -281,7 +279,7 @@ class CompanyRegistrationForm(forms.Form):
         if company is not None:
             self.fields["siret"].disabled = True
             self.fields["siret"].help_text = _("Le SIRET ne change pas ; écrivez-nous au besoin.")
-        self.fields["creation_year"].widget.attrs["max"] = dt.date.today().year
+        self.fields["creation_year"].widget.attrs.update(min=1800, max=dt.date.today().year)
         self.fields["available_slots"].choices = [
             (slot.index, slot.label) for slot in edition.slots
         ]
