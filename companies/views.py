@@ -5,7 +5,6 @@ import re
 
 from allauth.account.internal.flows.signup import complete_signup
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
+from ellipse.core.ratelimit import limit_exceeded
 from ellipse.editions.models import Edition
 
 from .forms import CompanyRegistrationForm, naf_choices
@@ -132,14 +132,7 @@ def register_done(request: HttpRequest) -> HttpResponse:
 def cpv_search_view(request: HttpRequest) -> JsonResponse:
     """/entreprises/cpv/?q=peinture : up to 20 CPV codes (code prefix or label words), public,
     bounded and rate-limited per client address. ``?codes=45442100,90910000`` returns labels."""
-    address = request.META.get("REMOTE_ADDR", "")
-    key = f"companies:cpv-search:{address}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    if count > CPV_SEARCH_RATE:
+    if limit_exceeded(request, scope="cpv-search", limit=CPV_SEARCH_RATE):
         return JsonResponse(
             {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
         )

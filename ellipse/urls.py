@@ -31,3 +31,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "ellipse.core.errors.bad_request"
+handler403 = "ellipse.core.errors.permission_denied"
+handler404 = "ellipse.core.errors.page_not_found"
+handler500 = "ellipse.core.errors.server_error"
