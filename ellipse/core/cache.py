@@ -52,7 +52,7 @@ class ResilientRedisCache(RedisCache):
     decr = _degraded("decr", 0)
     clear = _degraded("clear", None)
 
-    def get(self, key, default=None, version=None):  # noqa: D102
+    def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version=version)
         except FAILURES as exc:

@@ -148,3 +148,10 @@ def test_rate_limit_counts_each_client_apart(settings):
     results = [limit_exceeded(alice, scope="t", limit=3) for _ in range(5)]
     assert results == [False, False, False, True, True]
     assert limit_exceeded(bob, scope="t", limit=3) is False
+
+
+def test_a_nul_character_anywhere_gets_a_400_not_a_database_error(client):
+    assert client.get(reverse("companies:cpv_search"), {"q": "pein\x00ture"}).status_code == 400
+    response = client.post(reverse("account_login"), {"login": "a\x00@b.fr", "password": "x"})
+    assert response.status_code == 400
+    assert "Requête incorrecte" in response.content.decode()
