@@ -3,9 +3,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from ellipse.core import views
 
@@ -20,7 +18,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("sante/", views.health, name="health"),
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
-    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("comptes/", include("allauth.urls")),
     path("acheteurs/", include("buyers.urls")),
     path("previsions/", include("buyers.catalogue_urls")),
