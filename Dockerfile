@@ -10,8 +10,8 @@ COPY . .
 RUN pip install --no-cache-dir -c requirements.lock . \
     && SECRET_KEY=build python manage.py collectstatic --noinput -v0 \
     && SECRET_KEY=build python manage.py compilemessages --locale fr -v0 \
-    && useradd --create-home ellipse && mkdir -p /app/var && chown -R ellipse /app/var
+    && useradd --create-home ellipse && mkdir -p /app/var && chown -R ellipse /app/var /app/staticfiles
 USER ellipse
 EXPOSE 8000
-# Forecast uploads of thousands of lines are validated in the request: allow 2 minutes.
+# Behind the proxy; large files are processed by Celery tasks, 2 minutes is a safety margin.
 CMD ["gunicorn", "ellipse.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]

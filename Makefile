@@ -4,7 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_ENV := DEBUG=true DJANGO_SETTINGS_MODULE=ellipse.settings.base
+DEMO_ADDR ?= 127.0.0.1:8000
+DEMO_ENV := DEBUG=true DJANGO_SETTINGS_MODULE=ellipse.settings.base SITE_URL=http://$(DEMO_ADDR)
 # Debian packages: Chromium (browser tests), WeasyPrint's libraries and a font, pdftotext,
 # gettext (compilemessages), docker-compose (validates docker-compose.yml in CI).
 APT_PACKAGES := python3-venv chromium poppler-utils fonts-dejavu-core libpango-1.0-0 \
@@ -47,7 +48,7 @@ seed: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 
 run:
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(DEMO_ADDR)
 
 demo: seed run
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buyers.models import CpvCode
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
+from ellipse.core.ratelimit import limit_exceeded
 from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
@@ -29,7 +30,6 @@ from .forms import (
     naf_choices,
 )
 from .perms import can_edit_registration, company_of
-from .ratelimit import client_address, rate_limit_exceeded
 from .selectors import (
     company_has_meetings,
     contracts_matching_activity,
@@ -108,8 +108,9 @@ def register(request: HttpRequest) -> HttpResponse:
         form = CompanyRegistrationForm(
             request.POST, edition=edition, with_account=with_account, company=company
         )
-        if with_account and rate_limit_exceeded(
-            key=f"companies:register:{client_address(request)}",
+        if with_account and limit_exceeded(
+            request,
+            scope="companies-register",
             limit=settings.COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR,
             period=3600,
         ):
@@ -182,8 +183,7 @@ def register_done(request: HttpRequest) -> HttpResponse:
 def cpv_search_view(request: HttpRequest) -> JsonResponse:
     """/entreprises/cpv/?q=peinture : up to 20 CPV codes (code prefix or label words), public,
     bounded and rate-limited per client address. ``?codes=45442100,90910000`` returns labels."""
-    key = f"companies:cpv-search:{client_address(request)}"
-    if rate_limit_exceeded(key=key, limit=CPV_SEARCH_RATE, period=60):
+    if limit_exceeded(request, scope="cpv-search", limit=CPV_SEARCH_RATE):
         return JsonResponse(
             {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
         )
@@ -202,8 +202,7 @@ def wish_suggestions_view(request: HttpRequest) -> JsonResponse:
     """/entreprises/souhaits/proches/?cpv=45442100,45000000&mots=peinture : the ids of the
     current edition's planned contracts that fit this activity, best first (the registration
     form moves them to the top of the wishes). Public, bounded, rate-limited per client."""
-    key = f"companies:cpv-search:{client_address(request)}"
-    if rate_limit_exceeded(key=key, limit=CPV_SEARCH_RATE, period=60):
+    if limit_exceeded(request, scope="cpv-search", limit=CPV_SEARCH_RATE):
         return JsonResponse(
             {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
         )

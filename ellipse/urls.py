@@ -17,6 +17,8 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("sante/", views.health, name="health"),
+    # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("comptes/", include("allauth.urls")),
     path("acheteurs/", include("buyers.urls")),
     path("previsions/", include("buyers.catalogue_urls")),
@@ -31,3 +33,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "ellipse.core.errors.bad_request"
+handler403 = "ellipse.core.errors.permission_denied"
+handler404 = "ellipse.core.errors.page_not_found"
+handler500 = "ellipse.core.errors.server_error"

@@ -53,9 +53,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "ellipse.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -204,8 +207,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades open: a Redis outage logs and misses, it never fails a request.
+            "BACKEND": "ellipse.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ellipse"),
         }
     }
@@ -245,3 +250,34 @@ LOGGING = {
 COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR = env.int(
     "COMPANY_REGISTRATION_ATTEMPTS_PER_HOUR", default=20
 )
+# Content-Security-Policy (django-csp): everything from this origin only, no inline script or
+# style, no framing. A view that shows foreign HTML (the e-mail preview) narrows or widens it
+# with django-csp's decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no powerful feature is used by any page.
+PERMISSIONS_POLICY: dict[str, list] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
+        "usb", "xr-spatial-tracking",
+    )
+}
+# Reverse proxies in front of the application whose X-Forwarded-For is believed (0: none, the
+# application is reached directly). Read by allauth's rate limits and ellipse.core.ratelimit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+CSRF_FAILURE_VIEW = "ellipse.core.errors.csrf_failure"

@@ -63,3 +63,24 @@ def test_password_reset_sends_a_french_link(client, django_capture_on_commit_cal
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/comptes/password/reset/key/" in mail.outbox[0].body
+
+
+def test_allauth_mails_are_branded_and_link_to_the_public_address(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """Not « Bonjour, c'est 127.0.0.1:8101 ! »: the platform's name, its public address."""
+    settings.SITE_URL = "https://ellipse.exemple.fr"
+    user = UserFactory(role=Role.COMPANY)
+    unverified = UserFactory(role=Role.COMPANY, verified=False)
+    EmailAddress.objects.create(
+        user=unverified, email=unverified.email, verified=False, primary=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
+        client.post(reverse("account_login"), {"login": unverified.email, "password": PASSWORD})
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert message.body.startswith("Bonjour,")
+        assert "https://ellipse.exemple.fr/comptes/" in message.body
+        assert "testserver" not in message.body and "127.0.0.1" not in message.body
+        assert "L'équipe Ellipse — Est Ensemble" in message.body
