@@ -14,7 +14,9 @@ class DirectoryForm(forms.Form):
         label=_("Activité"),
         required=False,
         max_length=200,
-        help_text=_("Mots de l'activité, code CPV (ex. 45210000 ou 4521) ou code NAF (ex. 43.34Z)."),
+        help_text=_(
+            "Mots de l'activité, code CPV (ex. 45210000 ou 4521) ou code NAF (ex. 43.34Z)."
+        ),
     )
     commune = forms.ChoiceField(label=_("Commune"), required=False)
     structure = forms.ChoiceField(
@@ -23,7 +25,9 @@ class DirectoryForm(forms.Form):
         choices=[("", _("Tous les types")), *StructureType.choices],
     )
     taille = forms.ChoiceField(
-        label=_("Taille"), required=False, choices=[("", _("Toutes les tailles")), *SizeClass.choices]
+        label=_("Taille"),
+        required=False,
+        choices=[("", _("Toutes les tailles")), *SizeClass.choices],
     )
     participation = forms.BooleanField(
         label=_("A déjà participé à une édition de la convention"), required=False

@@ -19,9 +19,7 @@ class MeetingOutcome(models.Model):
     )
     side = models.CharField(_("côté"), max_length=8, choices=Side.choices)
     status = models.CharField(_("suite"), max_length=12, choices=OutcomeStatus.choices)
-    absence = models.CharField(
-        _("absence de"), max_length=8, choices=Absence.choices, blank=True
-    )
+    absence = models.CharField(_("absence de"), max_length=8, choices=Absence.choices, blank=True)
     follow_ups = models.JSONField(
         _("suites prévues"), default=list, blank=True, help_text=_("Codes de FollowUp.")
     )

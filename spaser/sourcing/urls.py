@@ -6,9 +6,14 @@ app_name = "sourcing"
 
 urlpatterns = [
     path("annuaire/", views.directory, name="directory"),
-    path("annuaire/export.csv", views.directory_download, {"file_format": "csv"}, name="export_csv"),
     path(
-        "annuaire/export.xlsx", views.directory_download, {"file_format": "xlsx"}, name="export_xlsx"
+        "annuaire/export.csv", views.directory_download, {"file_format": "csv"}, name="export_csv"
+    ),
+    path(
+        "annuaire/export.xlsx",
+        views.directory_download,
+        {"file_format": "xlsx"},
+        name="export_xlsx",
     ),
     path("annuaire/entreprise/<int:pk>/", views.supplier, name="supplier"),
     path("annuaire/marche/<int:pk>/", views.contract_suppliers, name="contract"),

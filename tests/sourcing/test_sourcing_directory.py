@@ -144,7 +144,7 @@ def test_directory_paginates_with_bounded_queries(
 
 
 def test_export_csv_neutralises_formulas_and_respects_consent(client, buyer, supplier):
-    supplier(trade_name="=HYPERLINK(\"http://x\")", description="peinture")
+    supplier(trade_name='=HYPERLINK("http://x")', description="peinture")
     CompanyFactory(trade_name="Secret", description="peinture", directory_consent=False)
     client.force_login(buyer)
     response = client.get(reverse("sourcing:export_csv"), {"activite": "peinture"})
