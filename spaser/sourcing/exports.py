@@ -51,3 +51,52 @@ def directory_export(*, query: DirectoryQuery, file_format: str) -> bytes:
     if file_format == "xlsx":
         return rows_to_xlsx(headers=headers, rows=rows)
     return rows_to_csv(headers=headers, rows=rows)
+
+
+def outcomes_export(*, overview, file_format: str) -> bytes:
+    """The staff's overview of the outcomes, one line per meeting."""
+    headers = [
+        _("Acheteur"),
+        _("SIRET de l'acheteur"),
+        _("Entreprise"),
+        _("SIRET de l'entreprise"),
+        _("Créneau"),
+        _("Réponse de l'entreprise"),
+        _("Absence (entreprise)"),
+        _("Suites (entreprise)"),
+        _("Commentaire de l'entreprise"),
+        _("Réponse de l'acheteur"),
+        _("Absence (acheteur)"),
+        _("Suites (acheteur)"),
+        _("Commentaire de l'acheteur"),
+        _("Désaccord"),
+        _("Marchés notifiés depuis"),
+    ]
+
+    def side(outcome):
+        if outcome is None:
+            return ["", "", "", ""]
+        return [
+            outcome.get_status_display(),
+            outcome.get_absence_display() if outcome.absence else "",
+            ", ".join(outcome.follow_up_labels),
+            outcome.comment,
+        ]
+
+    rows = (
+        [
+            row.meeting.buyer.name,
+            row.meeting.buyer.siret or "",
+            str(row.meeting.company),
+            row.meeting.company.siret,
+            row.meeting.slot + 1,
+            *side(row.company),
+            *side(row.buyer),
+            _("oui") if row.disagree else "",
+            "" if row.contracts is None else len(row.contracts),
+        ]
+        for row in overview.rows
+    )
+    if file_format == "xlsx":
+        return rows_to_xlsx(headers=headers, rows=rows)
+    return rows_to_csv(headers=headers, rows=rows)

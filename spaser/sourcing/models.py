@@ -8,7 +8,7 @@ from companies.models import Company
 from ellipse.editions.models import Edition
 from meetings.models import Meeting
 
-from .enums import Absence, OutcomeStatus, Side
+from .enums import Absence, FollowUp, OutcomeStatus, Side
 
 
 class MeetingOutcome(models.Model):
@@ -42,6 +42,10 @@ class MeetingOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} — {self.get_side_display()} : {self.get_status_display()}"
+
+    @property
+    def follow_up_labels(self) -> list[str]:
+        return [str(FollowUp(f).label) for f in self.follow_ups if f in FollowUp.values]
 
 
 class OutcomeRequest(models.Model):

@@ -17,4 +17,18 @@ urlpatterns = [
     ),
     path("annuaire/entreprise/<int:pk>/", views.supplier, name="supplier"),
     path("annuaire/marche/<int:pk>/", views.contract_suppliers, name="contract"),
+    path("suites-des-rendez-vous/", views.outcomes, name="outcomes"),
+    path(
+        "suites-des-rendez-vous/export.csv",
+        views.outcomes_download,
+        {"file_format": "csv"},
+        name="outcomes_csv",
+    ),
+    path(
+        "suites-des-rendez-vous/export.xlsx",
+        views.outcomes_download,
+        {"file_format": "xlsx"},
+        name="outcomes_xlsx",
+    ),
+    path("suites-des-rendez-vous/<str:token>/", views.outcome_answer, name="outcome_answer"),
 ]

@@ -16,22 +16,22 @@ from spaser.sourcing.advice import (
 
 def facts(**changes) -> LineFacts:
     """A line that needs no advice at all; each test changes what it is about."""
-    base = dict(
-        amount=Decimal("30000"),
-        reserved=False,
-        has_lots=False,
-        social_clause=True,
-        environmental=True,
-        matching=10,
-        matching_siae=0,
-        matching_ea_esat=0,
-        matching_small=2,
-    )
+    base = {
+        "amount": Decimal("30000"),
+        "reserved": False,
+        "has_lots": False,
+        "social_clause": True,
+        "environmental": True,
+        "matching": 10,
+        "matching_siae": 0,
+        "matching_ea_esat": 0,
+        "matching_small": 2,
+    }
     return LineFacts(**{**base, **changes})
 
 
-def kinds(line: LineFacts, thresholds: Thresholds = Thresholds()) -> list[str]:
-    return [a.kind for a in line_advice(facts=line, thresholds=thresholds)]
+def kinds(line: LineFacts, thresholds: Thresholds | None = None) -> list[str]:
+    return [a.kind for a in line_advice(facts=line, thresholds=thresholds or Thresholds())]
 
 
 def test_no_advice_for_a_line_already_well_prepared():
