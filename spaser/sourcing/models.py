@@ -1,5 +1,6 @@
 """What came of each meeting: one answer per side, and the requests sent to each party."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,3 +91,25 @@ class OutcomeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_side_display()})"
+
+
+class SearchDocument(models.Model):
+    """A company's full-text vector for the directory (PostgreSQL only).
+
+    Kept by a database trigger on ``companies_company`` (migration 0002), so every write path —
+    admin, imports, services, raw SQL — keeps it right without the companies app knowing; the
+    vector uses the ``french_unaccent`` configuration (French stemming, accents ignored). Its GIN
+    index is created by the same migration (PostgreSQL only, so SQLite still migrates).
+    """
+
+    company = models.OneToOneField(
+        Company, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        verbose_name = _("index de recherche d'une entreprise")
+        verbose_name_plural = _("index de recherche des entreprises")
+
+    def __str__(self) -> str:
+        return str(self.company_id)

@@ -3,10 +3,10 @@
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buyers.cpv import cpv_prefix
@@ -16,7 +16,7 @@ from companies.models import Company, Registration
 from ellipse.core.territory import COMMUNES
 
 from .enums import StructureType
-from .search_sql import SEARCH_CONFIG, SEARCH_DOCUMENT
+from .search_sql import SEARCH_CONFIG
 
 TERRITORY = "territoire"  # the commune filter's value for "any of the 9 communes"
 _CPV_RE = re.compile(r"^(\d{2,8})(?:-\d)?$")
@@ -135,11 +135,11 @@ def directory_search(*, query: DirectoryQuery) -> QuerySet[Company]:
     order = ["legal_name", "pk"]
     if activity.text:
         if connection.vendor == "postgresql":
-            # A constant expression (no user input), the same as the GIN index.
-            document = RawSQL(SEARCH_DOCUMENT, [], output_field=SearchVectorField())  # noqa: S611
+            # The vector stored by the trigger (models.SearchDocument), names and keywords first.
             search = SearchQuery(activity.text, config=SEARCH_CONFIG, search_type="websearch")
-            qs = qs.alias(document=document).filter(document=search)
-            qs = qs.annotate(rank=SearchRank(document, search))
+            qs = qs.filter(search_document__document=search).annotate(
+                rank=SearchRank(F("search_document__document"), search)
+            )
             order = ["-rank", *order]
         else:
             qs = qs.filter(pk__in=_text_fallback_ids(qs, activity.text))
@@ -212,16 +212,14 @@ def directory_rows(*, companies, query: DirectoryQuery) -> list[DirectoryRow]:
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    """The 9 communes first, then the other communes of consenting companies."""
+    """The 9 communes first, then the other communes of consenting companies (cached 5 min)."""
     nine = [c.name for c in COMMUNES]
-    folded = {n.lower() for n in nine}
-    others = sorted(
-        {
-            c
-            for c in directory_companies().values_list("commune", flat=True).distinct()
-            if c and c.lower() not in folded
-        }
-    )
+    others = cache.get("sourcing:directory-communes")
+    if others is None:
+        folded = {n.lower() for n in nine}
+        found = directory_companies().order_by().values_list("commune", flat=True).distinct()
+        others = sorted({c for c in found if c and c.lower() not in folded})
+        cache.set("sourcing:directory-communes", others, 300)
     return [
         ("", _("Toutes les communes")),
         (TERRITORY, _("Les 9 villes d'Est Ensemble")),

@@ -183,3 +183,19 @@ def test_supplier_sheet_refused_to_companies(client, company_user, supplier):
     company = supplier()
     client.force_login(company_user)
     assert client.get(reverse("sourcing:supplier", args=[company.pk])).status_code == 403
+
+
+def test_search_puts_keywords_and_names_before_descriptions(client, buyer, supplier):
+    supplier(trade_name="Aaa Services", description="Entre autres : peinture de façades")
+    supplier(trade_name="Zzz Déco", keywords="peinture, décoration")
+    rows = search(client, buyer, activite="peinture").context["rows"]
+    assert [str(r.company) for r in rows] == ["Zzz Déco", "Aaa Services"]
+
+
+def test_search_follows_company_edits(client, buyer, supplier):
+    company = supplier(trade_name="Mobile", description="Plomberie")
+    assert names(search(client, buyer, activite="plomberie")) == {"Mobile"}
+    company.description = "Serrurerie"
+    company.save()
+    assert names(search(client, buyer, activite="plomberie")) == set()
+    assert names(search(client, buyer, activite="serrurerie")) == {"Mobile"}
