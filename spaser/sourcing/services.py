@@ -176,3 +176,12 @@ def outcome_reminders_send_due(*, now: dt.datetime | None = None) -> int:
         )
         sent += 1
     return sent
+
+
+@transaction.atomic
+def directory_consent_set(*, company: Company, consent: bool) -> Company:
+    """A company says whether it appears in the buyers' directory (any time; dated)."""
+    company.directory_consent = bool(consent)
+    company.directory_consent_at = timezone.now()
+    company.save(update_fields=["directory_consent", "directory_consent_at", "updated_at"])
+    return company

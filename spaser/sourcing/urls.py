@@ -16,6 +16,7 @@ urlpatterns = [
         name="export_xlsx",
     ),
     path("annuaire/entreprise/<int:pk>/", views.supplier, name="supplier"),
+    path("annuaire/mon-choix/", views.directory_consent, name="directory_consent"),
     path("annuaire/marche/<int:pk>/", views.contract_suppliers, name="contract"),
     path("suites-des-rendez-vous/", views.outcomes, name="outcomes"),
     path(

@@ -7,9 +7,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from companies.perms import company_of
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.editions.models import Edition
@@ -225,3 +227,19 @@ def outcomes_download(request: HttpRequest, file_format: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="suites-{edition.year}.{file_format}"'
     return response
+
+
+@require_POST
+@role_required(Role.COMPANY)
+def directory_consent(request: HttpRequest) -> HttpResponse:
+    """A company member says yes or no to the directory, from the company space."""
+    company = company_of(request.user)
+    choice = request.POST.get("annuaire")
+    if company is None or choice not in ("oui", "non"):
+        raise PermissionDenied
+    services.directory_consent_set(company=company, consent=choice == "oui")
+    if choice == "oui":
+        messages.success(request, _("Votre fiche figure désormais dans l'annuaire des acheteurs."))
+    else:
+        messages.success(request, _("Votre fiche ne figure pas dans l'annuaire des acheteurs."))
+    return redirect(reverse("companies:space") + "#titre-annuaire")
