@@ -3,7 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from companies.models import Company
+from tests.companies.registration_helpers import valid_post
 from tests.factories.companies import CompanyMembershipFactory
+from tests.factories.editions import EditionFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sourcing:directory_consent")
@@ -48,3 +51,19 @@ def test_consent_choice_refused_to_others_and_to_bad_values(client, member, buye
     assert client.get(URL).status_code == 405
     member.company.refresh_from_db()
     assert member.company.directory_consent is None
+
+
+def test_registration_offers_the_directory_off_by_default(client):
+    EditionFactory()
+    page = client.get(reverse("companies:register")).content.decode()
+    assert 'name="directory_consent"' in page
+    assert client.post(reverse("companies:register"), valid_post()).status_code == 302
+    company = Company.objects.get()
+    assert company.directory_consent is False
+    assert company.directory_consent_at is not None
+
+
+def test_registration_with_directory_consent(client):
+    EditionFactory()
+    client.post(reverse("companies:register"), valid_post(directory_consent="on"))
+    assert Company.objects.get().directory_consent is True
