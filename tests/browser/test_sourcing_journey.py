@@ -1,16 +1,23 @@
 """Headless Chromium: a buyer goes from a planned contract to the local suppliers and the
 directory, searches without accents, opens a supplier's sheet; the pages pass the WCAG rules."""
 
+import datetime as dt
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from companies.enums import EssStatus
+from meetings.enums import MeetingStatus
+from spaser.sourcing.models import MeetingOutcome
+from spaser.sourcing.outcome_links import outcome_url
 from tests.factories.accounts import PASSWORD
 from tests.factories.buyers import BuyerMembershipFactory, CpvCodeFactory, PlannedContractFactory
 from tests.factories.companies import CompanyFactory
+from tests.factories.editions import EditionFactory
+from tests.factories.meetings import MeetingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,3 +86,26 @@ def test_buyer_finds_local_suppliers_from_a_planned_contract(live_server, page: 
     expect(page.get_by_role("heading", level=1)).to_have_text("Arbres et Insertion")
     expect(page.get_by_role("link", name="contact@arbres.fr")).to_be_visible()
     assert violations(page) == []
+
+
+def test_company_says_what_came_of_its_meeting_through_the_signed_link(live_server, page: Page):
+    edition = EditionFactory(date=timezone.localdate() - dt.timedelta(days=3), closed=True)
+    meeting = MeetingFactory(
+        edition=edition, status=MeetingStatus.PUBLISHED, buyer__name="Ville de Pantin (test)"
+    )
+    url = outcome_url(edition_id=edition.pk, side="company", party_id=meeting.company_id)
+    page.goto(live_server.url + url[url.index("/suites-des-rendez-vous/") :])
+    group = page.get_by_role("group", name=re.compile("Ville de Pantin"))
+    group.get_by_label("Une suite est prévue").check()
+    group.get_by_label("Devis demandé").check()
+    group.get_by_label("Commentaire (facultatif)").fill("Devis à envoyer avant juin")
+    assert violations(page) == []
+    page.get_by_role("button", name="Enregistrer mes réponses").click()
+    expect(page.locator(".messages")).to_contain_text("vos réponses sont enregistrées")
+    outcome = MeetingOutcome.objects.get(meeting=meeting)
+    assert (outcome.side, outcome.status, outcome.follow_ups) == ("company", "follow_up", ["quote"])
+    expect(
+        page.get_by_role("group", name=re.compile("Ville de Pantin")).get_by_label(
+            "Une suite est prévue"
+        )
+    ).to_be_checked()

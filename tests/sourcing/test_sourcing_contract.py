@@ -71,3 +71,14 @@ def test_advice_thresholds_come_from_settings(client, buyer, contract, settings)
     client.force_login(buyer)
     page = client.get(reverse("sourcing:contract", args=[contract.pk])).content.decode()
     assert 'data-advice="insertion_clause"' not in page
+
+
+def test_line_page_queries_do_not_grow_with_suppliers(
+    client, buyer, contract, supplier, django_assert_max_num_queries
+):
+    for n in range(15):
+        supplier(["77310000"], trade_name=f"Jardinier {n}")
+    client.force_login(buyer)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("sourcing:contract", args=[contract.pk]))
+    assert len(response.context["sourcing"].suppliers) == 15

@@ -239,3 +239,28 @@ def test_staff_button_queues_the_requests(
     assert sorted(sent.values_list("to", flat=True)) == sorted(
         [meeting.company.contact_email, "agent@ville.fr"]
     )
+
+
+def test_staff_overview_queries_do_not_grow_with_meetings(
+    client, staff, edition, django_assert_max_num_queries
+):
+    for slot in range(12):
+        meeting = MeetingFactory(edition=edition, status=MeetingStatus.PUBLISHED, slot=slot)
+        MeetingOutcome.objects.create(meeting=meeting, side=Side.COMPANY, status="held")
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("sourcing:outcomes"), {"edition": edition.pk})
+    assert response.context["overview"].meetings == 12
+
+
+def test_answer_page_queries_do_not_grow_with_meetings(
+    client, edition, django_assert_max_num_queries
+):
+    first = MeetingFactory(edition=edition, status=MeetingStatus.PUBLISHED, slot=0)
+    for slot in range(1, 9):
+        MeetingFactory(
+            edition=edition, status=MeetingStatus.PUBLISHED, slot=slot, company=first.company
+        )
+    with django_assert_max_num_queries(4):
+        response = client.get(company_url(first))
+    assert len(response.context["forms"]) == 9
