@@ -116,3 +116,12 @@ class OutcomeFilterForm(forms.Form):
     )
     entreprise = forms.IntegerField(label=_("Entreprise (numéro)"), required=False, min_value=1)
     desaccords = forms.BooleanField(label=_("Seulement les désaccords"), required=False)
+
+
+class StaffContractsForm(forms.Form):
+    """The staff's list of forecast lines to source (GET)."""
+
+    annee = forms.IntegerField(label=_("Année"), required=False, min_value=2000, max_value=2100)
+    acheteur = forms.ModelChoiceField(
+        label=_("Acheteur"), queryset=BuyerOrganisation.objects.order_by("name"), required=False
+    )

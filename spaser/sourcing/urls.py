@@ -18,6 +18,7 @@ urlpatterns = [
     path("annuaire/entreprise/<int:pk>/", views.supplier, name="supplier"),
     path("annuaire/mon-choix/", views.directory_consent, name="directory_consent"),
     path("annuaire/marche/<int:pk>/", views.contract_suppliers, name="contract"),
+    path("annuaire/marches/", views.contracts_for_staff, name="contracts_staff"),
     path("suites-des-rendez-vous/", views.outcomes, name="outcomes"),
     path(
         "suites-des-rendez-vous/export.csv",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from buyers.models import PlannedContract
 from companies.perms import company_of
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
@@ -20,7 +21,7 @@ from . import glue, perms, services, tasks
 from .advice_selectors import contract_sourcing, sourcing_contract
 from .enums import Side
 from .exports import directory_export, outcomes_export
-from .forms import DirectoryForm, OutcomeFilterForm, OutcomeForm
+from .forms import DirectoryForm, OutcomeFilterForm, OutcomeForm, StaffContractsForm
 from .outcome_links import OutcomeLinkError, outcome_link_read
 from .outcome_selectors import outcome_deadline, outcome_overview, party_meetings
 from .selectors import directory_prefetch, directory_rows, directory_search, supplier_get
@@ -243,3 +244,26 @@ def directory_consent(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Votre fiche ne figure pas dans l'annuaire des acheteurs."))
     return redirect(reverse("companies:space") + "#titre-annuaire")
+
+
+@require_GET
+@role_required(Role.STAFF)
+def contracts_for_staff(request: HttpRequest) -> HttpResponse:
+    """Staff: every forecast line, each linked to its local suppliers and advice."""
+    form = StaffContractsForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    lines = PlannedContract.objects.select_related("organisation", "cpv_main").order_by(
+        "-year", "organisation__name", "reference"
+    )
+    if data.get("annee"):
+        lines = lines.filter(year=data["annee"])
+    if data.get("acheteur"):
+        lines = lines.filter(organisation=data["acheteur"])
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "sourcing/contracts_staff.html",
+        {"form": form, "page": page, "querystring": params.urlencode()},
+    )

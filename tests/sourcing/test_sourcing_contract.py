@@ -82,3 +82,24 @@ def test_line_page_queries_do_not_grow_with_suppliers(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("sourcing:contract", args=[contract.pk]))
     assert len(response.context["sourcing"].suppliers) == 15
+
+
+def test_staff_list_links_every_line_with_bounded_queries(
+    client, staff, contract, django_assert_max_num_queries
+):
+    for _ in range(5):
+        PlannedContractFactory()
+    client.force_login(staff)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("sourcing:contracts_staff"))
+    assert response.context["page"].paginator.count == 6
+    assert reverse("sourcing:contract", args=[contract.pk]) in response.content.decode()
+    filtered = client.get(
+        reverse("sourcing:contracts_staff"), {"acheteur": contract.organisation_id}
+    )
+    assert [line.pk for line in filtered.context["page"]] == [contract.pk]
+
+
+def test_staff_list_refused_to_buyers(client, buyer):
+    client.force_login(buyer)
+    assert client.get(reverse("sourcing:contracts_staff")).status_code == 403
