@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from buyers.cpv import cpv_prefix
@@ -96,16 +96,19 @@ def _cpv_q(prefixes: tuple[str, ...]) -> Q:
     return Q(Exists(through.filter(wanted)))
 
 
-def _text_fallback_ids(queryset: QuerySet[Company], text: str) -> list[int]:
-    """Without PostgreSQL: every word (accents folded, lightly stemmed) in the company's text."""
+def _text_fallback(queryset: QuerySet[Company], text: str) -> tuple[list[int], list[int]]:
+    """Without PostgreSQL: every word (accents folded, lightly stemmed) in the company's text.
+    Returns the ids found in names or keywords, and those found in the description or labels."""
     wanted = words(text)
-    ids = []
-    for pk, *parts in queryset.values_list(
-        "pk", "legal_name", "trade_name", "description", "keywords", "labels"
+    headline, other = [], []
+    for pk, legal, trade, keywords, description, labels in queryset.values_list(
+        "pk", "legal_name", "trade_name", "keywords", "description", "labels"
     ):
-        if wanted <= words(" ".join(p or "" for p in parts)):
-            ids.append(pk)
-    return ids
+        if wanted <= words(f"{legal} {trade} {keywords}"):
+            headline.append(pk)
+        elif wanted <= words(f"{legal} {trade} {keywords} {description} {labels}"):
+            other.append(pk)
+    return headline, other
 
 
 def directory_search(*, query: DirectoryQuery) -> QuerySet[Company]:
@@ -142,7 +145,11 @@ def directory_search(*, query: DirectoryQuery) -> QuerySet[Company]:
             )
             order = ["-rank", *order]
         else:
-            qs = qs.filter(pk__in=_text_fallback_ids(qs, activity.text))
+            headline, other = _text_fallback(qs, activity.text)
+            qs = qs.filter(pk__in=headline + other).annotate(
+                rank=Case(When(pk__in=headline, then=Value(1.0)), default=Value(0.0))
+            )
+            order = ["-rank", *order]
     return qs.order_by(*order)
 
 

@@ -186,8 +186,10 @@ def test_supplier_sheet_refused_to_companies(client, company_user, supplier):
 
 
 def test_search_puts_keywords_and_names_before_descriptions(client, buyer, supplier):
-    supplier(trade_name="Aaa Services", description="Entre autres : peinture de façades")
-    supplier(trade_name="Zzz Déco", keywords="peinture, décoration")
+    supplier(
+        legal_name="Aaa SARL", trade_name="Aaa Services", description="Entre autres : peinture"
+    )
+    supplier(legal_name="Zzz SARL", trade_name="Zzz Déco", keywords="peinture, décoration")
     rows = search(client, buyer, activite="peinture").context["rows"]
     assert [str(r.company) for r in rows] == ["Zzz Déco", "Aaa Services"]
 
