@@ -77,7 +77,7 @@ SECTIONS = (
             "accessibility_needs",
         ),
     ),
-    ("consentement", _("Données personnelles"), ("consent",)),
+    ("consentement", _("Données personnelles"), ("consent", "directory_consent")),
 )
 
 #: Where the form's wording differs from the model's verbose names and help texts.
@@ -250,6 +250,16 @@ class CompanyRegistrationForm(forms.Form):
         },
     )
 
+    # The buyers' directory (spaser.sourcing): off unless ticked; changeable later in the space.
+    directory_consent = forms.BooleanField(
+        label=_("Je souhaite que mon entreprise figure dans l'annuaire des fournisseurs locaux"),
+        required=False,
+        help_text=_(
+            "Les acheteurs publics connectés y verront votre activité, vos références et votre "
+            "contact. Vous pourrez changer d'avis à tout moment dans votre espace."
+        ),
+    )
+
     def __init__(
         self,
         *args,
@@ -276,6 +286,9 @@ class CompanyRegistrationForm(forms.Form):
                 del self.fields[name]
         if registration is not None:
             del self.fields["consent"]
+            del self.fields["directory_consent"]  # changed in the space instead
+        elif company is not None:
+            self.fields["directory_consent"].initial = bool(company.directory_consent)
         if company is not None:
             self.fields["siret"].disabled = True
             self.fields["siret"].help_text = _("Le SIRET ne change pas ; écrivez-nous au besoin.")
@@ -449,7 +462,10 @@ class CompanyRegistrationForm(forms.Form):
     # --- what the service receives --------------------------------------------------------------
 
     def company_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in COMPANY_FIELDS if name != "cpv_codes"}
+        data = {name: self.cleaned_data.get(name) for name in COMPANY_FIELDS if name != "cpv_codes"}
+        if "directory_consent" in self.fields:
+            data["directory_consent"] = bool(self.cleaned_data.get("directory_consent"))
+        return data
 
     def registration_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in REGISTRATION_WRITABLE}

@@ -67,6 +67,20 @@ class Company(models.Model):
     )
     keywords = models.CharField(_("mots-clés"), max_length=400, blank=True)
     references = models.TextField(_("références"), blank=True)
+    # Buyers' directory (spaser.sourcing): off until the company says yes; null: not asked yet.
+    directory_consent = models.BooleanField(
+        _("figurer dans l'annuaire des acheteurs"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Les acheteurs connectés voient votre fiche et votre contact ; vous pouvez changer "
+            "d'avis à tout moment dans votre espace."
+        ),
+    )
+    directory_consent_at = models.DateTimeField(
+        _("choix de l'annuaire fait le"), null=True, blank=True
+    )
     # Contact
     contact_name = models.CharField(_("nom du contact"), max_length=120)
     contact_role = models.CharField(_("fonction du contact"), max_length=120, blank=True)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("desinscription/", include("ellipse.outbox.urls")),
     path("formations/", include("trainings.urls")),
     path("spaser/", include("spaser.urls")),
+    path("", include("spaser.sourcing.urls")),
     path("admin/", admin.site.urls),
 ]
 

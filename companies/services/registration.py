@@ -66,6 +66,10 @@ def _apply_company(company: Company, data: dict) -> None:
             if value is None and name != "creation_year":
                 value = ""
             setattr(company, name, value)
+    # The buyers' directory (spaser.sourcing): the choice is dated whenever it changes.
+    if "directory_consent" in data and data["directory_consent"] != company.directory_consent:
+        company.directory_consent = data["directory_consent"]
+        company.directory_consent_at = timezone.now()
     # Never trusted from the form: computed from the commune (its name, else its postal code).
     company.is_local = is_in_territory(name=company.commune) or (
         not company.commune and is_in_territory(postal_code=company.postal_code)

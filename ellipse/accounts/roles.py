@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "meetings.*",
         "trainings.*",
         "spaser.*",
+        "sourcing.*",
     ],
     Role.BUYER: [
         "buyers.view_buyerorganisation",

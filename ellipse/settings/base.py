@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "meetings",
     "trainings",
     "spaser",
+    "spaser.sourcing",
+    "django.contrib.postgres",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +283,16 @@ PERMISSIONS_POLICY: dict[str, list] = {
 # application is reached directly). Read by allauth's rate limits and ellipse.core.ratelimit.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CSRF_FAILURE_VIEW = "ellipse.core.errors.csrf_failure"
+# Buyers' sourcing (spaser.sourcing): advice thresholds (docs/sourcing.md) and meeting outcomes.
+SOURCING_RESERVE_MIN_SUPPLIERS = env.int("SOURCING_RESERVE_MIN_SUPPLIERS", default=3)
+SOURCING_SPLIT_MIN_AMOUNT = env.int("SOURCING_SPLIT_MIN_AMOUNT", default=200_000)  # € HT
+SOURCING_SPLIT_SMALL_SHARE = env.float("SOURCING_SPLIT_SMALL_SHARE", default=0.5)
+SOURCING_INSERTION_MIN_AMOUNT = env.int("SOURCING_INSERTION_MIN_AMOUNT", default=40_000)  # € HT
+SOURCING_FEW_SUPPLIERS = env.int("SOURCING_FEW_SUPPLIERS", default=3)
+SOURCING_OUTCOME_EDIT_DAYS = env.int("SOURCING_OUTCOME_EDIT_DAYS", default=30)
+SOURCING_OUTCOME_REMINDER_DAYS = env.int("SOURCING_OUTCOME_REMINDER_DAYS", default=7)
+SOURCING_DIRECTORY_PAGE_SIZE = 20
+CELERY_BEAT_SCHEDULE["sourcing-outcome-reminders"] = {
+    "task": "spaser.sourcing.tasks.outcome_reminders_send_due",
+    "schedule": 60 * 60 * 6,
+}
