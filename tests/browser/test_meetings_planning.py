@@ -71,3 +71,61 @@ def test_staff_moves_a_meeting_then_sees_a_conflict_refused(live_server, page: P
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.slot, second.slot) == (2, 1)
+
+
+def test_refused_move_shows_its_message_at_the_cell_without_reloading(live_server, page: Page):
+    """Keyboard only: the move is sent by htmx, the page is not reloaded, the refusal is shown
+    in the meeting's cell (which takes the focus) and in the live region."""
+    edition = EditionFactory(year=2061, slot_count=4, max_meetings_per_buyer=4)
+    buyer = BuyerParticipationFactory(edition=edition, organisation__name="Ville de Bondy")
+    first, second = (
+        Meeting.objects.create(
+            edition=edition,
+            buyer=buyer.organisation,
+            company=RegistrationFactory(
+                edition=edition, company=CompanyFactory(legal_name=name), retained=True
+            ).company,
+            slot=slot,
+            reasons=[{"kind": "policy", "text": f"Raison {name}"}],
+        )
+        for slot, name in ((0, "Traiteur Gamma"), (1, "Imprimerie Delta"))
+    )
+    staff = UserFactory(role="staff")
+    page.goto(live_server.url + "/comptes/login/")
+    page.get_by_label(re.compile("courriel|e-mail", re.IGNORECASE)).fill(staff.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("Connexion|Se connecter")).click()
+    page.goto(f"{live_server.url}/rendez-vous/planning/2061/")
+    page.evaluate("window.notReloaded = true")
+
+    cell = page.locator(f"#rdv-{first.pk}")
+    cell.locator("summary").focus()
+    page.keyboard.press("Enter")
+    select = cell.get_by_label("Déplacer vers")
+    expect(select).to_be_visible()
+    select.focus()
+    select.select_option(str(second.slot))
+    page.keyboard.press("Tab")
+    expect(cell.get_by_role("button", name="Déplacer", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+
+    text = f"Ce créneau ({edition.slots[1].label}) est déjà pris pour Ville de Bondy."
+    message = page.locator(f"#rdv-{first.pk} .cell-message")
+    expect(message).to_contain_text(text)
+    expect(message).to_be_focused()
+    expect(message).to_be_in_viewport()
+    expect(page.locator("#planning-live")).to_contain_text(text)
+    assert page.evaluate("window.notReloaded") is True
+    first.refresh_from_db()
+    assert first.slot == 0
+
+    # A successful move redraws the row in place: the company now sits in the third column.
+    cell = page.locator(f"#rdv-{first.pk}")
+    cell.locator("summary").click()
+    cell.get_by_label("Déplacer vers").select_option("3")
+    cell.get_by_role("button", name="Déplacer", exact=True).click()
+    expect(page.locator("#planning-live")).to_contain_text("Rendez-vous déplacé.")
+    row = page.locator(f"#acheteur-{buyer.organisation.pk}")
+    expect(row.get_by_role("cell").nth(3)).to_contain_text("Traiteur Gamma")
+    expect(row.get_by_role("cell").nth(0)).to_contain_text("libre")
+    assert page.evaluate("window.notReloaded") is True
