@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from meetings.models import Meeting
@@ -16,6 +17,10 @@ from tests.factories import (
 from tests.factories.accounts import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 def test_staff_moves_a_meeting_then_sees_a_conflict_refused(live_server, page: Page):
@@ -118,6 +123,11 @@ def test_refused_move_shows_its_message_at_the_cell_without_reloading(live_serve
     assert page.evaluate("window.notReloaded") is True
     first.refresh_from_db()
     assert first.slot == 0
+    # the redrawn row, its message and an opened meeting's details pass the WCAG rules too
+    page.locator(f"#rdv-{second.pk} summary").click()
+    expect(page.locator(f"#rdv-{second.pk}").get_by_label("Déplacer vers")).to_be_visible()
+    found = Axe().run(page, options=WCAG).response["violations"]
+    assert [f"{v['id']}: {v['nodes'][0]['target']}" for v in found] == []
 
     # A successful move redraws the row in place: the company now sits in the third column.
     cell = page.locator(f"#rdv-{first.pk}")
