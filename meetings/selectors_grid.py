@@ -197,8 +197,7 @@ def grid_page(
     elif query:
         participations = participations.filter(organisation__name__icontains=query)
     paginated = Paginator(participations, ROWS_PER_PAGE).get_page(page)
-    runs = list(ScheduleRun.objects.filter(edition=edition).order_by("-created_at")[:1])
-    last_run = runs[0] if runs else None
+    last_run, running = schedule_run_state(edition=edition)
     return GridPage(
         edition=edition,
         slots=edition.slots,
@@ -208,14 +207,23 @@ def grid_page(
         buyer_id=buyer_id,
         metrics=grid_metrics(edition=edition),
         last_run=last_run,
-        running=last_run is not None
-        and last_run.status in (ScheduleRunStatus.PENDING, ScheduleRunStatus.RUNNING),
+        running=running,
         changes=list(
             MeetingChange.objects.filter(edition=edition)
             .select_related("created_by")
             .order_by("-created_at", "-pk")[:10]
         ),
     )
+
+
+def schedule_run_state(*, edition: Edition) -> tuple[ScheduleRun | None, bool]:
+    """The edition's last schedule computation, and whether it is still pending or running."""
+    last_run = ScheduleRun.objects.filter(edition=edition).order_by("-created_at").first()
+    running = last_run is not None and last_run.status in (
+        ScheduleRunStatus.PENDING,
+        ScheduleRunStatus.RUNNING,
+    )
+    return last_run, running
 
 
 def grid_rows_of_buyers(*, edition: Edition, buyer_ids: Iterable[int]) -> list[Row]:

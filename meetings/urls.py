@@ -11,4 +11,5 @@ urlpatterns = [
     path("planning/<int:year>/rdv/<int:pk>/", views.planning_meeting, name="planning_meeting"),
     path("planning/<int:year>/attente/", views.planning_waiting, name="planning_waiting"),
     path("planning/<int:year>/ajouter/", views.planning_add, name="planning_add"),
+    path("planning/<int:year>/calcul/", views.planning_run, name="planning_run"),
 ]

@@ -20,7 +20,13 @@ from . import services
 from .models import Meeting
 from .perms import agenda_owner
 from .selectors import agenda_for_buyer, agenda_for_company
-from .selectors_grid import grid_page, grid_rows_of_buyers, meeting_detail, waiting_list
+from .selectors_grid import (
+    grid_page,
+    grid_rows_of_buyers,
+    meeting_detail,
+    schedule_run_state,
+    waiting_list,
+)
 
 
 def _grid_filters(request: HttpRequest) -> dict:
@@ -73,6 +79,23 @@ def planning_waiting(request: HttpRequest, year: int) -> HttpResponse:
     template = "_planning_waiting" if request.htmx else "planning_waiting"
     context = {"edition": edition, "waiting": waiting_list(edition=edition)}
     return render(request, f"meetings/{template}.html", context)
+
+
+@require_GET
+@role_required(Role.STAFF)
+def planning_run(request: HttpRequest, year: int) -> HttpResponse:
+    """The last schedule computation's progress, polled by the page while it runs; once it has
+    finished, the page reloads (the grid has changed)."""
+    edition = get_object_or_404(Edition, year=year)
+    last_run, running = schedule_run_state(edition=edition)
+    response = render(
+        request,
+        "meetings/_planning_run.html",
+        {"edition": edition, "last_run": last_run, "running": running},
+    )
+    if request.htmx and not running:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_GET

@@ -83,6 +83,7 @@ def test_planning_pages_are_for_staff_only(client, small):
         reverse("meetings:planning_meeting", args=[year, meeting.pk]),
         reverse("meetings:planning_waiting", args=[year]),
         reverse("meetings:planning_add", args=[year]),
+        reverse("meetings:planning_run", args=[year]),
     ):
         assert client.get(url).status_code == 403
 
@@ -299,3 +300,25 @@ def test_agenda_query_count_is_bounded(client, small, django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         content = client.get(reverse("meetings:my_agenda")).content.decode()
     assert all(b.name in content for b in small.buyers)
+
+
+def test_schedule_progress_is_polled_while_running_then_reloads_the_page(staff_client, small):
+    from meetings.enums import ScheduleRunStatus
+    from meetings.models import ScheduleRun
+
+    year = small.edition.year
+    run = ScheduleRun.objects.create(
+        edition=small.edition, status=ScheduleRunStatus.RUNNING, progress=40
+    )
+    _response, content = _page(staff_client, year)
+    url = reverse("meetings:planning_run", args=[year])
+    assert f'hx-get="{url}" hx-trigger="every 2s"' in content
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in content
+    assert "data-submit-once" in content
+    response = staff_client.get(url, headers={"HX-Request": "true"})
+    assert 'value="40"' in response.content.decode() and "HX-Refresh" not in response
+    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRunStatus.DONE, progress=100)
+    response = staff_client.get(url, headers={"HX-Request": "true"})
+    assert response["HX-Refresh"] == "true" and "every 2s" not in response.content.decode()
+    _response, content = _page(staff_client, year)
+    assert "every 2s" not in content and "http-equiv" not in content
