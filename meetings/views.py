@@ -116,7 +116,13 @@ def planning_add(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "meetings/planning_add.html",
-        {"edition": edition, "participations": participations, "retained": retained},
+        {
+            "edition": edition,
+            "participations": participations,
+            "retained": retained,
+            "buyer_id": _int_or_none(request.GET.get("acheteur")),
+            "slot_index": _int_or_none(request.GET.get("creneau")),
+        },
     )
 
 

@@ -70,8 +70,12 @@ def test_planning_page_shows_grid_metrics_and_loads_details_and_waiting_apart(st
     waiting_url = reverse("meetings:planning_waiting", args=[small.edition.year])
     waiting = staff_client.get(waiting_url, headers={"HX-Request": "true"}).content.decode()
     assert str(meeting.company) in waiting and "Ajouter ce rendez-vous" in waiting
-    add = staff_client.get(reverse("meetings:planning_add", args=[small.edition.year]))
-    assert str(small.buyers[0].name) in add.content.decode()
+    add_url = reverse("meetings:planning_add", args=[small.edition.year])
+    assert f"{add_url}?acheteur=" in content  # a free cell links to the add form
+    add = staff_client.get(add_url, {"acheteur": small.buyers[1].pk, "creneau": 2})
+    add = add.content.decode()
+    assert f'<option value="{small.buyers[1].pk}" selected>' in add
+    assert f'<option value="2" selected>{small.edition.slots[2].label}</option>' in add
 
 
 def test_planning_pages_are_for_staff_only(client, small):
