@@ -139,3 +139,34 @@ def test_refused_move_shows_its_message_at_the_cell_without_reloading(live_serve
     expect(row.get_by_role("cell").nth(3)).to_contain_text("Traiteur Gamma")
     expect(row.get_by_role("cell").nth(0)).to_contain_text("libre")
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_grid_scrolls_in_its_frame_with_buyers_and_times_in_view(live_server, page: Page):
+    """At 1,366 px, 12 slots do not fit: the frame scrolls, the page does not, and the buyers'
+    names and the slot times stay where they are."""
+    edition = EditionFactory(year=2062, slot_count=12, max_meetings_per_buyer=12)
+    for i in range(30):
+        BuyerParticipationFactory(edition=edition, organisation__name=f"Acheteur {i:02d}")
+    staff = UserFactory(role="staff")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live_server.url + "/comptes/login/")
+    page.get_by_label(re.compile("courriel|e-mail", re.IGNORECASE)).fill(staff.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("Connexion|Se connecter")).click()
+    page.goto(f"{live_server.url}/rendez-vous/planning/2062/")
+    frame = page.locator(".planning-frame")
+    sizes = frame.evaluate(
+        "f => [f.scrollWidth, f.clientWidth, f.scrollHeight, f.clientHeight,"
+        " document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert sizes[0] > sizes[1] and sizes[2] > sizes[3]  # the frame scrolls both ways
+    assert sizes[4] <= sizes[5]  # the page itself does not scroll sideways
+    frame.scroll_into_view_if_needed()
+    frame.evaluate("f => { f.scrollLeft = f.scrollWidth; f.scrollTop = 300; }")
+    page.wait_for_timeout(100)
+    box = frame.bounding_box()
+    buyer = page.get_by_role("rowheader").nth(10).bounding_box()
+    last_time = page.get_by_role("columnheader").last.bounding_box()
+    assert abs(buyer["x"] - box["x"]) < 3  # buyers' names kept at the frame's left edge
+    assert abs(last_time["y"] - box["y"]) < 3  # slot times kept at the frame's top
+    expect(page.get_by_role("columnheader").last).to_be_in_viewport()
