@@ -70,6 +70,14 @@ class GridMetrics:
     ess: int = 0
     small: int = 0
     local: int = 0
+    buyer_gaps: int = 0
+    company_gaps: int = 0
+    objective: float = 0.0
+    run_bound: float | None = None
+
+    @property
+    def bound_share(self) -> float | None:
+        return 100.0 * self.objective / self.run_bound if self.run_bound else None
 
     @staticmethod
     def share(part: int, whole: int) -> float:
@@ -155,8 +163,14 @@ def grid_rows(*, edition: Edition, participations: list[BuyerParticipation]) -> 
     return rows
 
 
+def _gaps(slots_by_party: dict[int, list[int]]) -> int:
+    """Idle slots between a party's first and last meeting, summed over the parties."""
+    return sum(max(s) - min(s) + 1 - len(s) for s in slots_by_party.values() if s)
+
+
 def grid_metrics(*, edition: Edition) -> GridMetrics:
-    """Edition-wide figures of the grid, computed by the database in three queries."""
+    """Edition-wide figures of the grid: aggregates computed by the database, the gaps from one
+    list of (buyer, company, slot), the bound from the last finished computation."""
     meetings = _active_meetings(edition)
     figures = meetings.aggregate(
         total=Count("id"),
@@ -166,20 +180,36 @@ def grid_metrics(*, edition: Edition) -> GridMetrics:
         small=Count("id", filter=Q(company__size_class__in=[SizeClass.MICRO, SizeClass.ARTISAN])),
         local=Count("id", filter=Q(company__is_local=True)),
     )
+    by_buyer: dict[int, list[int]] = defaultdict(list)
+    by_company: dict[int, list[int]] = defaultdict(list)
+    for buyer_id, company_id, slot in meetings.values_list("buyer_id", "company_id", "slot"):
+        by_buyer[buyer_id].append(slot)
+        by_company[company_id].append(slot)
     retained = Registration.objects.filter(edition=edition, status=RegistrationStatus.RETAINED)
-    covered = retained.filter(company__meetings__in=meetings).values("company_id").distinct()
+    retained_ids = set(retained.values_list("company_id", flat=True))
     participations = BuyerParticipation.objects.filter(edition=edition).only("max_meetings")
+    done = (
+        ScheduleRun.objects.filter(edition=edition, status=ScheduleRunStatus.DONE)
+        .order_by("-finished_at")
+        .values_list("upper_bound", flat=True)
+        .first()
+    )
     total = figures["total"] or 0
+    score = figures["score"] or 0.0
     return GridMetrics(
         buyer_slots=sum(capacity_of(edition=edition, participation=p) for p in participations),
         meetings=total,
         drafts=figures["drafts"] or 0,
-        retained=retained.count(),
-        covered=covered.count(),
-        mean_score=(figures["score"] or 0.0) / total if total else 0.0,
+        retained=len(retained_ids),
+        covered=len(retained_ids & set(by_company)),
+        mean_score=score / total if total else 0.0,
         ess=figures["ess"] or 0,
         small=figures["small"] or 0,
         local=figures["local"] or 0,
+        buyer_gaps=_gaps(by_buyer),
+        company_gaps=_gaps(by_company),
+        objective=score + edition.coverage_bonus * len(by_company),
+        run_bound=done,
     )
 
 

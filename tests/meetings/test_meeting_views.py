@@ -57,6 +57,7 @@ def test_planning_page_shows_grid_metrics_and_loads_details_and_waiting_apart(st
     assert f'id="rdv-{meeting.pk}"' not in content
     assert other.reasons[0]["text"] not in content  # reasons load with the cell's details
     assert "des créneaux des acheteurs remplis" in content
+    assert "créneaux creux" in content and "objectif actuel" in content
     assert 'id="planning-live"' in content and 'aria-live="polite"' in content
     detail_url = reverse("meetings:planning_meeting", args=[small.edition.year, other.pk])
     assert f'hx-get="{detail_url}"' in content
@@ -114,13 +115,13 @@ def big_edition():
 def test_planning_page_query_count_does_not_grow_with_size(
     staff_client, big_edition, django_assert_num_queries
 ):
-    # session, user, roles, edition, rows (count, page, their meetings), metrics (4), last run,
+    # session, user, roles, edition, rows (count, page, their meetings), metrics (5), last run,
     # changes, published check: the same whatever the number of buyers and meetings
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         _response, content = _page(staff_client, 2033)
     assert content.count('<th scope="row">') == 25  # one page of buyers
     assert "Page 2" in content
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = staff_client.get(reverse("meetings:planning", args=[2033]), {"page": 2})
     assert response.content.decode().count('<th scope="row">') == 5
     meeting = Meeting.objects.filter(edition=big_edition).first()
