@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Rendez-vous")
+
+    def ready(self) -> None:
+        from django.db.models import Exists, OuterRef
+
+        from ellipse.editions.phase import register_schedule_published
+
+        from .enums import MeetingStatus
+        from .models import Meeting
+
+        def published_meetings():
+            return Exists(
+                Meeting.objects.filter(edition=OuterRef("pk"), status=MeetingStatus.PUBLISHED)
+            )
+
+        register_schedule_published(published_meetings)

@@ -2,36 +2,126 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from buyers.models import BuyerParticipation
+from companies.enums import RegistrationStatus
+from companies.models import Registration
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.editions.models import Edition
 
 from . import services
+from .models import Meeting
 from .perms import agenda_owner
-from .selectors import agenda_for_buyer, agenda_for_company, planning
+from .selectors import agenda_for_buyer, agenda_for_company
+from .selectors_grid import (
+    grid_page,
+    grid_rows_of_buyers,
+    meeting_detail,
+    schedule_run_state,
+    waiting_list,
+)
+
+
+def _grid_filters(request: HttpRequest) -> dict:
+    try:
+        buyer_id = int(request.GET.get("acheteur", "")) or None
+    except ValueError:
+        buyer_id = None
+    return {
+        "page": request.GET.get("page", 1),
+        "query": request.GET.get("q", "").strip()[:100],
+        "buyer_id": buyer_id,
+    }
 
 
 @require_GET
 @role_required(Role.STAFF)
 def planning_view(request: HttpRequest, year: int) -> HttpResponse:
+    """The grid, one page of buyers at a time; reasons and actions load per meeting."""
     edition = get_object_or_404(Edition, year=year)
-    data = planning(edition=edition)
-    grid = [(row, list(zip(data.slots, row.cells, strict=True))) for row in data.rows]
+    grid = grid_page(edition=edition, **_grid_filters(request))
     return render(
         request,
         "meetings/planning.html",
         {
             "edition": edition,
-            "planning": data,
             "grid": grid,
             "published": services.schedule_is_published(edition),
+        },
+    )
+
+
+@require_GET
+@role_required(Role.STAFF)
+def planning_meeting(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """A meeting's reasons and actions: a fragment for the grid's cell, or a page without JS."""
+    edition = get_object_or_404(Edition, year=year)
+    detail = meeting_detail(edition=edition, meeting_id=pk)
+    if detail is None:
+        raise Http404(_("Ce rendez-vous n'existe pas ou a été annulé."))
+    template = "_planning_detail" if request.htmx else "planning_meeting"
+    return render(request, f"meetings/{template}.html", {"edition": edition, "detail": detail})
+
+
+@require_GET
+@role_required(Role.STAFF)
+def planning_waiting(request: HttpRequest, year: int) -> HttpResponse:
+    """Retained companies without a meeting and their best free slot (loaded apart: it reads
+    relevance)."""
+    edition = get_object_or_404(Edition, year=year)
+    template = "_planning_waiting" if request.htmx else "planning_waiting"
+    context = {"edition": edition, "waiting": waiting_list(edition=edition)}
+    return render(request, f"meetings/{template}.html", context)
+
+
+@require_GET
+@role_required(Role.STAFF)
+def planning_run(request: HttpRequest, year: int) -> HttpResponse:
+    """The last schedule computation's progress, polled by the page while it runs; once it has
+    finished, the page reloads (the grid has changed)."""
+    edition = get_object_or_404(Edition, year=year)
+    last_run, running = schedule_run_state(edition=edition)
+    response = render(
+        request,
+        "meetings/_planning_run.html",
+        {"edition": edition, "last_run": last_run, "running": running},
+    )
+    if request.htmx and not running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+@role_required(Role.STAFF)
+def planning_add(request: HttpRequest, year: int) -> HttpResponse:
+    """The form to add a meeting by hand (apart from the grid: it lists every retained company)."""
+    edition = get_object_or_404(Edition, year=year)
+    participations = (
+        BuyerParticipation.objects.filter(edition=edition)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    retained = (
+        Registration.objects.filter(edition=edition, status=RegistrationStatus.RETAINED)
+        .select_related("company")
+        .order_by("company__legal_name")
+    )
+    return render(
+        request,
+        "meetings/planning_add.html",
+        {
+            "edition": edition,
+            "participations": participations,
+            "retained": retained,
+            "buyer_id": _int_or_none(request.GET.get("acheteur")),
+            "slot_index": _int_or_none(request.GET.get("creneau")),
         },
     )
 
@@ -98,26 +188,85 @@ ACTIONS = {
 }
 
 
+MEETING_ACTIONS = {"move", "swap", "cancel", "lock", "unlock"}
+
+
+def _buyers_touched(request: HttpRequest, edition: Edition) -> dict[int, tuple[int, int]]:
+    """Meeting id → (buyer id, slot) of the meetings an action names, before it runs."""
+    ids = []
+    for name in ("meeting", "other"):
+        try:
+            ids.append(int(request.POST.get(name, "")))
+        except ValueError:
+            continue
+    meetings = Meeting.objects.filter(edition=edition, pk__in=ids)
+    rows = meetings.values_list("pk", "buyer_id", "slot")
+    return {pk: (buyer_id, slot) for pk, buyer_id, slot in rows}
+
+
 @require_POST
 @role_required(Role.STAFF)
 def planning_action(request: HttpRequest, year: int) -> HttpResponse:
-    """Every change made from the planning page: POST, then back to the page with a message."""
+    """Every change made from the planning page. With htmx, a move, swap, lock or cancel answers
+    with the redrawn rows and the message (next to the cell and in the live region); without
+    JavaScript, back to the page filtered on the buyer, the message on top."""
     edition = get_object_or_404(Edition, year=year)
-    action = ACTIONS.get(request.POST.get("action", ""))
-    anchor = ""
+    name = request.POST.get("action", "")
+    action = ACTIONS.get(name)
+    touched = _buyers_touched(request, edition) if name in MEETING_ACTIONS else {}
+    ok = False
     if action is None:
-        messages.error(request, _("Action inconnue."))
+        text = _("Action inconnue.")
     else:
         run, done = action
         try:
             run(request, edition)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            text = " ".join(error.messages)
         else:
-            messages.success(request, done)
-        if request.POST.get("meeting"):
-            anchor = "#grille"
-    return redirect(reverse("meetings:planning", args=[edition.year]) + anchor)
+            ok, text = True, str(done)
+    if request.htmx and touched:
+        return _redrawn_rows(request, edition, touched, ok=ok, text=text)
+    (messages.success if ok else messages.error)(request, text)
+    url = reverse("meetings:planning", args=[edition.year])
+    if touched:
+        buyer_id = next(iter(touched.values()))[0]
+        return redirect(f"{url}?acheteur={buyer_id}#acheteur-{buyer_id}")
+    return redirect(url)
+
+
+def _redrawn_rows(
+    request: HttpRequest,
+    edition: Edition,
+    touched: dict[int, tuple[int, int]],
+    *,
+    ok: bool,
+    text: str,
+) -> HttpResponse:
+    rows = grid_rows_of_buyers(edition=edition, buyer_ids={b for b, _s in touched.values()})
+    meeting_id = _int_or_none(request.POST.get("meeting"))
+    level = "success" if ok else "error"
+    cells = [cell for row in rows for cell in row.cells]
+    target = next((c for c in cells if c.meeting and c.meeting.pk == meeting_id), None)
+    if target is None and meeting_id in touched:  # cancelled: the message goes to the freed cell
+        buyer_id, slot = touched[meeting_id]
+        row = next((r for r in rows if r.buyer.pk == buyer_id), None)
+        if row is not None and 0 <= slot < len(row.cells):
+            target = row.cells[slot]
+    if target is not None:
+        target.message, target.message_level = text, level
+    return render(
+        request,
+        "meetings/_planning_rows.html",
+        {"edition": edition, "rows": rows, "ok": ok, "text": text, "oob": True},
+    )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @require_GET

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,7 @@ class CoreConfig(AppConfig):
     name = "ellipse.core"
     label = "core"
     verbose_name = _("Socle Ellipse")
+
+    def ready(self) -> None:
+        # Each app's steps of the staff dashboard (ellipse.core.dashboard), found by name only.
+        autodiscover_modules("dashboard")

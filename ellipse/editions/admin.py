@@ -18,6 +18,7 @@ class EditionAdmin(EllipseModelAdmin):
         "year",
         "date",
         "status",
+        "phase",
         "registration_deadline",
         "slot_count",
         "planning_link",
@@ -33,6 +34,13 @@ class EditionAdmin(EllipseModelAdmin):
         (_("Pondérations"), {"fields": WEIGHT_FIELDS}),
         (_("Suivi"), {"fields": ("created_at", "updated_at")}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_phase()
+
+    @admin.display(description=_("phase"))
+    def phase(self, obj: Edition) -> str:
+        return obj.phase.label
 
     @admin.display(description=_("planning"))
     def planning_link(self, obj: Edition) -> str:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .enums import EditionStatus
@@ -14,9 +15,16 @@ from .grid import Slot, slot_grid
 class EditionQuerySet(models.QuerySet):
     def current(self) -> "Edition | None":
         """The edition people work on now: the latest one that is not closed, else the latest."""
-        return self.exclude(status=EditionStatus.CLOSED).order_by("-year").first() or (
-            self.order_by("-year").first()
+        editions = self.with_phase()
+        return editions.exclude(status=EditionStatus.CLOSED).order_by("-year").first() or (
+            editions.order_by("-year").first()
         )
+
+    def with_phase(self) -> "EditionQuerySet":
+        """Editions annotated so that ``edition.phase`` needs no further query."""
+        from .phase import schedule_published_expression
+
+        return self.annotate(schedule_public=schedule_published_expression())
 
 
 class Edition(models.Model):
@@ -121,6 +129,14 @@ class Edition(models.Model):
             breaks=self.breaks,
             welcome_minutes=self.welcome_minutes,
         )
+
+    @cached_property
+    def phase(self):
+        """The edition's phase (see ``ellipse.editions.phase``): use this to tell people where
+        the convention stands, everywhere."""
+        from .phase import edition_phase
+
+        return edition_phase(self)
 
     @property
     def registration_is_open(self) -> bool:

@@ -43,7 +43,13 @@ PAGES = {
         "/rendez-vous/mon-agenda/",
     ],
     "elu@ellipse.demo": ["/spaser/"],
-    "equipe@ellipse.demo": ["/rendez-vous/planning/{year}/"],
+    "equipe@ellipse.demo": [
+        "/rendez-vous/planning/{year}/",
+        "/rendez-vous/planning/{year}/?q=ville",
+        "/rendez-vous/planning/{year}/attente/",
+        "/rendez-vous/planning/{year}/ajouter/",
+        "/admin/",
+    ],
 }
 
 
