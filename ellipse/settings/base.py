@@ -199,6 +199,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Outbox: queue again the e-mails a lost worker left pending or stuck in sending.
     "outbox-sweep": {"task": "ellipse.outbox.tasks.outbox_sweep", "schedule": 60 * 10},
+    # Trainings: lapsed waiting-list offers go to the next person (idempotent).
+    "trainings-offers-expire": {
+        "task": "trainings.tasks.offers_expire_task",
+        "schedule": 60 * 10,
+    },
+    # Trainings: reminders 7 days and 1 day before each session (dedup keys).
+    "trainings-reminders": {"task": "trainings.tasks.reminders_send_task", "schedule": 60 * 60},
 }
 
 if REDIS_URL:
