@@ -27,7 +27,7 @@ def _race(*calls):
         try:
             barrier.wait()
             outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is asserted by the test
+        except Exception as error:
             outcomes[i] = error
         finally:
             connections.close_all()
@@ -47,9 +47,9 @@ def test_two_registrations_for_the_last_seat_one_seated_one_waiting():
         Participant.objects.filter(session=session).delete()
         outcomes = _race(
             *(
-                lambda c=c, i=i: session_register(
+                lambda c=c, i=i, r=round_: session_register(
                     session_id=session.pk,
-                    people=[Person(f"P{i}", f"p{round_}-{i}@x.fr")],
+                    people=[Person(f"P{i}", f"p{r}-{i}@x.fr")],
                     kind=ParticipantKind.COMPANY,
                     company_id=c.pk,
                 )

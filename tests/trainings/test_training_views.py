@@ -38,8 +38,9 @@ def member():
 def test_catalogue_lists_upcoming_sessions_first_and_filters(client):
     tender = TopicFactory(name="Répondre à un appel d'offres")
     price = TopicFactory(name="Construire son prix")
-    later = SessionFactory(topic=tender, title="Session tardive",
-                           starts_at=timezone.now() + dt.timedelta(days=40))
+    later = SessionFactory(
+        topic=tender, title="Session tardive", starts_at=timezone.now() + dt.timedelta(days=40)
+    )
     soon = SessionFactory(topic=price, title="Session proche")
     SessionFactory(title="Session passée", past=True)
     SessionFactory(title="Session agents", audience="agents", topic=price)
@@ -226,9 +227,7 @@ def test_certificate_from_the_space_and_from_the_signed_link(client, member):
     assert "Awa Diallo" in text and "Répondre en groupement" in text
     services.certificates_send(session_id=session.pk)
     client.logout()
-    path = OutgoingEmail.objects.get(template="trainings/certificate").context[
-        "certificate_path"
-    ]
+    path = OutgoingEmail.objects.get(template="trainings/certificate").context["certificate_path"]
     assert "Awa Diallo" in _pdf_text(client.get(path).content)
 
 
