@@ -248,3 +248,22 @@ def test_figures_page_for_staff(client):
     client.force_login(UserFactory(staff=True))
     page = client.get(reverse("trainings:figures")).content.decode()
     assert "25 %" in page
+
+
+def test_company_and_buyer_spaces_list_their_own_sessions(client, member):
+    mine = ParticipantFactory(company=member.company, session=SessionFactory(title="Prix justes"))
+    ParticipantFactory(session=SessionFactory(title="Session des autres"))
+    client.force_login(member.user)
+    page = client.get(reverse("companies:space")).content.decode()
+    assert "Vos formations" in page and mine.session.title in page
+    assert "Session des autres" not in page
+    buyer = BuyerMembershipFactory()
+    ParticipantFactory(
+        kind="agent",
+        company=None,
+        buyer_organisation=buyer.organisation,
+        session=SessionFactory(title="Achats responsables", audience="agents"),
+    )
+    client.force_login(buyer.user)
+    page = client.get(reverse("buyers:space")).content.decode()
+    assert "Achats responsables" in page and "Prix justes" not in page

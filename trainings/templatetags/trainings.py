@@ -1,0 +1,22 @@
+"""``{% trainings_of_user %}``: the sessions of the signed-in user's organisation, for the
+company and buyer spaces (a block those templates include without their views knowing)."""
+
+from django import template
+from django.utils import timezone
+
+from trainings.perms import registrant_of
+from trainings.selectors import participants_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("trainings/_space_block.html", takes_context=True)
+def trainings_of_user(context) -> dict:
+    user = context["request"].user
+    registrant = registrant_of(user)
+    participants = []
+    if registrant is not None:
+        participants = list(
+            participants_of(**registrant[1]).filter(session__ends_at__gte=timezone.now())[:10]
+        )
+    return {"participants": participants}
