@@ -16,8 +16,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from companies.models import Topic
 from ellipse.core.admin import EllipseModelAdmin
 
-from . import services
-from .models import Participant, PastAttendance, Session, SurveyAnswer
+from . import services, services_pairing
+from .models import Pairing, Participant, PastAttendance, Session, SurveyAnswer
 from .resources import PastAttendanceResource
 from .selectors import invitation_recipients, targeted_companies
 
@@ -214,3 +214,32 @@ class PastAttendanceAdmin(ImportMixin, EllipseModelAdmin):
     search_fields = ("company_name", "siret", "person_name")
     list_select_related = ("company",)
     raw_id_fields = ("company",)
+
+
+@admin.register(Pairing)
+class PairingAdmin(EllipseModelAdmin):
+    """Review the proposed pairings: change the table, publish or reject."""
+
+    list_display = ("__str__", "edition", "planned_contract", "score", "table", "status")
+    list_editable = ("table",)
+    list_filter = ("edition", "status")
+    list_select_related = ("edition", "company_a", "company_b", "planned_contract")
+    search_fields = ("company_a__legal_name", "company_b__legal_name")
+    raw_id_fields = ("company_a", "company_b", "planned_contract")
+    actions = ["publish", "reject"]
+
+    @admin.action(
+        description=gettext_lazy("Publier (les entreprises les voient)"), permissions=["change"]
+    )
+    def publish(self, request, queryset):
+        n = services_pairing.pairings_publish(
+            pairing_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(request, _("%(n)d binôme(s) publié(s).") % {"n": n}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Écarter"), permissions=["change"])
+    def reject(self, request, queryset):
+        n = services_pairing.pairings_reject(
+            pairing_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(request, _("%(n)d binôme(s) écarté(s).") % {"n": n}, messages.SUCCESS)

@@ -35,3 +35,9 @@ class Attendance(models.TextChoices):
     PRESENT = "present", _("Présent·e")
     ABSENT = "absent", _("Absent·e")
     EXCUSED = "excused", _("Excusé·e")
+
+
+class PairingStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposée")
+    PUBLISHED = "published", _("Publiée")
+    REJECTED = "rejected", _("Écartée")

@@ -8,11 +8,18 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buyers.models import BuyerOrganisation
+from buyers.models import BuyerOrganisation, PlannedContract
 from companies.models import Company, Topic
 from ellipse.editions.models import Edition
 
-from .enums import SEATED, Attendance, Audience, ParticipantKind, ParticipantStatus
+from .enums import (
+    SEATED,
+    Attendance,
+    Audience,
+    PairingStatus,
+    ParticipantKind,
+    ParticipantStatus,
+)
 
 
 class SessionQuerySet(models.QuerySet):
@@ -287,3 +294,63 @@ class PastAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} — {self.company_name} — {self.topic_label}"
+
+
+class Pairing(models.Model):
+    """Co-contracting workshop: two companies introduced to each other at an edition, why, and
+    at which table. Proposed by ``trainings.services.pairings_propose``, reviewed and published
+    by staff; companies see published pairings only."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="pairings", verbose_name=_("édition")
+    )
+    company_a = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("entreprise A")
+    )
+    company_b = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("entreprise B")
+    )
+    planned_contract = models.ForeignKey(
+        PlannedContract,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marché visé"),
+    )
+    reasons = models.JSONField(_("raisons"), default=list, blank=True)
+    score = models.FloatField(_("score"), default=0)
+    table = models.CharField(_("table"), max_length=20, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=PairingStatus.choices,
+        default=PairingStatus.PROPOSED,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("binôme de cotraitance")
+        verbose_name_plural = _("binômes de cotraitance")
+        ordering = ["edition", "table", "-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "company_a", "company_b"], name="pairing_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(company_a__lt=models.F("company_b")),
+                name="pairing_ordered_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=PairingStatus.PUBLISHED) | ~models.Q(table=""),
+                name="pairing_published_has_table",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_a} + {self.company_b}"
+
+    def reason_text(self) -> str:
+        return " ".join(self.reasons)

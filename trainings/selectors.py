@@ -275,3 +275,56 @@ def company_workshops(*, edition, company_ids: list[int]) -> dict[int, list[Work
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class PairingSummary:
+    partner_id: int
+    partner: str
+    partner_contact: str
+    table: str
+    reasons: tuple[str, ...]
+
+
+def company_pairings(*, edition, company_ids: list[int]) -> dict[int, list[PairingSummary]]:
+    """Published co-contracting pairings of each company: with whom, at which table, why."""
+    from .enums import PairingStatus
+    from .models import Pairing
+
+    result: dict[int, list[PairingSummary]] = {pk: [] for pk in company_ids}
+    pairings = (
+        Pairing.objects.filter(edition=edition, status=PairingStatus.PUBLISHED)
+        .filter(Q(company_a_id__in=company_ids) | Q(company_b_id__in=company_ids))
+        .select_related("company_a", "company_b")
+        .order_by("table", "pk")
+    )
+    for pairing in pairings:
+        for own, partner in (
+            (pairing.company_a, pairing.company_b),
+            (pairing.company_b, pairing.company_a),
+        ):
+            if own.pk in result:
+                result[own.pk].append(
+                    PairingSummary(
+                        partner_id=partner.pk,
+                        partner=partner.trade_name or partner.legal_name,
+                        partner_contact=f"{partner.contact_name} — {partner.contact_email}",
+                        table=pairing.table,
+                        reasons=tuple(pairing.reasons),
+                    )
+                )
+    return result
+
+
+def company_pairings_all_editions(*, company_id: int) -> list[tuple[object, PairingSummary]]:
+    """Published pairings of a company in editions not past yet (its space)."""
+    from ellipse.editions.models import Edition
+
+    editions = Edition.objects.filter(
+        date__gte=timezone.localdate(), pairings__status="published"
+    ).distinct()
+    rows = []
+    for edition in editions:
+        for summary in company_pairings(edition=edition, company_ids=[company_id])[company_id]:
+            rows.append((edition, summary))
+    return rows

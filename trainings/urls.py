@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/presences/", views_staff.attendance, name="attendance"),
     path("<int:pk>/emargement.pdf", views_staff.sign_in_sheet, name="sign_in_sheet"),
     path("chiffres/", views_staff.figures, name="figures"),
+    path("cotraitance/", views_staff.cocontracting, name="cocontracting"),
 ]

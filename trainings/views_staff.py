@@ -82,3 +82,33 @@ def figures(request: HttpRequest) -> HttpResponse:
             "officials": selectors.people_trained_per_year(audience="officials"),
         },
     )
+
+
+@role_required()
+@require_http_methods(["GET", "POST"])
+def cocontracting(request: HttpRequest) -> HttpResponse:
+    """Co-contracting workshop: propose pairings for an edition, then review them in the admin."""
+    from ellipse.editions.models import Edition
+
+    from .models import Pairing
+    from .services_pairing import pairings_propose
+
+    editions = Edition.objects.order_by("-year")
+    edition = editions.filter(pk=request.GET.get("edition") or request.POST.get("edition")).first()
+    edition = edition or editions.first()
+    if request.method == "POST" and edition is not None:
+        created = pairings_propose(edition_id=edition.pk)
+        messages.success(request, _("%(n)d binôme(s) proposé(s).") % {"n": len(created)})
+        return redirect(f"{request.path}?edition={edition.pk}")
+    pairings = (
+        Pairing.objects.filter(edition=edition)
+        .select_related("company_a", "company_b", "planned_contract")
+        .order_by("status", "table", "-score")
+        if edition
+        else Pairing.objects.none()
+    )
+    return render(
+        request,
+        "trainings/cocontracting.html",
+        {"editions": editions, "edition": edition, "pairings": pairings},
+    )

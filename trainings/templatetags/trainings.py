@@ -5,7 +5,7 @@ from django import template
 from django.utils import timezone
 
 from trainings.perms import registrant_of
-from trainings.selectors import participants_of
+from trainings.selectors import company_pairings_all_editions, participants_of
 
 register = template.Library()
 
@@ -14,9 +14,12 @@ register = template.Library()
 def trainings_of_user(context) -> dict:
     user = context["request"].user
     registrant = registrant_of(user)
-    participants = []
+    participants, pairings = [], []
     if registrant is not None:
         participants = list(
             participants_of(**registrant[1]).filter(session__ends_at__gte=timezone.now())[:10]
         )
-    return {"participants": participants}
+        company_id = registrant[1].get("company_id")
+        if company_id:
+            pairings = company_pairings_all_editions(company_id=company_id)
+    return {"participants": participants, "pairings": pairings}
