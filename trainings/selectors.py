@@ -317,14 +317,32 @@ def company_pairings(*, edition, company_ids: list[int]) -> dict[int, list[Pairi
 
 
 def company_pairings_all_editions(*, company_id: int) -> list[tuple[object, PairingSummary]]:
-    """Published pairings of a company in editions not past yet (its space)."""
-    from ellipse.editions.models import Edition
+    """Published pairings of a company in editions not past yet (its space), in one query."""
+    from .enums import PairingStatus
+    from .models import Pairing
 
-    editions = Edition.objects.filter(
-        date__gte=timezone.localdate(), pairings__status="published"
-    ).distinct()
+    pairings = (
+        Pairing.objects.filter(
+            Q(company_a_id=company_id) | Q(company_b_id=company_id),
+            status=PairingStatus.PUBLISHED,
+            edition__date__gte=timezone.localdate(),
+        )
+        .select_related("edition", "company_a", "company_b")
+        .order_by("edition__date", "table", "pk")
+    )
     rows = []
-    for edition in editions:
-        for summary in company_pairings(edition=edition, company_ids=[company_id])[company_id]:
-            rows.append((edition, summary))
+    for pairing in pairings:
+        partner = pairing.company_b if pairing.company_a_id == company_id else pairing.company_a
+        rows.append(
+            (
+                pairing.edition,
+                PairingSummary(
+                    partner_id=partner.pk,
+                    partner=partner.trade_name or partner.legal_name,
+                    partner_contact=f"{partner.contact_name} — {partner.contact_email}",
+                    table=pairing.table,
+                    reasons=tuple(pairing.reasons),
+                ),
+            )
+        )
     return rows
