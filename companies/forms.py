@@ -18,7 +18,7 @@ from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
 from .enums import EssStatus, HeadcountBand, SiaeType, SizeClass, TurnoverBand
-from .models import Company, Registration
+from .models import Company, Registration, Topic
 from .selectors import (
     naf_label,
     naf_normalise,
@@ -67,6 +67,7 @@ SECTIONS = (
             "wish_organisations",
             "wish_contracts",
             "workshops",
+            "training_topics",
             "training_needs",
         ),
     ),
@@ -247,6 +248,12 @@ class CompanyRegistrationForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    training_topics = forms.ModelMultipleChoiceField(
+        label=_("Thèmes de formation qui vous intéressent"),
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     training_needs = forms.CharField(
         label=_("Besoins de formation"),
@@ -520,6 +527,7 @@ def registration_initial(registration: Registration) -> dict:
     wishes = list(registration.wishes.all())
     initial["wish_organisations"] = [w.organisation_id for w in wishes if not w.planned_contract_id]
     initial["wish_contracts"] = [w.planned_contract_id for w in wishes if w.planned_contract_id]
+    initial["training_topics"] = [t.pk for t in registration.training_topics.all()]
     return initial
 
 
