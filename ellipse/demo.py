@@ -120,6 +120,9 @@ def seed_demo() -> list[DemoLogin]:
     from meetings.demo import seed_meetings
 
     seed_meetings(edition=edition)
+    from trainings.demo import seed_trainings
+
+    seed_trainings(edition=edition, rng=rng, company=first_retained.company)
     return [
         DemoLogin(Role.STAFF.label, "equipe@ellipse.demo", DEMO_PASSWORD, "/admin/"),
         DemoLogin(Role.BUYER.label, "acheteur@ellipse.demo", DEMO_PASSWORD, "/acheteurs/espace/"),
