@@ -122,3 +122,37 @@ def test_session_figures_fill_rate_waiting_and_satisfaction():
     figures = selectors.session_figures(session=session)
     assert (figures["registered"], figures["fill_rate"], figures["waiting"]) == (2, 50, 1)
     assert figures["present"] == 1 and figures["satisfaction"] == 4
+
+
+def test_agenda_page_shows_the_company_workshops_and_pairings(client):
+    from companies.models import Registration
+    from tests.factories import CompanyMembershipFactory, RegistrationFactory
+    from trainings.models import Pairing
+
+    edition = EditionFactory()
+    member = CompanyMembershipFactory()
+    RegistrationFactory(edition=edition, company=member.company)
+    ParticipantFactory(
+        session=SessionFactory(edition=edition, title="Atelier : se grouper pour répondre"),
+        company=member.company,
+        name="Awa Diallo",
+    )
+    ParticipantFactory(
+        session=SessionFactory(edition=edition, title="Atelier Autre Entreprise")
+    )
+    partner = CompanyFactory(legal_name="Bureau Partenaire")
+    a, b = sorted([member.company, partner], key=lambda c: c.pk)
+    Pairing.objects.create(
+        edition=edition,
+        company_a=a,
+        company_b=b,
+        table="C3",
+        status="published",
+        reasons=["Marché visé en commun : « T-1 »."],
+    )
+    assert Registration.objects.count() == 1
+    client.force_login(member.user)
+    page = client.get("/rendez-vous/mon-agenda/").content.decode()
+    assert "Atelier : se grouper pour répondre" in page and "Awa Diallo" in page
+    assert "Atelier Autre Entreprise" not in page
+    assert "Bureau Partenaire" in page and "table C3" in page

@@ -148,7 +148,7 @@ def test_ics_holds_the_session(client):
 
 def test_space_lists_only_the_own_company_sessions(client, member):
     mine = ParticipantFactory(company=member.company, name="Awa Diallo")
-    other = ParticipantFactory(name="Quelqu'un d'autre")
+    other = ParticipantFactory(name="Personne Autre")
     client.force_login(member.user)
     page = client.get(reverse("trainings:mine")).content.decode()
     assert mine.name in page and other.name not in page

@@ -23,3 +23,17 @@ def trainings_of_user(context) -> dict:
         if company_id:
             pairings = company_pairings_all_editions(company_id=company_id)
     return {"participants": participants, "pairings": pairings}
+
+
+@register.inclusion_tag("trainings/_agenda_afternoon.html")
+def afternoon_for_company(edition, company) -> dict:
+    """The afternoon of a company's agenda: its workshops and published co-contracting pairings
+    at ``edition`` (two queries)."""
+    from trainings.selectors import company_pairings, company_workshops
+
+    if edition is None or company is None:
+        return {"workshops": [], "pairings": []}
+    return {
+        "workshops": company_workshops(edition=edition, company_ids=[company.pk])[company.pk],
+        "pairings": company_pairings(edition=edition, company_ids=[company.pk])[company.pk],
+    }
