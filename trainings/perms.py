@@ -20,6 +20,8 @@ def registrant_of(user) -> tuple[str, dict] | None:
     organisation = buyer_organisation_of(user)
     if organisation is not None:
         return ParticipantKind.AGENT, {"buyer_organisation_id": organisation.pk}
+    if user_has_role(user, Role.OFFICIAL):
+        return ParticipantKind.OFFICIAL, {}  # an elected official registers in their own name
     return None
 
 
@@ -31,4 +33,10 @@ def can_manage_participant(user, participant: Participant) -> bool:
     if company is not None and participant.company_id == company.pk:
         return True
     organisation = buyer_organisation_of(user)
-    return organisation is not None and participant.buyer_organisation_id == organisation.pk
+    if organisation is not None and participant.buyer_organisation_id == organisation.pk:
+        return True
+    return (
+        participant.kind == ParticipantKind.OFFICIAL
+        and participant.registered_by_id is not None
+        and participant.registered_by_id == getattr(user, "pk", None)
+    )

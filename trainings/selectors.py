@@ -56,8 +56,14 @@ def session_detail(*, session_id: int) -> Session:
     return Session.objects.select_related("topic", "edition").with_counts().get(pk=session_id)
 
 
-def participants_of(*, company_id: int | None = None, buyer_organisation_id: int | None = None):
-    """Registrations of one organisation (its space), most recent sessions first."""
+def participants_of(
+    *,
+    company_id: int | None = None,
+    buyer_organisation_id: int | None = None,
+    registered_by_id: int | None = None,
+):
+    """Registrations of one organisation (its space), or of one elected official (by whom
+    registered), most recent sessions first."""
     participants = Participant.objects.select_related("session__topic").exclude(
         status=ParticipantStatus.CANCELLED
     )
@@ -65,6 +71,10 @@ def participants_of(*, company_id: int | None = None, buyer_organisation_id: int
         participants = participants.filter(company_id=company_id)
     elif buyer_organisation_id:
         participants = participants.filter(buyer_organisation_id=buyer_organisation_id)
+    elif registered_by_id:
+        participants = participants.filter(
+            registered_by_id=registered_by_id, company=None, buyer_organisation=None
+        )
     else:
         return participants.none()
     return participants.order_by("-session__starts_at", "name")

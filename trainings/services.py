@@ -173,10 +173,13 @@ def session_register(
         raise ValidationError(
             _("%(email)s est déjà inscrit·e à cette session.") % {"email": already}
         )
-    organisation = (
-        Q(company_id=company_id) if company_id else Q(buyer_organisation_id=buyer_organisation_id)
-    )
-    if company_id or buyer_organisation_id:
+    if company_id:
+        organisation = Q(company_id=company_id)
+    elif buyer_organisation_id:
+        organisation = Q(buyer_organisation_id=buyer_organisation_id)
+    else:  # a person in their own name (an elected official): limited like an organisation
+        organisation = Q(registered_by=user, company=None, buyer_organisation=None)
+    if company_id or buyer_organisation_id or user is not None:
         count = active.filter(organisation).count()
         if count + len(people) > session.people_per_company:
             raise ValidationError(

@@ -41,6 +41,15 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _own(user) -> dict:
+    """Registrations made in one's own name (an elected official)."""
+    return {"registered_by": user, "company": None, "buyer_organisation": None}
+
+
+def _own_ids(user) -> dict:
+    return {"registered_by_id": user.pk}
+
+
 def _people_formset(request, session, registrant):
     initial = []
     if request.user.is_authenticated and not request.POST:
@@ -102,7 +111,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if registrant:
         _kind, organisation = registrant
         own = list(
-            Participant.objects.filter(session=session, **organisation)
+            Participant.objects.filter(session=session, **(organisation or _own(request.user)))
             .exclude(status__in=[ParticipantStatus.CANCELLED, ParticipantStatus.EXPIRED])
             .order_by("pk")
         )
@@ -188,7 +197,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     registrant = perms.registrant_of(request.user)
     if registrant is None:
         raise PermissionDenied
-    participants = selectors.participants_of(**registrant[1])
+    participants = selectors.participants_of(**(registrant[1] or _own_ids(request.user)))
     now = timezone.now()
     return render(
         request,

@@ -137,9 +137,7 @@ def test_agenda_page_shows_the_company_workshops_and_pairings(client):
         company=member.company,
         name="Awa Diallo",
     )
-    ParticipantFactory(
-        session=SessionFactory(edition=edition, title="Atelier Autre Entreprise")
-    )
+    ParticipantFactory(session=SessionFactory(edition=edition, title="Atelier Autre Entreprise"))
     partner = CompanyFactory(legal_name="Bureau Partenaire")
     a, b = sorted([member.company, partner], key=lambda c: c.pk)
     Pairing.objects.create(

@@ -16,8 +16,9 @@ def trainings_of_user(context) -> dict:
     registrant = registrant_of(user)
     participants, pairings = [], []
     if registrant is not None:
+        owner = registrant[1] or {"registered_by_id": user.pk}
         participants = list(
-            participants_of(**registrant[1]).filter(session__ends_at__gte=timezone.now())[:10]
+            participants_of(**owner).filter(session__ends_at__gte=timezone.now())[:10]
         )
         company_id = registrant[1].get("company_id")
         if company_id:
