@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ellipse.outbox.enums import EmailCategory
+from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.services import email_enqueue
 
 from .enums import ACTIVE, SEATED, Attendance, ParticipantStatus
@@ -397,31 +398,105 @@ def attendance_mark(*, participant_id: int, attendance: str) -> Participant:
     return participant
 
 
+CERTIFICATE_DIR = "trainings/certificates"
+
+
+def certificate_pdf(*, participant: Participant) -> bytes:
+    from ellipse.pdf import pdf_render
+
+    return pdf_render(
+        template="trainings/pdf/certificate.html",
+        context={"participant": participant, "session": participant.session},
+    )
+
+
+def certificate_store(*, participant_id: int) -> str:
+    """Render a present participant's certificate and store it; returns its storage name
+    (the same name every time: rendering again replaces the file)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    participant = Participant.objects.select_related(
+        "session__topic", "company", "buyer_organisation"
+    ).get(pk=participant_id, attendance=Attendance.PRESENT)
+    name = f"{CERTIFICATE_DIR}/attestation-{participant.pk}.pdf"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(certificate_pdf(participant=participant)))
+
+
 @transaction.atomic
 def certificates_send(*, session_id: int) -> int:
-    """Send each person present the link to the certificate and to the satisfaction survey
-    (once each). Returns the number of e-mails queued."""
+    """E-mail each person present their certificate (PDF attached, built by a task after the
+    commit) with the link to the satisfaction survey; once each (dedup keys). Returns the number
+    of e-mails recorded now."""
+    from .tasks import certificate_attach_task
+
     session = Session.objects.select_related("topic").get(pk=session_id)
     present = session.participants.filter(
         status=ParticipantStatus.CONFIRMED, attendance=Attendance.PRESENT
     ).select_related("session__topic")
     count = 0
     for participant in present:
-        _send(
-            participant,
-            "certificate",
-            "1",
-            certificate_path=reverse(
-                "trainings:certificate",
-                args=[participant_token(participant_id=participant.pk, salt=CERTIFICATE_SALT)],
-            ),
-            survey_path=reverse(
-                "trainings:survey",
-                args=[participant_token(participant_id=participant.pk, salt=SURVEY_SALT)],
-            ),
+        dedup_key = f"trainings:certificate:{participant.pk}:1"
+        if OutgoingEmail.objects.filter(dedup_key=dedup_key).exists():
+            continue
+        email = email_enqueue(
+            to=participant.email,
+            template="trainings/certificate",
+            context={
+                **session_context(session),
+                "name": participant.name,
+                "status": participant.status,
+                "participant_id": participant.pk,
+                "requires_attachments": True,
+                "certificate_path": reverse(
+                    "trainings:certificate",
+                    args=[participant_token(participant_id=participant.pk, salt=CERTIFICATE_SALT)],
+                ),
+                "survey_path": reverse(
+                    "trainings:survey",
+                    args=[participant_token(participant_id=participant.pk, salt=SURVEY_SALT)],
+                ),
+            },
+            batch=f"trainings-session-{session.pk}",
+            dedup_key=dedup_key,
+            queue=False,
+        )
+        transaction.on_commit(
+            lambda email_id=email.pk: certificate_attach_task.delay(email_id=email_id)
         )
         count += 1
     return count
+
+
+def certificate_attach(*, email_id: int) -> list[str]:
+    """Build the certificate of a recorded e-mail, attach it, queue the sending. Idempotent."""
+    from ellipse.outbox.enums import EmailStatus
+    from ellipse.outbox.services import email_queue
+
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None or email.status in (EmailStatus.SENT, EmailStatus.SKIPPED):
+        return email.attachments if email else []
+    if not email.attachments:
+        name = certificate_store(participant_id=email.context["participant_id"])
+        OutgoingEmail.objects.filter(pk=email_id, attachments=[]).update(attachments=[name])
+    email_queue(email_ids=[email_id])
+    return OutgoingEmail.objects.get(pk=email_id).attachments
+
+
+def certificates_sweep() -> int:
+    """Certificates e-mails left without their PDF (a lost worker): build and send them."""
+    from ellipse.outbox.enums import EmailStatus
+
+    ids = list(
+        OutgoingEmail.objects.filter(
+            template="trainings/certificate", status=EmailStatus.PENDING, attachments=[]
+        ).values_list("pk", flat=True)
+    )
+    for email_id in ids:
+        certificate_attach(email_id=email_id)
+    return len(ids)
 
 
 @transaction.atomic

@@ -11,8 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ellipse.pdf import pdf_render
-
 from . import perms, selectors, services
 from .calendar import session_ics
 from .enums import Attendance, ParticipantStatus
@@ -212,10 +210,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _certificate_response(participant: Participant) -> HttpResponse:
     if participant.attendance != Attendance.PRESENT:
         raise Http404
-    pdf = pdf_render(
-        template="trainings/pdf/certificate.html",
-        context={"participant": participant, "session": participant.session},
-    )
+    pdf = services.certificate_pdf(participant=participant)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="attestation-{participant.pk}.pdf"'
     return response

@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Trainings: reminders 7 days and 1 day before each session (dedup keys).
     "trainings-reminders": {"task": "trainings.tasks.reminders_send_task", "schedule": 60 * 60},
+    # Trainings: certificates e-mails a lost worker left without their PDF.
+    "trainings-certificates-sweep": {
+        "task": "trainings.tasks.certificates_sweep_task",
+        "schedule": 60 * 15,
+    },
 }
 
 if REDIS_URL:

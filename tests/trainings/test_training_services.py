@@ -1,6 +1,7 @@
 """Registration, waiting list, offers, invitations, reminders, attendance, survey."""
 
 import datetime as dt
+import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -209,14 +210,41 @@ def test_survey_one_answer_per_present_participant():
     assert SurveyAnswer.objects.count() == 1
 
 
-def test_attendance_and_certificates_go_to_those_present_only():
-    session = SessionFactory(past=True)
-    present = ParticipantFactory(session=session)
+def test_attendance_and_certificates_go_to_those_present_only(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    session = SessionFactory(past=True, title="Clauses sociales en pratique")
+    present = ParticipantFactory(session=session, name="Awa Diallo")
     absent = ParticipantFactory(session=session)
     services.attendance_mark(participant_id=present.pk, attendance=Attendance.PRESENT)
     services.attendance_mark(participant_id=absent.pk, attendance=Attendance.ABSENT)
-    assert services.certificates_send(session_id=session.pk) == 1
-    services.certificates_send(session_id=session.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificates_send(session_id=session.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificates_send(session_id=session.pk) == 0  # once each
     mail = OutgoingEmail.objects.get(template="trainings/certificate")
-    assert mail.to == present.email
+    assert mail.to == present.email and mail.status == "sent"
     assert "/formations/questionnaire/" in mail.context["survey_path"]
+    assert len(mailoutbox) == 1
+    ((name, content, mimetype),) = mailoutbox[0].attachments
+    assert name == f"attestation-{present.pk}.pdf" and mimetype == "application/pdf"
+    text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert "Attestation de présence" in text and "Awa Diallo" in text
+    assert "Clauses sociales en pratique" in text
+
+
+def test_certificates_sweep_attaches_and_sends_what_a_lost_worker_left(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    session = SessionFactory(past=True)
+    ParticipantFactory(session=session, attendance=Attendance.PRESENT)
+    services.certificates_send(session_id=session.pk)  # commit callbacks never run: lost
+    assert OutgoingEmail.objects.get().attachments == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificates_sweep() == 1
+    assert OutgoingEmail.objects.get().status == "sent" and len(mailoutbox) == 1
+    assert services.certificates_sweep() == 0
