@@ -6,16 +6,21 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 
-from companies.models import Registration, Topic
+from companies.models import Registration
 from tests.companies.registration_helpers import valid_post
-from tests.factories import CompanyMembershipFactory, EditionFactory, RegistrationFactory
+from tests.factories import (
+    CompanyMembershipFactory,
+    EditionFactory,
+    RegistrationFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_registration_form_records_topics_and_keeps_the_free_text(client):
     EditionFactory()
-    signature = Topic.objects.get(name="Signature électronique et plateformes des acheteurs")
+    signature = TopicFactory(name="Signature électronique et plateformes des acheteurs")
     form = client.get("/entreprises/inscription/").content.decode()
     assert "Thèmes de formation qui vous intéressent" in form and signature.name in form
     client.post(
@@ -32,6 +37,11 @@ def test_registration_form_records_topics_and_keeps_the_free_text(client):
 
 
 def test_data_migration_recognises_topics_in_free_text():
+    TopicFactory(
+        name="Signature électronique et plateformes des acheteurs",
+        keywords="signature électronique",
+    )
+    TopicFactory(name="Clauses sociales")
     registration = RegistrationFactory(
         training_needs="Apprendre la SIGNATURE électronique", workshops="les clauses sociales"
     )
