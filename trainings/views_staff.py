@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Avg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -70,7 +71,12 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    sessions = Session.objects.select_related("topic").with_counts().order_by("-starts_at")[:100]
+    sessions = (
+        Session.objects.select_related("topic")
+        .with_counts()
+        .annotate(satisfaction=Avg("participants__survey_answer__rating"))
+        .order_by("-starts_at")[:100]
+    )
     return render(
         request,
         "trainings/figures.html",

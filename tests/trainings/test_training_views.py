@@ -246,9 +246,13 @@ def test_survey_by_signed_link_accepts_one_answer(client):
 def test_figures_page_for_staff(client):
     session = SessionFactory(past=True, capacity=4)
     ParticipantFactory(session=session, attendance="present")
+    SurveyAnswer.objects.create(
+        participant=ParticipantFactory(session=session, attendance="present"), rating=4
+    )
     client.force_login(UserFactory(staff=True))
     page = client.get(reverse("trainings:figures")).content.decode()
-    assert "25 %" in page
+    assert "50 %" in page and "4,0" in page
+    assert "chiffres" in client.get(reverse("trainings:index")).content.decode()
 
 
 def test_company_and_buyer_spaces_list_their_own_sessions(client, member):
