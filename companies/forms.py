@@ -34,7 +34,7 @@ from .fields import (
     REGISTRATION_INTENTION_FIELDS,
     REGISTRATION_WRITABLE,
 )
-from .models import Company, Registration
+from .models import Company, Registration, Topic
 from .selectors import (
     contracts_matching_activity,
     naf_label,
@@ -62,7 +62,9 @@ SECTIONS = (
             *REGISTRATION_INTENTION_FIELDS[:3],
             "wish_organisations",
             "wish_contracts",
-            *REGISTRATION_INTENTION_FIELDS[3:],
+            REGISTRATION_INTENTION_FIELDS[3],
+            "training_topics",
+            *REGISTRATION_INTENTION_FIELDS[4:],
         ),
     ),
     (
@@ -219,6 +221,12 @@ class CompanyRegistrationForm(forms.Form):
     wish_contracts = forms.TypedMultipleChoiceField(
         label=_("Les marchés prévisionnels dont vous souhaitez parler"),
         coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    training_topics = forms.ModelMultipleChoiceField(
+        label=_("Thèmes de formation qui vous intéressent"),
+        queryset=Topic.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -495,6 +503,7 @@ def registration_initial(registration: Registration) -> dict:
     wishes = list(registration.wishes.all())
     initial["wish_organisations"] = [w.organisation_id for w in wishes if not w.planned_contract_id]
     initial["wish_contracts"] = [w.planned_contract_id for w in wishes if w.planned_contract_id]
+    initial["training_topics"] = [t.pk for t in registration.training_topics.all()]
     return initial
 
 

@@ -136,6 +136,39 @@ class CompanyMembership(models.Model):
         return f"{self.user} — {self.company}"
 
 
+class Topic(models.Model):
+    """A training topic (answering a tender, electronic signature, social clauses, ...).
+
+    Used by training sessions, by the registration's training needs and by qualification calls.
+    ``keywords`` (comma-separated) let free text (needs, call notes) be recognised as the topic.
+    """
+
+    name = models.CharField(_("thème"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.CharField(
+        _("mots-clés"),
+        max_length=400,
+        blank=True,
+        help_text=_("Séparés par des virgules : repérés dans les besoins et notes d'appel."),
+    )
+    is_active = models.BooleanField(_("proposé"), default=True)
+
+    class Meta:
+        verbose_name = _("thème de formation")
+        verbose_name_plural = _("thèmes de formation")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def terms(self) -> list[str]:
+        """The name and the keywords, lower-case, to look for in free text."""
+        return [self.name.lower()] + [
+            k.strip().lower() for k in self.keywords.split(",") if k.strip()
+        ]
+
+
 class Registration(models.Model):
     """A company's registration to one edition: its intentions and its selection status."""
 
@@ -169,6 +202,12 @@ class Registration(models.Model):
     )
     workshops = models.TextField(_("ateliers souhaités"), blank=True)
     training_needs = models.TextField(_("besoins de formation"), blank=True)
+    training_topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("thèmes de formation souhaités"),
+    )
     accessibility_needs = models.TextField(_("besoins d'accessibilité"), blank=True)
     consent_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
     # Phone qualification by the staff (companies.services.qualification).

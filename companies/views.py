@@ -74,6 +74,7 @@ def _service_kwargs(form: CompanyRegistrationForm) -> dict:
         "registration_data": form.registration_data(),
         "wish_organisation_ids": form.cleaned_data.get("wish_organisations", []),
         "wish_contract_ids": form.cleaned_data.get("wish_contracts", []),
+        "training_topic_ids": [t.pk for t in form.cleaned_data.get("training_topics", [])],
     }
 
 

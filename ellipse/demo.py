@@ -123,6 +123,10 @@ def seed_demo() -> list[DemoLogin]:
     from spaser.sourcing.demo import seed_sourcing
 
     seed_sourcing(rng=rng)
+
+    from trainings.demo import seed_trainings
+
+    seed_trainings(edition=edition, rng=rng, company=first_retained.company)
     return [
         DemoLogin(Role.STAFF.label, "equipe@ellipse.demo", DEMO_PASSWORD, "/admin/"),
         DemoLogin(Role.BUYER.label, "acheteur@ellipse.demo", DEMO_PASSWORD, "/acheteurs/espace/"),

@@ -169,6 +169,7 @@ def company_register(
     registration_data: dict | None = None,
     wish_organisation_ids: Iterable[int] = (),
     wish_contract_ids: Iterable[int] = (),
+    training_topic_ids: Iterable[int] | None = None,
     email: str = "",
     password: str | None = None,
     user: User | None = None,
@@ -194,6 +195,7 @@ def company_register(
                 registration_data=registration_data or {},
                 wish_organisation_ids=wish_organisation_ids,
                 wish_contract_ids=wish_contract_ids,
+                training_topic_ids=training_topic_ids,
                 email=email,
                 password=password,
                 user=user,
@@ -219,6 +221,7 @@ def _register(
     registration_data,
     wish_organisation_ids,
     wish_contract_ids,
+    training_topic_ids,
     email,
     password,
     user,
@@ -286,6 +289,8 @@ def _register(
     _wishes_set(
         registration, organisation_ids=wish_organisation_ids, contract_ids=wish_contract_ids
     )
+    if training_topic_ids is not None:
+        registration.training_topics.set(training_topic_ids)
     _acknowledgement_enqueue(registration)
     return registration
 
@@ -389,6 +394,7 @@ def registration_update(
     registration_data: dict | None = None,
     wish_organisation_ids: Iterable[int] = (),
     wish_contract_ids: Iterable[int] = (),
+    training_topic_ids: Iterable[int] | None = None,
 ) -> Registration:
     """The company corrects its profile and registration; refused after the deadline. The
     SIRET never changes here."""
@@ -418,4 +424,6 @@ def registration_update(
     _wishes_set(
         registration, organisation_ids=wish_organisation_ids, contract_ids=wish_contract_ids
     )
+    if training_topic_ids is not None:
+        registration.training_topics.set(training_topic_ids)
     return registration

@@ -204,6 +204,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Outbox: queue again the e-mails a lost worker left pending or stuck in sending.
     "outbox-sweep": {"task": "ellipse.outbox.tasks.outbox_sweep", "schedule": 60 * 10},
+    # Trainings: lapsed waiting-list offers go to the next person (idempotent).
+    "trainings-offers-expire": {
+        "task": "trainings.tasks.offers_expire_task",
+        "schedule": 60 * 10,
+    },
+    # Trainings: reminders 7 days and 1 day before each session (dedup keys).
+    "trainings-reminders": {"task": "trainings.tasks.reminders_send_task", "schedule": 60 * 60},
+    # Trainings: certificates e-mails a lost worker left without their PDF.
+    "trainings-certificates-sweep": {
+        "task": "trainings.tasks.certificates_sweep_task",
+        "schedule": 60 * 15,
+    },
 }
 
 if REDIS_URL:

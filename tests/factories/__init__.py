@@ -11,6 +11,7 @@ from .buyers import (
 from .companies import CompanyFactory, CompanyMembershipFactory, RegistrationFactory, WishFactory
 from .editions import EditionFactory
 from .meetings import MeetingFactory
+from .trainings import ParticipantFactory, SessionFactory, TopicFactory
 
 __all__ = [
     "BuyerMembershipFactory",
@@ -21,8 +22,11 @@ __all__ = [
     "CpvCodeFactory",
     "EditionFactory",
     "MeetingFactory",
+    "ParticipantFactory",
     "PlannedContractFactory",
     "RegistrationFactory",
+    "SessionFactory",
+    "TopicFactory",
     "UserFactory",
     "WishFactory",
 ]
