@@ -351,6 +351,7 @@ def company_register_public(
     registration_data: dict | None = None,
     wish_organisation_ids: Iterable[int] = (),
     wish_contract_ids: Iterable[int] = (),
+    training_topic_ids: Iterable[int] | None = None,
 ) -> Registration | None:
     """An anonymous visitor registers a company with a new account.
 
@@ -374,6 +375,7 @@ def company_register_public(
             registration_data=registration_data,
             wish_organisation_ids=wish_organisation_ids,
             wish_contract_ids=wish_contract_ids,
+            training_topic_ids=training_topic_ids,
             email=email,
             password=password,
         )

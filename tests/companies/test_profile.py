@@ -47,7 +47,7 @@ def test_edit_page_is_prefilled(client, registered, django_assert_max_num_querie
         registration=registration, organisation=contract.organisation, planned_contract=contract
     )
     client.force_login(membership.user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):  # + the training topics and their choices
         response = client.get(URL)
     html = unescape(response.content.decode())
     assert "INVALID_TEMPLATE_VARIABLE" not in html
