@@ -16,8 +16,6 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from ellipse.core.spreadsheets import neutralise_formula
-
 from .cpv import cpv_parse
 from .enums import ContractStatus, Procedure, Reservation, Visibility
 from .models import BuyerOrganisation, CpvCode, PlannedContract, PlannedContractLot
@@ -680,12 +678,11 @@ class ForecastResource(resources.ModelResource):
             for lot in lots
         )
 
-    # --- export: the same columns, formulas neutralised ---
+    # --- export: the same columns (formulas are neutralised by the file writers) ---
 
     def export_field(self, field, instance, **kwargs):
         if field.attribute == "_import_lots":
             if instance.pk is None:
                 return ""
-            return neutralise_formula(lots_render(instance.lots.all()))
-        value = super().export_field(field, instance, **kwargs)
-        return neutralise_formula(value)
+            return lots_render(instance.lots.all())
+        return super().export_field(field, instance, **kwargs)

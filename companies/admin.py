@@ -25,6 +25,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from buyers.models import CpvCode
 from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.import_formats import BOUNDED_FORMATS, BoundedImportMixin
 from ellipse.editions.models import Edition
 
 from . import workflow
@@ -62,7 +63,7 @@ class CompanyMembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ImportExportMixin, EllipseModelAdmin):
+class CompanyAdmin(BoundedImportMixin, ImportExportMixin, EllipseModelAdmin):
     list_display = ["legal_name", "siret", "size_class", "ess_status", "commune", "is_local"]
     list_filter = ["size_class", "ess_status", "is_local"]
     search_fields = ["legal_name", "trade_name", "siret", "keywords"]
@@ -70,7 +71,8 @@ class CompanyAdmin(ImportExportMixin, EllipseModelAdmin):
     inlines = [CompanyMembershipInline]
     resource_classes = [CompanyResource]
     formats = SPREADSHEET_FORMATS
-    import_formats = SPREADSHEET_FORMATS
+    # Read by the project's bounded reader (row, column and size limits).
+    import_formats = BOUNDED_FORMATS
     export_formats = SPREADSHEET_FORMATS
 
 

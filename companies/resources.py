@@ -13,7 +13,7 @@ from import_export import fields, resources, widgets
 from buyers.cpv import cpv_parse
 from buyers.models import CpvCode
 from ellipse.core.siret import siret_normalise, siret_validate
-from ellipse.core.spreadsheets import FORMULA_PREFIXES, neutralise_formula
+from ellipse.core.spreadsheets import neutralise_formula, unneutralise_formula
 from ellipse.core.territory import is_in_territory
 
 from .models import Company, Registration
@@ -55,9 +55,7 @@ class CpvCodesWidget(widgets.ManyToManyWidget):
 
 def _unquote(value):
     """Undo the export's neutralisation: ``'=x`` read back as ``=x``."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
+    return unneutralise_formula(value)
 
 
 class NeutralisedExportMixin:
