@@ -170,12 +170,16 @@ class MonthWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A value given by its code or its French label (accents and case ignored)."""
+    """A value given by its code or its French label (accents and case ignored); an empty cell
+    is ``empty`` (what the form gives: blank, or the field's default)."""
 
-    def __init__(self, choices, aliases: dict[str, str] | None = None, *, noun: str, **kwargs):
+    def __init__(
+        self, choices, aliases: dict[str, str] | None = None, *, noun: str, empty="", **kwargs
+    ):
         super().__init__(**kwargs)
         self.choices = choices
         self.noun = noun
+        self.empty = empty
         self.lookup = {}
         for value, label in choices.choices:
             self.lookup[normalise(value)] = value
@@ -185,7 +189,7 @@ class ChoiceWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         if value is None or not str(value).strip():
-            return None
+            return self.empty
         found = self.lookup.get(normalise(value))
         if found is None:
             allowed = " ; ".join(str(label) for label in self.choices.labels)
@@ -527,7 +531,9 @@ class ForecastResource(resources.ModelResource):
             "expected_start": FrenchDateWidget(),
             "duration_months": FrenchIntegerWidget(),
             "procedure": choice(Procedure, PROCEDURE_ALIASES, noun=_("Procédure")),
-            "reservation": choice(Reservation, RESERVATION_ALIASES, noun=_("Réservation")),
+            "reservation": choice(
+                Reservation, RESERVATION_ALIASES, noun=_("Réservation"), empty=Reservation.NONE
+            ),
             "social_clause": FrenchBooleanWidget(),
             "insertion_hours": FrenchIntegerWidget(),
             "environmental_consideration": FrenchBooleanWidget(),
@@ -535,8 +541,18 @@ class ForecastResource(resources.ModelResource):
             "renewal": FrenchBooleanWidget(),
             "contact_name": TextWidget(),
             "contact_email": TextWidget(),
-            "visibility": choice(Visibility, VISIBILITY_ALIASES, noun=_("Visibilité")),
-            "status": choice(ContractStatus, STATUS_ALIASES, noun=_("Statut")),
+            "visibility": choice(
+                Visibility,
+                VISIBILITY_ALIASES,
+                noun=_("Visibilité"),
+                empty=PlannedContract._meta.get_field("visibility").default,
+            ),
+            "status": choice(
+                ContractStatus,
+                STATUS_ALIASES,
+                noun=_("Statut"),
+                empty=PlannedContract._meta.get_field("status").default,
+            ),
             "lots": LotsWidget(self.cpv_cache),
         }
         self.fields = {}

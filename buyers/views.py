@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
+from ellipse.core.params import ids_param, year_param
 from ellipse.editions.models import Edition
 
 from . import selectors, services, spreadsheets, uploads
@@ -57,12 +58,6 @@ def _download(content: bytes, *, filename: str, file_format: str) -> HttpRespons
 # --- Buyer's space ---
 
 
-def _year_param(request: HttpRequest) -> int | None:
-    """The ``?annee=`` of the URL when it is a plausible year; anything else is ignored."""
-    value = request.GET.get("annee", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
-
-
 @role_required(Role.BUYER)
 @require_GET
 def space(request: HttpRequest) -> HttpResponse:
@@ -76,7 +71,7 @@ def space(request: HttpRequest) -> HttpResponse:
         else None
     )
     years = selectors.organisation_years(organisation=organisation)
-    year = _year_param(request)
+    year = year_param(request)
     contracts = selectors.planned_contracts_for_space(organisation=organisation, year=year)
     members = organisation.memberships.select_related("user").order_by("user__email")
     return render(
@@ -120,7 +115,7 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request.POST or None,
         instance=contract,
         organisation=organisation,
-        year=_year_param(request) or default_year(),
+        year=year_param(request) or default_year(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +161,7 @@ def contracts_publish(request: HttpRequest) -> HttpResponse:
     organisation, refused = _organisation_or_403(request)
     if refused:
         return refused
-    ids = [int(i) for i in request.POST.getlist("contracts") if i.isdigit()]
+    ids = ids_param(request.POST, "contracts")
     count = services.planned_contracts_publish(organisation=organisation, ids=ids)
     if count:
         messages.success(request, _("%(n)s ligne(s) publiée(s) aux entreprises.") % {"n": count})
@@ -182,11 +177,11 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     if refused:
         return refused
     qs = PlannedContract.objects.filter(organisation=organisation)
-    year = request.GET.get("annee", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    year = year_param(request)
+    if year is not None:
+        qs = qs.filter(year=year)
     content = services.forecast_export(queryset=qs, file_format=file_format)
-    name = f"previsions-{organisation.short_name or organisation.pk}{'-' + year if year else ''}"
+    name = f"previsions-{organisation.short_name or organisation.pk}{f'-{year}' if year else ''}"
     return _download(content, filename=f"{_slug(name)}.{file_format}", file_format=file_format)
 
 

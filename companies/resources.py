@@ -7,6 +7,7 @@ spreadsheet would run as a formula is prefixed with a quote; the import removes 
 """
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -97,6 +98,17 @@ COMPANY_FIELDS = (
 )
 
 
+def _blank_texts(instance) -> None:
+    """An empty cell (None in XLSX) of a text column is "", as the forms store it."""
+    for field in instance._meta.concrete_fields:
+        if (
+            isinstance(field, models.CharField | models.TextField)
+            and not field.null
+            and getattr(instance, field.attname) is None
+        ):
+            setattr(instance, field.attname, "")
+
+
 class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
     siret = fields.Field(attribute="siret", column_name="siret", widget=SiretWidget())
     cpv_codes = fields.Field(
@@ -130,6 +142,7 @@ class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        _blank_texts(instance)
         try:
             siret_validate(row.get("siret"))
         except ValidationError as exc:
@@ -147,9 +160,7 @@ class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
         instance.is_local = is_in_territory(name=instance.commune) or (
             not instance.commune and is_in_territory(postal_code=instance.postal_code)
         )
-        for name in ("trade_name", "legal_form", "siae_type", "labels", "address", "naf_code"):
-            if getattr(instance, name) is None:
-                setattr(instance, name, "")
+        _blank_texts(instance)
         super().before_save_instance(instance, row, **kwargs)
 
 

@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Outbox: queue again the e-mails a lost worker left pending or stuck in sending.
     "outbox-sweep": {"task": "ellipse.outbox.tasks.outbox_sweep", "schedule": 60 * 10},
+    # Buyers: delete the forecast files of previews never confirmed (kept one day).
+    "buyers-uploads-purge": {
+        "task": "buyers.tasks.forecast_uploads_purge",
+        "schedule": 60 * 60 * 6,
+    },
 }
 
 if REDIS_URL:

@@ -312,8 +312,40 @@ def test_membership_factory_is_usable_for_other_orgs():
     assert membership.user.buyer_membership.organisation == membership.organisation
 
 
-@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1", "2027x"])
+@pytest.mark.parametrize(
+    "value",
+    ["abc", "99999999999999999999", "-1", "2027x", "²", "٢٠٢٧", "２０２７", "\x00", "1e3", ""],
+)
 def test_bad_year_in_url_is_ignored(client, buyer, value):
     client.force_login(buyer)
     assert client.get(reverse("buyers:space"), {"annee": value}).status_code == 200
     assert client.get(reverse("buyers:contract_create"), {"annee": value}).status_code == 200
+    for name in ("buyers:export_csv", "buyers:export_xlsx"):
+        assert client.get(reverse(name), {"annee": value}).status_code == 200
+
+
+def test_publish_ignores_junk_ids(client, buyer, organisation):
+    line = PlannedContractFactory(organisation=organisation, status=ContractStatus.DRAFT)
+    client.force_login(buyer)
+    junk = ["abc", "²", "99999999999999999999", "-3", "\x00", str(line.pk)]
+    response = client.post(reverse("buyers:contracts_publish"), {"contracts": junk})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.status == ContractStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("code", ["", "   ", "99999999", "abc", "4544210", "²²²²²²²²"])
+def test_contract_create_with_empty_or_unknown_cpv_is_a_form_error(client, buyer, code):
+    client.force_login(buyer)
+    data = {
+        "reference": "R-9",
+        "title": "Ligne",
+        "cpv_main_code": code,
+        "reservation": "none",
+        "visibility": "published",
+        "status": "draft",
+    }
+    response = client.post(reverse("buyers:contract_create"), data)
+    assert response.status_code == 200
+    assert "id_cpv_main_code_error" in response.content.decode()
+    assert not PlannedContract.objects.exists()
