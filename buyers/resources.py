@@ -284,9 +284,17 @@ class CpvCache:
     def __init__(self):
         self._codes: dict[str, CpvCode] | None = None
 
-    def get(self, value) -> CpvCode:
+    def _load(self) -> dict[str, CpvCode]:
         if self._codes is None:
             self._codes = {c.code: c for c in CpvCode.objects.all()}
+        return self._codes
+
+    def by_code(self, code: str | None) -> CpvCode | None:
+        """The code of 8 digits as stored (``cpv_main_id``), without a query per line."""
+        return self._load().get(code) if code else None
+
+    def get(self, value) -> CpvCode:
+        self._load()
         raw = str(value).strip()
         if isinstance(value, float | int) and not isinstance(value, bool):
             raw = str(int(value)).zfill(8)
@@ -493,6 +501,47 @@ def canonical_header(header) -> str | None:
     return _HEADER_ALIASES.get(normalise(header))
 
 
+def forecast_widgets(cpv_cache: CpvCache) -> dict[str, widgets.Widget]:
+    """The widget reading each column of the forecast file (by model field)."""
+    choice = ChoiceWidget
+    return {
+        "reference": TextWidget(),
+        "title": TextWidget(),
+        "description": TextWidget(),
+        "cpv_main": CpvWidget(cpv_cache),
+        "cpv_extra": CpvListWidget(cpv_cache),
+        "estimated_amount": FrenchDecimalWidget(),
+        "publication_quarter": QuarterWidget(),
+        "publication_month": MonthWidget(),
+        "expected_start": FrenchDateWidget(),
+        "duration_months": FrenchIntegerWidget(),
+        "procedure": choice(Procedure, PROCEDURE_ALIASES, noun=_("Procédure")),
+        "reservation": choice(
+            Reservation, RESERVATION_ALIASES, noun=_("Réservation"), empty=Reservation.NONE
+        ),
+        "social_clause": FrenchBooleanWidget(),
+        "insertion_hours": FrenchIntegerWidget(),
+        "environmental_consideration": FrenchBooleanWidget(),
+        "innovation": FrenchBooleanWidget(),
+        "renewal": FrenchBooleanWidget(),
+        "contact_name": TextWidget(),
+        "contact_email": TextWidget(),
+        "visibility": choice(
+            Visibility,
+            VISIBILITY_ALIASES,
+            noun=_("Visibilité"),
+            empty=PlannedContract._meta.get_field("visibility").default,
+        ),
+        "status": choice(
+            ContractStatus,
+            STATUS_ALIASES,
+            noun=_("Statut"),
+            empty=PlannedContract._meta.get_field("status").default,
+        ),
+        "lots": LotsWidget(cpv_cache),
+    }
+
+
 class ForecastInstanceLoader(CachedInstanceLoader):
     """Existing lines of this organisation and year, loaded in one query."""
 
@@ -518,43 +567,7 @@ class ForecastResource(resources.ModelResource):
         self.organisation = organisation
         self.year = year
         self.cpv_cache = CpvCache()
-        choice = ChoiceWidget
-        widgets_by_field = {
-            "reference": TextWidget(),
-            "title": TextWidget(),
-            "description": TextWidget(),
-            "cpv_main": CpvWidget(self.cpv_cache),
-            "cpv_extra": CpvListWidget(self.cpv_cache),
-            "estimated_amount": FrenchDecimalWidget(),
-            "publication_quarter": QuarterWidget(),
-            "publication_month": MonthWidget(),
-            "expected_start": FrenchDateWidget(),
-            "duration_months": FrenchIntegerWidget(),
-            "procedure": choice(Procedure, PROCEDURE_ALIASES, noun=_("Procédure")),
-            "reservation": choice(
-                Reservation, RESERVATION_ALIASES, noun=_("Réservation"), empty=Reservation.NONE
-            ),
-            "social_clause": FrenchBooleanWidget(),
-            "insertion_hours": FrenchIntegerWidget(),
-            "environmental_consideration": FrenchBooleanWidget(),
-            "innovation": FrenchBooleanWidget(),
-            "renewal": FrenchBooleanWidget(),
-            "contact_name": TextWidget(),
-            "contact_email": TextWidget(),
-            "visibility": choice(
-                Visibility,
-                VISIBILITY_ALIASES,
-                noun=_("Visibilité"),
-                empty=PlannedContract._meta.get_field("visibility").default,
-            ),
-            "status": choice(
-                ContractStatus,
-                STATUS_ALIASES,
-                noun=_("Statut"),
-                empty=PlannedContract._meta.get_field("status").default,
-            ),
-            "lots": LotsWidget(self.cpv_cache),
-        }
+        widgets_by_field = forecast_widgets(self.cpv_cache)
         self.fields = {}
         for column in COLUMNS:
             attribute = "_import_lots" if column.field == "lots" else column.field

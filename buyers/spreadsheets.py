@@ -22,7 +22,7 @@ from ellipse.core.spreadsheets import (
 )
 
 from .enums import ContractStatus, Procedure, Reservation, Visibility
-from .resources import COLUMNS, HEADERS, canonical_header
+from .resources import COLUMNS, HEADERS, canonical_header, normalise
 
 DATA_SHEET = "Prévisions"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -104,8 +104,18 @@ def read_table(*, content: bytes, file_format: str) -> Table:
 
 # --- writing: template and exports ---
 
+# The template's sample line: its reference marks it as an example, skipped on import, so that
+# it can never replace a real line (whatever references the buyer uses).
+EXAMPLE_REFERENCE = "EXEMPLE-1 (ligne ignorée)"
+
+
+def is_example_reference(value) -> bool:
+    """A reference beginning with « EXEMPLE » (any case, accents) marks a sample line."""
+    return isinstance(value, str) and normalise(value).startswith("exemple")
+
+
 EXAMPLE_ROW = {
-    "Référence": "2027-001",
+    "Référence": EXAMPLE_REFERENCE,
     "Objet": "Entretien des espaces verts des écoles",
     "Description": "Tonte, taille et désherbage sans produits phytosanitaires, 12 sites.",
     "Code CPV principal": "77310000-6",
@@ -222,6 +232,10 @@ def instructions_lines() -> list[str]:
         _(
             "3. Redéposer le fichier met à jour les lignes de même référence au lieu de les "
             "dupliquer : gardez vos références d'une version à l'autre."
+        ),
+        _(
+            "La ligne d'exemple (référence commençant par « EXEMPLE ») est ignorée à l'import : "
+            "remplacez-la par vos lignes ou laissez-la, elle ne sera jamais enregistrée."
         ),
         _(
             "4. Montants en euros hors taxes (12 500,50) ; dates au format JJ/MM/AAAA ; "

@@ -232,13 +232,21 @@ def test_template_downloads_have_instructions_and_allowed_values(client):
     assert csv_text.startswith("Référence;Objet;")
 
 
-def test_template_round_trips_through_the_import(client, organisation, cpv_demo):
+def test_template_uploaded_unchanged_imports_nothing(client, organisation, cpv_demo):
     from buyers.services import forecast_import
 
-    content = client.get(reverse("buyers:template_xlsx")).content
-    report = forecast_import(organisation=organisation, year=2031, file=content, dry_run=True)
-    assert not report.has_errors, report.error_lines()
-    assert [r.status for r in report.rows] == ["new"]
+    PlannedContractFactory(organisation=organisation, year=2031, reference="2027-001")
+    for name in ("buyers:template_xlsx", "buyers:template_csv"):
+        content = client.get(reverse(name)).content
+        report = forecast_import(
+            organisation=organisation, year=2031, file=content, dry_run=False
+        )
+        # The sample line is marked as an example: nothing to import, whatever the references.
+        assert report.file_errors == [
+            "Le fichier ne contient que la ligne d'exemple du modèle : ajoutez vos lignes."
+        ]
+        assert not report.written and not report.rows
+    assert PlannedContract.objects.get().title != "Entretien des espaces verts des écoles"
 
 
 def test_participation_saved_with_slots_and_limit(client, buyer, organisation):
