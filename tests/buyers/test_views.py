@@ -357,3 +357,31 @@ def test_contract_create_with_empty_or_unknown_cpv_is_a_form_error(client, buyer
     assert response.status_code == 200
     assert "id_cpv_main_code_error" in response.content.decode()
     assert not PlannedContract.objects.exists()
+
+
+def test_upload_preview_shows_old_and_new_values_of_an_updated_line(
+    client, buyer, organisation, cpv_demo
+):
+    from decimal import Decimal
+
+    PlannedContractFactory(
+        organisation=organisation,
+        year=default_year(),
+        reference="2031-001",
+        title="Ancien objet",
+        cpv_main_id="77310000",
+        estimated_amount=Decimal("1000"),
+    )
+    client.force_login(buyer)
+    content = csv_bytes([row(Objet="Nouvel objet"), row(Référence="2031-002")])
+    response = client.post(
+        reverse("buyers:upload"), {"year": default_year(), "file": upload("p.csv", content)}
+    )
+    report = response.context["report"]
+    updated = next(r for r in report.rows if r.status == "updated")
+    changes = {c.column: (c.old, c.new) for c in updated.changes}
+    assert changes["Objet"] == ("Ancien objet", "Nouvel objet")
+    assert changes["Montant estimé (€ HT)"] == ("1000,00", "120000,50")
+    html = response.content.decode()
+    assert "<del>Ancien objet</del>" in html and "<ins>Nouvel objet</ins>" in html
+    assert PlannedContract.objects.get(reference="2031-001").title == "Ancien objet"
