@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "meetings",
     "trainings",
     "spaser",
+    # PostgreSQL lookups (unaccent) for searches that ignore accents; inert on SQLite.
+    "django.contrib.postgres",
 ]
 
 MIDDLEWARE = [

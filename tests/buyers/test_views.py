@@ -238,9 +238,7 @@ def test_template_uploaded_unchanged_imports_nothing(client, organisation, cpv_d
     PlannedContractFactory(organisation=organisation, year=2031, reference="2027-001")
     for name in ("buyers:template_xlsx", "buyers:template_csv"):
         content = client.get(reverse(name)).content
-        report = forecast_import(
-            organisation=organisation, year=2031, file=content, dry_run=False
-        )
+        report = forecast_import(organisation=organisation, year=2031, file=content, dry_run=False)
         # The sample line is marked as an example: nothing to import, whatever the references.
         assert report.file_errors == [
             "Le fichier ne contient que la ligne d'exemple du modèle : ajoutez vos lignes."
