@@ -198,3 +198,10 @@ def test_catalogue_query_count_is_the_same_with_or_without_search(
     with django_assert_num_queries(len(plain.captured_queries)):
         response = client.get(URL, {"q": "creche"})
     assert response.context["paginator"].count == 30
+
+
+def test_catalogue_is_linked_from_the_home_page_and_the_navigation(client):
+    html = client.get("/").content.decode()
+    assert html.count('href="/previsions/"') >= 2
+    response = client.get(URL)
+    assert 'href="/previsions/" aria-current="page"' in response.content.decode()
