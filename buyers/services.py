@@ -32,6 +32,8 @@ from .services_forecasts import (  # noqa: F401 (the public entry points of the 
     RowError,
     RowReport,
     forecast_import,
+    forecast_import_job_run,
+    forecast_import_job_start,
 )
 from .spreadsheets import read_cpv_rows, rows_to_csv, rows_to_xlsx
 

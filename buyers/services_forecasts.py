@@ -499,3 +499,74 @@ def _write(*, planned: list[_Planned], scalar_fields: list[str], progress, total
     )
     if progress is not None:
         progress(total * 2, total * 2)
+
+
+# --- In the background: large files checked and imported by a Celery task with progress ---
+
+
+def forecast_import_job_start(
+    *,
+    organisation: BuyerOrganisation,
+    year: int,
+    token: str,
+    path: str,
+    name: str,
+    dry_run: bool,
+    user=None,
+    done_url: str = "",
+):
+    """Record a job for a stored upload and queue it after the commit; returns the job."""
+    from .models import ForecastImportJob
+    from .tasks import forecast_import_job
+
+    job = ForecastImportJob.objects.create(
+        organisation=organisation,
+        year=year,
+        token=token,
+        path=path,
+        name=name,
+        dry_run=dry_run,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        done_url=done_url,
+    )
+    transaction.on_commit(lambda: forecast_import_job.delay(job_id=str(job.pk)))
+    return job
+
+
+def forecast_import_job_run(*, job_id) -> None:
+    """Run a job (idempotent: a finished job is left alone), saving progress and report."""
+    from django.core.files.storage import default_storage
+
+    from .enums import ImportJobStatus
+    from .models import ForecastImportJob
+
+    job = ForecastImportJob.objects.select_related("organisation").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return
+    ForecastImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        ForecastImportJob.objects.filter(pk=job.pk).update(done=min(done, total), total=total)
+
+    try:
+        with default_storage.open(job.path, "rb") as handle:
+            report = forecast_import(
+                organisation=job.organisation,
+                year=job.year,
+                file=handle,
+                file_format="xlsx" if job.path.endswith(".xlsx") else "csv",
+                dry_run=job.dry_run,
+                user=job.created_by,
+                progress=progress,
+            )
+    except FileNotFoundError:
+        ForecastImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJobStatus.FAILED,
+            error=_("Ce dépôt a expiré : déposez le fichier à nouveau."),
+        )
+        return
+    if report.written and default_storage.exists(job.path):
+        default_storage.delete(job.path)
+    ForecastImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJobStatus.DONE, report=report.to_dict()
+    )

@@ -1,6 +1,7 @@
 """Buyer's space and the public catalogue. Views stay thin: reads come from selectors, rules
 from perms, writes from services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -215,6 +216,8 @@ def import_preview_or_confirm(
         if pending is None or organisation is None:
             messages.error(request, _("Ce dépôt a expiré : déposez le fichier à nouveau."))
             return redirect(request.path)
+        if _in_background(pending):
+            return _job_redirect(request, pending, organisation, dry_run=False, extra=extra)
         report = services.forecast_import(
             organisation=organisation,
             year=pending.year,
@@ -244,6 +247,8 @@ def import_preview_or_confirm(
                 organisation_id=pending_org.pk,
                 year=form.cleaned_data["year"],
             )
+            if _in_background(pending):
+                return _job_redirect(request, pending, pending_org, dry_run=True, extra=extra)
             report = services.forecast_import(
                 organisation=pending_org,
                 year=pending.year,
@@ -268,6 +273,66 @@ def import_preview_or_confirm(
             "pending_organisation": pending_org,
             "confirm_url": confirm_url,
             **extra,
+        },
+    )
+
+
+def _in_background(pending) -> bool:
+    """Large files are checked and imported by a task; the page follows its progress."""
+    from django.core.files.storage import default_storage
+
+    return default_storage.size(pending.path) >= settings.ELLIPSE_FORECAST_BACKGROUND_BYTES
+
+
+def _job_redirect(request, pending, organisation, *, dry_run: bool, extra: dict):
+    job = services.forecast_import_job_start(
+        organisation=organisation,
+        year=pending.year,
+        token=pending.token,
+        path=pending.path,
+        name=pending.name,
+        dry_run=dry_run,
+        user=request.user,
+        done_url=extra.get("done_url") or request.path,
+    )
+    return redirect(f"{reverse('buyers:import_job', args=[job.pk])}?retour={request.path}")
+
+
+@require_http_methods(["GET"])
+def import_job(request: HttpRequest, pk) -> HttpResponse:
+    """A background check or import: progress (refreshed every 2 s, without JavaScript too),
+    then the preview with its confirmation, or the result."""
+    from .enums import ImportJobStatus
+    from .models import ForecastImportJob
+
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    job = ForecastImportJob.objects.select_related("organisation").filter(pk=pk).first()
+    if job is None or job.created_by_id != request.user.pk:
+        raise Http404
+    report = None
+    if job.status == ImportJobStatus.DONE:
+        report = services.ForecastImportReport.from_dict(job.report)
+        if report.written:
+            messages.success(
+                request,
+                _("Prévisions %(year)s de %(org)s enregistrées. %(summary)s")
+                % {"year": job.year, "org": job.organisation.name, "summary": report.summary()},
+            )
+            return redirect(job.done_url or "buyers:space")
+    pending = uploads.upload_get(request=request, token=job.token) if report else None
+    confirm_url = request.GET.get("retour", "")
+    if not confirm_url.startswith("/") or confirm_url.startswith("//"):
+        confirm_url = reverse("buyers:upload")
+    return render(
+        request,
+        "buyers/import_job.html",
+        {
+            "job": job,
+            "report": report,
+            "pending": pending if report and not report.has_errors else None,
+            "pending_organisation": job.organisation,
+            "confirm_url": confirm_url,
         },
     )
 
