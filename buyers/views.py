@@ -29,6 +29,7 @@ from .models import BuyerParticipation, PlannedContract
 from .perms import buyer_organisation_of, can_manage_contract
 
 CATALOGUE_PAGE_SIZE = 25
+SPACE_PAGE_SIZE = 50
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -74,6 +75,7 @@ def space(request: HttpRequest) -> HttpResponse:
     years = selectors.organisation_years(organisation=organisation)
     year = year_param(request)
     contracts = selectors.planned_contracts_for_space(organisation=organisation, year=year)
+    page = Paginator(contracts, SPACE_PAGE_SIZE).get_page(request.GET.get("page"))
     members = organisation.memberships.select_related("user").order_by("user__email")
     return render(
         request,
@@ -83,7 +85,8 @@ def space(request: HttpRequest) -> HttpResponse:
             "edition": edition,
             "participation": participation,
             "slot_labels": _slot_labels(edition, participation),
-            "contracts": contracts,
+            "contracts": page.object_list,
+            "page": page,
             "years": years,
             "year": year,
             "members": members,

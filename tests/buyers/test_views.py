@@ -383,3 +383,25 @@ def test_upload_preview_shows_old_and_new_values_of_an_updated_line(
     html = response.content.decode()
     assert "<del>Ancien objet</del>" in html and "<ins>Nouvel objet</ins>" in html
     assert PlannedContract.objects.get(reference="2031-001").title == "Ancien objet"
+
+
+def test_space_paginates_with_the_same_query_count_and_right_links(
+    client, buyer, organisation, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PlannedContractFactory.create_batch(5, organisation=organisation)
+    client.force_login(buyer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("buyers:space"))
+    PlannedContractFactory.create_batch(115, organisation=organisation)
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):  # + the page count
+        response = client.get(reverse("buyers:space"), {"page": "3"})
+    page = response.context["page"]
+    assert len(page.object_list) == 20 and page.paginator.count == 120
+    html = response.content.decode()
+    line = page.object_list[0]
+    assert f'href="{reverse("buyers:contract_detail", args=[line.pk])}"' in html
+    assert f'href="{reverse("buyers:contract_edit", args=[line.pk])}"' in html
+    assert "Page 3 sur 3 (120 lignes)" in html
