@@ -37,7 +37,10 @@ from buyers.models import CpvCode, PlannedContract  # noqa: E402
 from buyers.resources import HEADERS  # noqa: E402
 from buyers.services import forecast_import  # noqa: E402
 from tests.buyers.forecast_files import csv_bytes, row, xlsx_bytes  # noqa: E402
-from tests.factories.buyers import BuyerOrganisationFactory  # noqa: E402
+from tests.factories.buyers import (  # noqa: E402
+    BuyerMembershipFactory,
+    BuyerOrganisationFactory,
+)
 
 seed_cpv()
 codes = list(CpvCode.objects.filter(level__gte=5).values_list("code", flat=True))
@@ -112,6 +115,7 @@ for label, params in [
         {"amount": "100-500", "quarter": "2", "social_clause": "on"},
     ),
     ("catalogue, recherche « entretien »", {"q": "entretien"}),
+    ("catalogue, recherche sans accents « marche ecoles »", {"q": "marche ecoles"}),
     ("catalogue, page 300", {"page": "300"}),
 ]:
     timings = []
@@ -121,6 +125,26 @@ for label, params in [
             response = client.get("/previsions/", params)
             timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
+    timings.sort()
+    print(
+        f"{label}: médiane {statistics.median(timings):.0f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms, {len(queries)} requêtes SQL"
+    )
+
+buyer = BuyerMembershipFactory(organisation=organisation).user
+client.force_login(buyer)
+PlannedContract.objects.update(status="published")
+for label, params in [
+    ("espace acheteur, page 1", {}),
+    ("espace acheteur, page 150", {"page": "150"}),
+]:
+    timings = []
+    for _ in range(args.runs):
+        with CaptureQueriesContext(conn) as queries:
+            start = time.perf_counter()
+            response = client.get("/acheteurs/espace/", params)
+            timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
     timings.sort()
     print(
         f"{label}: médiane {statistics.median(timings):.0f} ms, "

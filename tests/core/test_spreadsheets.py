@@ -172,3 +172,25 @@ def test_hostile_files_keep_memory_bounded(tmp_path, name, build, file_format):
     assert len(content) < 5 * 1024 * 1024
     result = _peak(tmp_path, content, file_format)
     assert result["peak_mb"] < 150, (name, result)
+
+
+@pytest.mark.django_db
+def test_admin_company_import_refuses_a_lying_file_in_french(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories.accounts import UserFactory
+
+    settings.ELLIPSE_IMPORT_MAX_ROWS = 2
+    client.force_login(UserFactory(role="staff"))
+    content = xlsx_lying([["siret", "legal_name"]] + [[str(i), f"Société {i}"] for i in range(3)])
+    response = client.post(
+        reverse("admin:companies_company_import"),
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("societes.xlsx", content),
+        },
+    )
+    assert response.status_code == 200
+    assert "Fichier trop long : 2 lignes de données au plus" in response.content.decode()
