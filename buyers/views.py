@@ -1,6 +1,8 @@
 """Buyer's space and the public catalogue. Views stay thin: reads come from selectors, rules
 from perms, writes from services."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -298,7 +300,8 @@ def _job_redirect(request, pending, organisation, *, dry_run: bool, extra: dict)
         user=request.user,
         done_url=extra.get("done_url") or request.path,
     )
-    return redirect(f"{reverse('buyers:import_job', args=[job.pk])}?retour={request.path}")
+    query = urlencode({"retour": request.path})
+    return redirect(f"{reverse('buyers:import_job', args=[job.pk])}?{query}")
 
 
 @require_http_methods(["GET"])
