@@ -1,8 +1,9 @@
-"""The forecast spreadsheet, column by column, on django-import-export.
+"""The forecast spreadsheet, column by column.
 
-``ForecastResource`` is used by the web upload, the admin upload and ``import_forecasts`` (all
-through ``buyers.services.forecast_import``) and by the exports. Column headers are French; the
-widgets read what French buyers type: ``12 500,50``, ``15/03/2027``, ``T2``, procedure labels.
+``COLUMNS`` and the widgets (``forecast_widgets``) read what French buyers type: ``12 500,50``,
+``15/03/2027``, ``T2``, procedure labels. The import (``buyers.services_forecasts``) uses the
+widgets directly and validates in bulk; ``ForecastResource`` (django-import-export) writes the
+exports with the same columns, so that an export can be edited and uploaded again.
 """
 
 import datetime as dt
