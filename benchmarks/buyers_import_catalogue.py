@@ -12,6 +12,7 @@ the demo CPV extract (184 codes). Peak memory is tracemalloc's (Python allocatio
 
 import argparse
 import random
+import resource
 import statistics
 import time
 import tracemalloc
@@ -21,6 +22,8 @@ from _django import machine, setup
 parser = argparse.ArgumentParser()
 parser.add_argument("--lines", type=int, default=10_000)
 parser.add_argument("--runs", type=int, default=30)
+parser.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+parser.add_argument("--no-catalogue", action="store_true", help="imports only")
 args = parser.parse_args()
 
 connection, db_name = setup()
@@ -31,9 +34,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from buyers.demo import seed_cpv  # noqa: E402
 from buyers.models import CpvCode, PlannedContract  # noqa: E402
+from buyers.resources import HEADERS  # noqa: E402
 from buyers.services import forecast_import  # noqa: E402
-from tests.buyers.forecast_files import csv_bytes, row  # noqa: E402
-from tests.factories.buyers import BuyerOrganisationFactory  # noqa: E402
+from tests.buyers.forecast_files import csv_bytes, row, xlsx_bytes  # noqa: E402
+from tests.factories.buyers import (  # noqa: E402
+    BuyerMembershipFactory,
+    BuyerOrganisationFactory,
+)
 
 seed_cpv()
 codes = list(CpvCode.objects.filter(level__gte=5).values_list("code", flat=True))
@@ -52,8 +59,16 @@ rows = [
     )
     for i in range(args.lines)
 ]
-content = csv_bytes(rows)
-print(f"# {machine()}, {conn.vendor}, {args.lines} lignes, fichier {len(content) / 1e6:.1f} Mo")
+content = (
+    xlsx_bytes([[r[h] for h in HEADERS] for r in rows])
+    if args.format == "xlsx"
+    else csv_bytes(rows)
+)
+del rows
+print(
+    f"# {machine()}, {conn.vendor}, {args.lines} lignes, {args.format.upper()} "
+    f"{len(content) / 1e6:.1f} Mo"
+)
 
 
 def measure(label, dry_run, memory=False):
@@ -62,7 +77,11 @@ def measure(label, dry_run, memory=False):
         tracemalloc.start()
     start = time.perf_counter()
     report = forecast_import(
-        organisation=organisation, year=2031, file=content, file_format="csv", dry_run=dry_run
+        organisation=organisation,
+        year=2031,
+        file=content,
+        file_format=args.format,
+        dry_run=dry_run,
     )
     elapsed = time.perf_counter() - start
     assert not report.has_errors, report.error_lines()[:5]
@@ -80,6 +99,13 @@ measure("import confirmé, 10 000 nouvelles", dry_run=False)
 assert PlannedContract.objects.count() == args.lines
 measure("ré-import du même fichier (aperçu)", dry_run=True)
 measure("ré-import du même fichier (aperçu)", dry_run=True, memory=True)
+print(
+    "pic de mémoire du processus (ru_maxrss, tout compris) : "
+    f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mo"
+)
+if args.no_catalogue:
+    connection.creation.destroy_test_db(db_name, verbosity=0)
+    raise SystemExit
 
 client = Client()
 for label, params in [
@@ -89,6 +115,7 @@ for label, params in [
         {"amount": "100-500", "quarter": "2", "social_clause": "on"},
     ),
     ("catalogue, recherche « entretien »", {"q": "entretien"}),
+    ("catalogue, recherche sans accents « marche ecoles »", {"q": "marche ecoles"}),
     ("catalogue, page 300", {"page": "300"}),
 ]:
     timings = []
@@ -98,6 +125,26 @@ for label, params in [
             response = client.get("/previsions/", params)
             timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
+    timings.sort()
+    print(
+        f"{label}: médiane {statistics.median(timings):.0f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms, {len(queries)} requêtes SQL"
+    )
+
+buyer = BuyerMembershipFactory(organisation=organisation).user
+client.force_login(buyer)
+PlannedContract.objects.update(status="published")
+for label, params in [
+    ("espace acheteur, page 1", {}),
+    ("espace acheteur, page 150", {"page": "150"}),
+]:
+    timings = []
+    for _ in range(args.runs):
+        with CaptureQueriesContext(conn) as queries:
+            start = time.perf_counter()
+            response = client.get("/acheteurs/espace/", params)
+            timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.status_code
     timings.sort()
     print(
         f"{label}: médiane {statistics.median(timings):.0f} ms, "

@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.params import year_param
 
 from . import services
 from .forms import InvitationForm
@@ -20,8 +22,21 @@ from .models import (
 from .views import CONTENT_TYPES, _download, import_preview_or_confirm
 
 
+class AccentInsensitiveSearchMixin:
+    """The admin's search ignores accents (and case) on PostgreSQL: « creches » finds
+    « Crèches ». Fields given with a prefix (``=``, ``^``, ``@``) are kept as they are."""
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if connection.vendor != "postgresql":
+            return fields
+        return [
+            field if field[:1] in "=^@" else f"{field}__unaccent__icontains" for field in fields
+        ]
+
+
 @admin.register(CpvCode)
-class CpvCodeAdmin(EllipseModelAdmin):
+class CpvCodeAdmin(AccentInsensitiveSearchMixin, EllipseModelAdmin):
     list_display = ["code", "check_digit", "label", "level", "division"]
     list_filter = ["level"]
     search_fields = ["code", "label"]
@@ -34,7 +49,7 @@ class BuyerMembershipInline(admin.TabularInline):
 
 
 @admin.register(BuyerOrganisation)
-class BuyerOrganisationAdmin(EllipseModelAdmin):
+class BuyerOrganisationAdmin(AccentInsensitiveSearchMixin, EllipseModelAdmin):
     list_display = ["name", "kind", "siret", "city"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "siret"]
@@ -98,7 +113,7 @@ class LotInline(admin.TabularInline):
 
 
 @admin.register(PlannedContract)
-class PlannedContractAdmin(EllipseModelAdmin):
+class PlannedContractAdmin(AccentInsensitiveSearchMixin, EllipseModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -155,9 +170,9 @@ class PlannedContractAdmin(EllipseModelAdmin):
         if file_format not in CONTENT_TYPES or not self.has_view_permission(request):
             raise PermissionDenied
         qs = PlannedContract.objects.all()
-        year = request.GET.get("year", "")
-        if year.isdigit():
-            qs = qs.filter(year=int(year))
+        year = year_param(request, "year")
+        if year is not None:
+            qs = qs.filter(year=year)
         content = services.forecast_export(queryset=qs, file_format=file_format)
         return _download(content, filename=f"previsions.{file_format}", file_format=file_format)
 

@@ -52,3 +52,10 @@ class CpvLevel(models.IntegerChoices):
     SUBCATEGORY = 6, _("Sous-catégorie")
     DETAIL = 7, _("Détail")
     FULL = 8, _("Code complet")
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("en attente")
+    RUNNING = "running", _("en cours")
+    DONE = "done", _("terminé")
+    FAILED = "failed", _("échec")

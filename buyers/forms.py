@@ -149,8 +149,12 @@ class PlannedContractForm(forms.ModelForm):
 
     def _get_validation_exclusions(self):
         exclude = super()._get_validation_exclusions()
-        # cpv_main is set from cpv_main_code in clean(); organisation and year are ours.
-        return {f for f in exclude if f not in ("organisation", "year", "cpv_main")}
+        # cpv_main is set from cpv_main_code in clean(); organisation and year are ours. An
+        # empty or unknown code is already an error of cpv_main_code: cpv_main is not checked.
+        ours = ("organisation", "year", "cpv_main")
+        if "cpv_main_code" not in getattr(self, "cleaned_data", {}):
+            ours = ("organisation", "year")
+        return {f for f in exclude if f not in ours}
 
 
 class ParticipationForm(forms.Form):

@@ -1,5 +1,7 @@
 """Buyer organisations, their people, the CPV nomenclature and the planned contracts."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +14,7 @@ from ellipse.editions.models import Edition
 from .enums import (
     ContractStatus,
     CpvLevel,
+    ImportJobStatus,
     OrganisationKind,
     Procedure,
     Reservation,
@@ -320,3 +323,60 @@ class BuyerParticipation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.edition}"
+
+
+class ForecastImportJob(models.Model):
+    """A forecast file checked or imported in the background, with its progress and report
+    (large files: the page shows the progress instead of holding the request)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        BuyerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    token = models.CharField(_("jeton du dépôt"), max_length=40)
+    path = models.CharField(_("fichier déposé"), max_length=255)
+    name = models.CharField(_("nom du fichier"), max_length=255)
+    dry_run = models.BooleanField(_("aperçu seulement"), default=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("lignes traitées"), default=0)
+    total = models.PositiveIntegerField(_("lignes à traiter"), default=0)
+    report = models.JSONField(_("rapport"), null=True, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+    done_url = models.CharField(_("page d'arrivée"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import de prévisions en cours")
+        verbose_name_plural = _("imports de prévisions en cours")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
+                name="forecast_import_job_progress_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.organisation_id} {self.year}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)

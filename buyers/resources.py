@@ -1,8 +1,9 @@
-"""The forecast spreadsheet, column by column, on django-import-export.
+"""The forecast spreadsheet, column by column.
 
-``ForecastResource`` is used by the web upload, the admin upload and ``import_forecasts`` (all
-through ``buyers.services.forecast_import``) and by the exports. Column headers are French; the
-widgets read what French buyers type: ``12 500,50``, ``15/03/2027``, ``T2``, procedure labels.
+``COLUMNS`` and the widgets (``forecast_widgets``) read what French buyers type: ``12 500,50``,
+``15/03/2027``, ``T2``, procedure labels. The import (``buyers.services_forecasts``) uses the
+widgets directly and validates in bulk; ``ForecastResource`` (django-import-export) writes the
+exports with the same columns, so that an export can be edited and uploaded again.
 """
 
 import datetime as dt
@@ -15,8 +16,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
-
-from ellipse.core.spreadsheets import neutralise_formula
 
 from .cpv import cpv_parse
 from .enums import ContractStatus, Procedure, Reservation, Visibility
@@ -172,12 +171,16 @@ class MonthWidget(widgets.Widget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A value given by its code or its French label (accents and case ignored)."""
+    """A value given by its code or its French label (accents and case ignored); an empty cell
+    is ``empty`` (what the form gives: blank, or the field's default)."""
 
-    def __init__(self, choices, aliases: dict[str, str] | None = None, *, noun: str, **kwargs):
+    def __init__(
+        self, choices, aliases: dict[str, str] | None = None, *, noun: str, empty="", **kwargs
+    ):
         super().__init__(**kwargs)
         self.choices = choices
         self.noun = noun
+        self.empty = empty
         self.lookup = {}
         for value, label in choices.choices:
             self.lookup[normalise(value)] = value
@@ -187,7 +190,7 @@ class ChoiceWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         if value is None or not str(value).strip():
-            return None
+            return self.empty
         found = self.lookup.get(normalise(value))
         if found is None:
             allowed = " ; ".join(str(label) for label in self.choices.labels)
@@ -282,9 +285,17 @@ class CpvCache:
     def __init__(self):
         self._codes: dict[str, CpvCode] | None = None
 
-    def get(self, value) -> CpvCode:
+    def _load(self) -> dict[str, CpvCode]:
         if self._codes is None:
             self._codes = {c.code: c for c in CpvCode.objects.all()}
+        return self._codes
+
+    def by_code(self, code: str | None) -> CpvCode | None:
+        """The code of 8 digits as stored (``cpv_main_id``), without a query per line."""
+        return self._load().get(code) if code else None
+
+    def get(self, value) -> CpvCode:
+        self._load()
         raw = str(value).strip()
         if isinstance(value, float | int) and not isinstance(value, bool):
             raw = str(int(value)).zfill(8)
@@ -491,6 +502,47 @@ def canonical_header(header) -> str | None:
     return _HEADER_ALIASES.get(normalise(header))
 
 
+def forecast_widgets(cpv_cache: CpvCache) -> dict[str, widgets.Widget]:
+    """The widget reading each column of the forecast file (by model field)."""
+    choice = ChoiceWidget
+    return {
+        "reference": TextWidget(),
+        "title": TextWidget(),
+        "description": TextWidget(),
+        "cpv_main": CpvWidget(cpv_cache),
+        "cpv_extra": CpvListWidget(cpv_cache),
+        "estimated_amount": FrenchDecimalWidget(),
+        "publication_quarter": QuarterWidget(),
+        "publication_month": MonthWidget(),
+        "expected_start": FrenchDateWidget(),
+        "duration_months": FrenchIntegerWidget(),
+        "procedure": choice(Procedure, PROCEDURE_ALIASES, noun=_("Procédure")),
+        "reservation": choice(
+            Reservation, RESERVATION_ALIASES, noun=_("Réservation"), empty=Reservation.NONE
+        ),
+        "social_clause": FrenchBooleanWidget(),
+        "insertion_hours": FrenchIntegerWidget(),
+        "environmental_consideration": FrenchBooleanWidget(),
+        "innovation": FrenchBooleanWidget(),
+        "renewal": FrenchBooleanWidget(),
+        "contact_name": TextWidget(),
+        "contact_email": TextWidget(),
+        "visibility": choice(
+            Visibility,
+            VISIBILITY_ALIASES,
+            noun=_("Visibilité"),
+            empty=PlannedContract._meta.get_field("visibility").default,
+        ),
+        "status": choice(
+            ContractStatus,
+            STATUS_ALIASES,
+            noun=_("Statut"),
+            empty=PlannedContract._meta.get_field("status").default,
+        ),
+        "lots": LotsWidget(cpv_cache),
+    }
+
+
 class ForecastInstanceLoader(CachedInstanceLoader):
     """Existing lines of this organisation and year, loaded in one query."""
 
@@ -516,31 +568,7 @@ class ForecastResource(resources.ModelResource):
         self.organisation = organisation
         self.year = year
         self.cpv_cache = CpvCache()
-        choice = ChoiceWidget
-        widgets_by_field = {
-            "reference": TextWidget(),
-            "title": TextWidget(),
-            "description": TextWidget(),
-            "cpv_main": CpvWidget(self.cpv_cache),
-            "cpv_extra": CpvListWidget(self.cpv_cache),
-            "estimated_amount": FrenchDecimalWidget(),
-            "publication_quarter": QuarterWidget(),
-            "publication_month": MonthWidget(),
-            "expected_start": FrenchDateWidget(),
-            "duration_months": FrenchIntegerWidget(),
-            "procedure": choice(Procedure, PROCEDURE_ALIASES, noun=_("Procédure")),
-            "reservation": choice(Reservation, RESERVATION_ALIASES, noun=_("Réservation")),
-            "social_clause": FrenchBooleanWidget(),
-            "insertion_hours": FrenchIntegerWidget(),
-            "environmental_consideration": FrenchBooleanWidget(),
-            "innovation": FrenchBooleanWidget(),
-            "renewal": FrenchBooleanWidget(),
-            "contact_name": TextWidget(),
-            "contact_email": TextWidget(),
-            "visibility": choice(Visibility, VISIBILITY_ALIASES, noun=_("Visibilité")),
-            "status": choice(ContractStatus, STATUS_ALIASES, noun=_("Statut")),
-            "lots": LotsWidget(self.cpv_cache),
-        }
+        widgets_by_field = forecast_widgets(self.cpv_cache)
         self.fields = {}
         for column in COLUMNS:
             attribute = "_import_lots" if column.field == "lots" else column.field
@@ -680,12 +708,11 @@ class ForecastResource(resources.ModelResource):
             for lot in lots
         )
 
-    # --- export: the same columns, formulas neutralised ---
+    # --- export: the same columns (formulas are neutralised by the file writers) ---
 
     def export_field(self, field, instance, **kwargs):
         if field.attribute == "_import_lots":
             if instance.pk is None:
                 return ""
-            return neutralise_formula(lots_render(instance.lots.all()))
-        value = super().export_field(field, instance, **kwargs)
-        return neutralise_formula(value)
+            return lots_render(instance.lots.all())
+        return super().export_field(field, instance, **kwargs)

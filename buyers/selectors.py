@@ -4,10 +4,13 @@ buyers/ does not import companies/: the companies' wishes are reached through th
 relations ``PlannedContract.wishes`` and ``BuyerOrganisation.company_wishes``.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce, Concat, Lower
 
 from .enums import ContractStatus, Visibility
 from .matching import ContractInfo
@@ -124,19 +127,66 @@ class CatalogueFilters:
     mine_edition_id: int | None = None
 
 
+SEARCH_CONFIG = "french_unaccent"  # buyers/migrations/0003: French stemming, no accents
+SEARCH_FIELDS = (
+    "reference",
+    "title",
+    "description",
+    "cpv_main__label",
+    "organisation__name",
+    "organisation__short_name",
+)
+
+
+def search_key(text: str) -> str:
+    """Lower case without accents, as PostgreSQL's ``unaccent(lower(…))`` gives it."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def planned_contracts_search(qs: QuerySet[PlannedContract], text: str) -> QuerySet:
+    """Lines matching every word of ``text`` (six at most), accents and case ignored.
+
+    On PostgreSQL each word is found in one document (reference, title, description, CPV label,
+    buyer's names) either as a part of a word once accents are removed (« creche » finds
+    « Crèches ») or by French full-text search (« crèche » finds « crèches »): one condition
+    per word in one query. Elsewhere, ``icontains`` on each field."""
+    words = text.split()[:6]
+    if not words:
+        return qs
+    if connection.vendor != "postgresql":
+        for word in words:
+            condition = Q()
+            for name in SEARCH_FIELDS:
+                condition |= Q(**{f"{name}__icontains": word})
+            qs = qs.filter(condition)
+        return qs
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    parts = []
+    for name in SEARCH_FIELDS:
+        parts += [
+            Coalesce(F(name), Value(""), output_field=TextField()),
+            Value(" ", output_field=TextField()),
+        ]
+    document = Concat(*parts, output_field=TextField())
+    qs = qs.annotate(
+        search_text=Func(Lower(document), function="unaccent", output_field=TextField()),
+        search_vector=SearchVector(document, config=SEARCH_CONFIG),
+    )
+    for word in words:
+        qs = qs.filter(
+            Q(search_text__contains=search_key(word))
+            | Q(search_vector=SearchQuery(word, config=SEARCH_CONFIG, search_type="plain"))
+        )
+    return qs
+
+
 def catalogue_contracts(*, filters: CatalogueFilters) -> QuerySet[PlannedContract]:
     """Published planned contracts, filtered; ordered for a stable pagination."""
     qs = published_planned_contracts()
     if filters.q:
-        for word in filters.q.split()[:6]:
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(reference__iexact=word)
-                | Q(cpv_main__label__icontains=word)
-                | Q(organisation__name__icontains=word)
-                | Q(organisation__short_name__icontains=word)
-            )
+        qs = planned_contracts_search(qs, filters.q)
     if filters.organisation:
         qs = qs.filter(organisation_id=filters.organisation)
     if filters.division:

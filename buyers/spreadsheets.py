@@ -12,20 +12,22 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ellipse.core.spreadsheets import neutralise_formula
+from ellipse.core.spreadsheets import (
+    XLSX_MAGIC,
+    SpreadsheetError,
+    SpreadsheetLimits,
+    neutralise_formula,
+    read_rows,
+    unneutralise_formula,
+)
 
 from .enums import ContractStatus, Procedure, Reservation, Visibility
-from .resources import COLUMNS, HEADERS, canonical_header
+from .resources import COLUMNS, HEADERS, canonical_header, normalise
 
-XLSX_MAGIC = b"PK\x03\x04"
 DATA_SHEET = "Prévisions"
 INSTRUCTIONS_SHEET = "Instructions"
 VALUES_SHEET = "Valeurs autorisées"
 FORMATS = ("xlsx", "csv")
-
-
-class SpreadsheetError(Exception):
-    """The file as a whole cannot be read (French message for the buyer)."""
 
 
 @dataclass
@@ -45,71 +47,26 @@ def guess_format(name: str, content: bytes) -> str:
     return "csv"
 
 
-def decode_csv(content: bytes) -> str:
-    """UTF-8 (BOM or not) first, then Windows-1252; anything else is refused."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError:
-        raise SpreadsheetError(
-            _("Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8 ou Windows-1252.")
-        ) from None
-
-
-def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first.count(";") >= first.count(",") else ","
-
-
-def _read_csv(content: bytes) -> list[tuple[int, list]]:
-    text = decode_csv(content)
-    if "\x00" in text:
-        raise SpreadsheetError(_("Ce fichier n'est pas un fichier CSV lisible."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    try:
-        return [(reader.line_num, row) for row in reader]
-    except csv.Error as error:
-        raise SpreadsheetError(_("Fichier CSV illisible : %(e)s") % {"e": error}) from None
-
-
-def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise SpreadsheetError(_("Ce fichier n'est pas un classeur XLSX lisible.")) from None
-    try:
-        names = workbook.sheetnames
-        sheet_name = (
-            DATA_SHEET
-            if DATA_SHEET in names
-            else next((n for n in names if n not in (INSTRUCTIONS_SHEET, VALUES_SHEET)), names[0])
-        )
-        sheet = workbook[sheet_name]
-        return [
-            (index, list(values))
-            for index, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
+def _read_lines(content: bytes, file_format: str, kind: str) -> list[tuple[int, list]]:
+    """The project's bounded reader, with the limits of this kind of file."""
+    return read_rows(
+        content=content,
+        file_format=file_format,
+        limits=SpreadsheetLimits.from_settings(kind),
+        sheet=DATA_SHEET,
+        skip_sheets=(INSTRUCTIONS_SHEET, VALUES_SHEET),
+    )
 
 
 def read_table(*, content: bytes, file_format: str) -> Table:
     """The header line and the data rows of a forecast file; raises SpreadsheetError."""
     if file_format not in FORMATS:
         raise SpreadsheetError(_("Format non accepté : déposez un fichier XLSX ou CSV."))
-    if file_format == "xlsx" and not content.startswith(XLSX_MAGIC):
-        raise SpreadsheetError(_("Ce fichier n'est pas un classeur XLSX lisible."))
-    lines = _read_xlsx(content) if file_format == "xlsx" else _read_csv(content)
+    lines = _read_lines(content, file_format, "FORECAST")
 
     def blank(value) -> bool:
         return value is None or (isinstance(value, str) and not value.strip())
 
-    lines = [(n, row) for n, row in lines if not all(blank(v) for v in row)]
     if not lines:
         raise SpreadsheetError(_("Le fichier est vide."))
     header_line, raw_headers = lines[0]
@@ -139,15 +96,26 @@ def read_table(*, content: bytes, file_format: str) -> Table:
     rows, numbers = [], []
     for number, row in lines[1:]:
         padded = list(row) + [None] * (len(raw_headers) - len(row))
-        rows.append([padded[i] for i in keep])
+        # Our exports protect text that a spreadsheet would run as a formula: undo it.
+        rows.append([unneutralise_formula(padded[i]) for i in keep])
         numbers.append(number)
     return Table(headers=headers, rows=rows, line_numbers=numbers, ignored_headers=ignored)
 
 
 # --- writing: template and exports ---
 
+# The template's sample line: its reference marks it as an example, skipped on import, so that
+# it can never replace a real line (whatever references the buyer uses).
+EXAMPLE_REFERENCE = "EXEMPLE-1 (ligne ignorée)"
+
+
+def is_example_reference(value) -> bool:
+    """A reference beginning with « EXEMPLE » (any case, accents) marks a sample line."""
+    return isinstance(value, str) and normalise(value).startswith("exemple")
+
+
 EXAMPLE_ROW = {
-    "Référence": "2027-001",
+    "Référence": EXAMPLE_REFERENCE,
     "Objet": "Entretien des espaces verts des écoles",
     "Description": "Tonte, taille et désherbage sans produits phytosanitaires, 12 sites.",
     "Code CPV principal": "77310000-6",
@@ -266,6 +234,10 @@ def instructions_lines() -> list[str]:
             "dupliquer : gardez vos références d'une version à l'autre."
         ),
         _(
+            "La ligne d'exemple (référence commençant par « EXEMPLE ») est ignorée à l'import : "
+            "remplacez-la par vos lignes ou laissez-la, elle ne sera jamais enregistrée."
+        ),
+        _(
             "4. Montants en euros hors taxes (12 500,50) ; dates au format JJ/MM/AAAA ; "
             "trimestres T1 à T4."
         ),
@@ -312,8 +284,7 @@ def read_cpv_rows(*, content: bytes, name: str = "") -> list[tuple[str, str]]:
     """``(code, French label)`` pairs from the SIMAP file (XLSX or CSV: a ``CODE`` column and one
     column per language, ``FR`` taken) or from a CSV with ``code`` and ``libelle_fr`` columns."""
     file_format = guess_format(name, content)
-    lines = _read_xlsx(content) if file_format == "xlsx" else _read_csv(content)
-    lines = [row for _n, row in lines if any(v not in (None, "") for v in row)]
+    lines = [row for _n, row in _read_lines(content, file_format, "CPV")]
     if not lines:
         raise SpreadsheetError(_("Le fichier est vide."))
     headers = [str(h or "").strip().lower() for h in lines[0]]

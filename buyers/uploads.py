@@ -3,14 +3,17 @@
 Stored in MEDIA under a random name; the session remembers which token belongs to which
 organisation and year, so a user can only confirm a file they uploaded themselves. On
 confirmation the file is read and validated again: nothing from the preview is trusted.
+Files of previews never confirmed are deleted after a day (``uploads_purge``, beat task).
 """
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 SESSION_KEY = "buyers_forecast_imports"
 FOLDER = "buyers/imports"
@@ -60,3 +63,23 @@ def upload_discard(*, request, token: str) -> None:
     request.session[SESSION_KEY] = pending
     if data and default_storage.exists(data["path"]):
         default_storage.delete(data["path"])
+
+
+def uploads_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete the stored files of previews never confirmed (older than ``older_than``);
+    returns how many. Run daily by the beat task ``buyers.tasks.forecast_uploads_purge``."""
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    limit = timezone.now() - older_than
+    removed = 0
+    for name in files:
+        path = f"{FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+                removed += 1
+        except FileNotFoundError:  # confirmed or purged meanwhile
+            continue
+    return removed

@@ -11,6 +11,7 @@ urlpatterns = [
     path("espace/previsions/<int:pk>/modifier/", views.contract_edit, name="contract_edit"),
     path("espace/previsions/publier/", views.contracts_publish, name="contracts_publish"),
     path("espace/previsions/depot/", views.forecast_upload, name="upload"),
+    path("espace/previsions/depot/<uuid:pk>/", views.import_job, name="import_job"),
     path(
         "espace/previsions/export.xlsx", views.export, {"file_format": "xlsx"}, name="export_xlsx"
     ),

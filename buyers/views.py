@@ -1,6 +1,9 @@
 """Buyer's space and the public catalogue. Views stay thin: reads come from selectors, rules
 from perms, writes from services."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
+from ellipse.core.params import ids_param, year_param
 from ellipse.editions.models import Edition
 
 from . import selectors, services, spreadsheets, uploads
@@ -27,6 +31,7 @@ from .models import BuyerParticipation, PlannedContract
 from .perms import buyer_organisation_of, can_manage_contract
 
 CATALOGUE_PAGE_SIZE = 25
+SPACE_PAGE_SIZE = 50
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -57,12 +62,6 @@ def _download(content: bytes, *, filename: str, file_format: str) -> HttpRespons
 # --- Buyer's space ---
 
 
-def _year_param(request: HttpRequest) -> int | None:
-    """The ``?annee=`` of the URL when it is a plausible year; anything else is ignored."""
-    value = request.GET.get("annee", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
-
-
 @role_required(Role.BUYER)
 @require_GET
 def space(request: HttpRequest) -> HttpResponse:
@@ -76,8 +75,9 @@ def space(request: HttpRequest) -> HttpResponse:
         else None
     )
     years = selectors.organisation_years(organisation=organisation)
-    year = _year_param(request)
+    year = year_param(request)
     contracts = selectors.planned_contracts_for_space(organisation=organisation, year=year)
+    page = Paginator(contracts, SPACE_PAGE_SIZE).get_page(request.GET.get("page"))
     members = organisation.memberships.select_related("user").order_by("user__email")
     return render(
         request,
@@ -87,7 +87,8 @@ def space(request: HttpRequest) -> HttpResponse:
             "edition": edition,
             "participation": participation,
             "slot_labels": _slot_labels(edition, participation),
-            "contracts": contracts,
+            "contracts": page.object_list,
+            "page": page,
             "years": years,
             "year": year,
             "members": members,
@@ -120,7 +121,7 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request.POST or None,
         instance=contract,
         organisation=organisation,
-        year=_year_param(request) or default_year(),
+        year=year_param(request) or default_year(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +167,7 @@ def contracts_publish(request: HttpRequest) -> HttpResponse:
     organisation, refused = _organisation_or_403(request)
     if refused:
         return refused
-    ids = [int(i) for i in request.POST.getlist("contracts") if i.isdigit()]
+    ids = ids_param(request.POST, "contracts")
     count = services.planned_contracts_publish(organisation=organisation, ids=ids)
     if count:
         messages.success(request, _("%(n)s ligne(s) publiée(s) aux entreprises.") % {"n": count})
@@ -182,11 +183,11 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     if refused:
         return refused
     qs = PlannedContract.objects.filter(organisation=organisation)
-    year = request.GET.get("annee", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    year = year_param(request)
+    if year is not None:
+        qs = qs.filter(year=year)
     content = services.forecast_export(queryset=qs, file_format=file_format)
-    name = f"previsions-{organisation.short_name or organisation.pk}{'-' + year if year else ''}"
+    name = f"previsions-{organisation.short_name or organisation.pk}{f'-{year}' if year else ''}"
     return _download(content, filename=f"{_slug(name)}.{file_format}", file_format=file_format)
 
 
@@ -220,6 +221,8 @@ def import_preview_or_confirm(
         if pending is None or organisation is None:
             messages.error(request, _("Ce dépôt a expiré : déposez le fichier à nouveau."))
             return redirect(request.path)
+        if _in_background(pending):
+            return _job_redirect(request, pending, organisation, dry_run=False, extra=extra)
         report = services.forecast_import(
             organisation=organisation,
             year=pending.year,
@@ -249,6 +252,8 @@ def import_preview_or_confirm(
                 organisation_id=pending_org.pk,
                 year=form.cleaned_data["year"],
             )
+            if _in_background(pending):
+                return _job_redirect(request, pending, pending_org, dry_run=True, extra=extra)
             report = services.forecast_import(
                 organisation=pending_org,
                 year=pending.year,
@@ -273,6 +278,67 @@ def import_preview_or_confirm(
             "pending_organisation": pending_org,
             "confirm_url": confirm_url,
             **extra,
+        },
+    )
+
+
+def _in_background(pending) -> bool:
+    """Large files are checked and imported by a task; the page follows its progress."""
+    from django.core.files.storage import default_storage
+
+    return default_storage.size(pending.path) >= settings.ELLIPSE_FORECAST_BACKGROUND_BYTES
+
+
+def _job_redirect(request, pending, organisation, *, dry_run: bool, extra: dict):
+    job = services.forecast_import_job_start(
+        organisation=organisation,
+        year=pending.year,
+        token=pending.token,
+        path=pending.path,
+        name=pending.name,
+        dry_run=dry_run,
+        user=request.user,
+        done_url=extra.get("done_url") or request.path,
+    )
+    query = urlencode({"retour": request.path})
+    return redirect(f"{reverse('buyers:import_job', args=[job.pk])}?{query}")
+
+
+@require_http_methods(["GET"])
+def import_job(request: HttpRequest, pk) -> HttpResponse:
+    """A background check or import: progress (refreshed every 2 s, without JavaScript too),
+    then the preview with its confirmation, or the result."""
+    from .enums import ImportJobStatus
+    from .models import ForecastImportJob
+
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    job = ForecastImportJob.objects.select_related("organisation").filter(pk=pk).first()
+    if job is None or job.created_by_id != request.user.pk:
+        raise Http404
+    report = None
+    if job.status == ImportJobStatus.DONE:
+        report = services.ForecastImportReport.from_dict(job.report)
+        if report.written:
+            messages.success(
+                request,
+                _("Prévisions %(year)s de %(org)s enregistrées. %(summary)s")
+                % {"year": job.year, "org": job.organisation.name, "summary": report.summary()},
+            )
+            return redirect(job.done_url or "buyers:space")
+    pending = uploads.upload_get(request=request, token=job.token) if report else None
+    confirm_url = request.GET.get("retour", "")
+    if not confirm_url.startswith("/") or confirm_url.startswith("//"):
+        confirm_url = reverse("buyers:upload")
+    return render(
+        request,
+        "buyers/import_job.html",
+        {
+            "job": job,
+            "report": report,
+            "pending": pending if report and not report.has_errors else None,
+            "pending_organisation": job.organisation,
+            "confirm_url": confirm_url,
         },
     )
 

@@ -7,13 +7,14 @@ spreadsheet would run as a formula is prefixed with a quote; the import removes 
 """
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from buyers.cpv import cpv_parse
 from buyers.models import CpvCode
 from ellipse.core.siret import siret_normalise, siret_validate
-from ellipse.core.spreadsheets import FORMULA_PREFIXES, neutralise_formula
+from ellipse.core.spreadsheets import neutralise_formula, unneutralise_formula
 from ellipse.core.territory import is_in_territory
 
 from .fields import COMPANY_SPREADSHEET_FIELDS
@@ -56,9 +57,7 @@ class CpvCodesWidget(widgets.ManyToManyWidget):
 
 def _unquote(value):
     """Undo the export's neutralisation: ``'=x`` read back as ``=x``."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
+    return unneutralise_formula(value)
 
 
 class NeutralisedExportMixin:
@@ -69,6 +68,17 @@ class NeutralisedExportMixin:
         for key in list(row.keys()):
             row[key] = _unquote(row[key])
         super().before_import_row(row, **kwargs)
+
+
+def _blank_texts(instance) -> None:
+    """An empty cell (None in XLSX) of a text column is "", as the forms store it."""
+    for field in instance._meta.concrete_fields:
+        if (
+            isinstance(field, models.CharField | models.TextField)
+            and not field.null
+            and getattr(instance, field.attname) is None
+        ):
+            setattr(instance, field.attname, "")
 
 
 class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
@@ -104,6 +114,7 @@ class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        _blank_texts(instance)
         try:
             siret_validate(row.get("siret"))
         except ValidationError as exc:
@@ -121,9 +132,7 @@ class CompanyResource(NeutralisedExportMixin, resources.ModelResource):
         instance.is_local = is_in_territory(name=instance.commune) or (
             not instance.commune and is_in_territory(postal_code=instance.postal_code)
         )
-        for name in ("trade_name", "legal_form", "siae_type", "labels", "address", "naf_code"):
-            if getattr(instance, name) is None:
-                setattr(instance, name, "")
+        _blank_texts(instance)
         super().before_save_instance(instance, row, **kwargs)
 
 

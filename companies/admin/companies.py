@@ -4,6 +4,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
 from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.import_formats import BOUNDED_FORMATS, BoundedImportMixin
 
 from ..models import Company, CompanyMembership
 from ..resources import CompanyResource
@@ -17,7 +18,7 @@ class CompanyMembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ImportExportMixin, EllipseModelAdmin):
+class CompanyAdmin(BoundedImportMixin, ImportExportMixin, EllipseModelAdmin):
     list_display = ["legal_name", "siret", "size_class", "ess_status", "commune", "is_local"]
     list_filter = ["size_class", "ess_status", "is_local"]
     search_fields = ["legal_name", "trade_name", "siret", "keywords"]
@@ -25,5 +26,6 @@ class CompanyAdmin(ImportExportMixin, EllipseModelAdmin):
     inlines = [CompanyMembershipInline]
     resource_classes = [CompanyResource]
     formats = SPREADSHEET_FORMATS
-    import_formats = SPREADSHEET_FORMATS
+    # Read by the project's bounded reader (row, column and size limits).
+    import_formats = BOUNDED_FORMATS
     export_formats = SPREADSHEET_FORMATS

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "trainings",
     "spaser",
     "spaser.sourcing",
+    # PostgreSQL lookups (unaccent) for searches that ignore accents; inert on SQLite.
     "django.contrib.postgres",
 ]
 
@@ -157,6 +158,18 @@ if DEBUG:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ELLIPSE_UPLOAD_MAX_BYTES = env.int("ELLIPSE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Spreadsheets read (ellipse.core.spreadsheets): rows and columns read at most, per kind of file,
+# and the uncompressed size of any member of an XLSX archive (a zip bomb is refused unopened).
+ELLIPSE_IMPORT_MAX_ROWS = env.int("ELLIPSE_IMPORT_MAX_ROWS", default=10_000)
+ELLIPSE_IMPORT_MAX_COLUMNS = env.int("ELLIPSE_IMPORT_MAX_COLUMNS", default=60)
+ELLIPSE_FORECAST_MAX_ROWS = env.int("ELLIPSE_FORECAST_MAX_ROWS", default=10_000)
+ELLIPSE_FORECAST_MAX_COLUMNS = env.int("ELLIPSE_FORECAST_MAX_COLUMNS", default=60)
+ELLIPSE_CPV_MAX_ROWS = env.int("ELLIPSE_CPV_MAX_ROWS", default=20_000)
+# Forecast files from this size up are checked and imported by a Celery task with progress.
+ELLIPSE_FORECAST_BACKGROUND_BYTES = env.int("ELLIPSE_FORECAST_BACKGROUND_BYTES", default=256 * 1024)
+ELLIPSE_SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int(
+    "ELLIPSE_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", default=10 * ELLIPSE_UPLOAD_MAX_BYTES
+)
 
 # E-mail: files in var/mail by default (open them with any mail reader); SMTP by EMAIL_URL.
 DEFAULT_FROM_EMAIL = env(
@@ -215,6 +228,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "trainings-certificates-sweep": {
         "task": "trainings.tasks.certificates_sweep_task",
         "schedule": 60 * 15,
+    },
+    # Buyers: delete the forecast files of previews never confirmed (kept one day).
+    "buyers-uploads-purge": {
+        "task": "buyers.tasks.forecast_uploads_purge",
+        "schedule": 60 * 60 * 6,
     },
 }
 

@@ -46,3 +46,40 @@ def test_buyer_uploads_a_file_with_an_error_fixes_it_and_confirms(live_server, p
     expect(page.get_by_role("heading", level=1)).to_contain_text("Espace acheteur")
     expect(page.locator("main table")).to_contain_text("2031-002")
     assert PlannedContract.objects.filter(organisation=membership.organisation).count() == 2
+
+
+def test_buyer_uploading_the_template_unchanged_is_told_nothing_will_be_imported(
+    live_server, page: Page
+):
+    from pathlib import Path
+
+    from tests.factories.buyers import PlannedContractFactory
+
+    seed_cpv()
+    membership = BuyerMembershipFactory(organisation__name="Ville de Pantin (test)")
+    # A real line whose reference a careless template could have used.
+    PlannedContractFactory(organisation=membership.organisation, reference="2027-001")
+    page.goto(live_server.url + "/comptes/login/")
+    page.get_by_label(re.compile("courriel|e-mail", re.IGNORECASE)).fill(membership.user.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("Connexion|Se connecter")).click()
+    page.get_by_role("link", name="Déposer un fichier de prévisions").click()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("modèle XLSX")).click()
+    template = Path(download.value.path()).read_bytes()
+    page.get_by_label("Fichier de prévisions (XLSX ou CSV)").set_input_files(
+        files=[
+            {
+                "name": "modele-previsions.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": template,
+            }
+        ]
+    )
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Le fichier ne contient que la ligne d'exemple du modèle : ajoutez vos lignes."
+    )
+    expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
+    assert PlannedContract.objects.count() == 1

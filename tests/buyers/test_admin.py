@@ -86,3 +86,14 @@ def test_siret_required_for_public_buyers_but_not_private_ones():
     assert private.siret is None
     with pytest.raises(IntegrityError):
         BuyerOrganisation.objects.create(name="W", kind=OrganisationKind.COMMUNE, siret=None)
+
+
+def test_admin_search_ignores_accents(staff_client):
+    from tests.factories.buyers import PlannedContractFactory
+
+    PlannedContractFactory(title="Entretien des crèches")
+    PlannedContractFactory(title="Peinture")
+    response = staff_client.get(
+        reverse("admin:buyers_plannedcontract_changelist"), {"q": "CRECHES"}
+    )
+    assert [c.title for c in response.context["cl"].result_list] == ["Entretien des crèches"]

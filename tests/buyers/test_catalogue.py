@@ -156,3 +156,52 @@ def test_unregistered_company_sees_no_wish_button(client):
     content = client.get(URL).content.decode()
     assert "Je souhaite rencontrer" not in content
     assert "Les souhaits sont ouverts aux entreprises inscrites" in content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("creches", {"Entretien des Crèches municipales"}),
+        ("CRECHE", {"Entretien des Crèches municipales"}),
+        ("crèche", {"Entretien des Crèches municipales"}),
+        ("ecoles peinture", {"Peinture des écoles"}),
+        ("montreuil", {"Peinture des écoles"}),
+        ("ESPACES verts", {"Tonte"}),  # the CPV label
+        ("2031-XYZ", {"Tonte"}),  # the reference
+        ("creches ecoles", set()),  # every word must match
+    ],
+)
+def test_catalogue_search_ignores_accents_and_case(client, query, expected):
+    montreuil = BuyerOrganisationFactory(name="Ville de Montreuil")
+    PlannedContractFactory(title="Entretien des Crèches municipales")
+    PlannedContractFactory(title="Peinture des écoles", organisation=montreuil)
+    PlannedContractFactory(
+        title="Tonte",
+        reference="2031-XYZ",
+        cpv_main=CpvCodeFactory(code="77310000", label="Services d'entretien des espaces verts"),
+    )
+    assert titles(client.get(URL, {"q": query})) == expected
+
+
+def test_catalogue_query_count_is_the_same_with_or_without_search(
+    client, django_assert_num_queries
+):
+    organisation = BuyerOrganisationFactory()
+    PlannedContractFactory.create_batch(30, organisation=organisation, title="Crèche")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(URL)  # warm-up: edition lookup caches
+    with CaptureQueriesContext(connection) as plain:
+        client.get(URL)
+    assert len(plain.captured_queries) <= 8
+    with django_assert_num_queries(len(plain.captured_queries)):
+        response = client.get(URL, {"q": "creche"})
+    assert response.context["paginator"].count == 30
+
+
+def test_catalogue_is_linked_from_the_home_page_and_the_navigation(client):
+    html = client.get("/").content.decode()
+    assert html.count('href="/previsions/"') >= 2
+    response = client.get(URL)
+    assert 'href="/previsions/" aria-current="page"' in response.content.decode()

@@ -230,3 +230,31 @@ def test_forecast_import_french_number_formats(cpv_demo, organisation):
         "2": Decimal("12500.50"),
         "3": Decimal("1000.25"),
     }
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_forecast_import_over_row_limit_refused_naming_it(
+    cpv_demo, organisation, settings, file_format
+):
+    settings.ELLIPSE_FORECAST_MAX_ROWS = 3
+    rows = [row(Référence=f"2031-{i:03d}") for i in range(4)]
+    content = (
+        xlsx_bytes([[r[h] for h in HEADERS] for r in rows])
+        if file_format == "xlsx"
+        else csv_bytes(rows)
+    )
+    report = run(organisation, content, file_format=file_format)
+    assert report.file_errors == [
+        "Fichier trop long : 3 lignes de données au plus (plus la ligne d'en-tête). "
+        "Découpez-le en plusieurs fichiers."
+    ]
+    assert not PlannedContract.objects.exists()
+
+
+def test_forecast_import_lying_xlsx_reads_only_real_rows(cpv_demo, organisation):
+    from tests.core.spreadsheet_files import xlsx_lying
+
+    content = xlsx_lying([HEADERS, [BASE[h] for h in HEADERS]])
+    report = run(organisation, content, dry_run=True)
+    assert not report.has_errors, report.error_lines()
+    assert report.counts["new"] == 1

@@ -232,13 +232,19 @@ def test_template_downloads_have_instructions_and_allowed_values(client):
     assert csv_text.startswith("Référence;Objet;")
 
 
-def test_template_round_trips_through_the_import(client, organisation, cpv_demo):
+def test_template_uploaded_unchanged_imports_nothing(client, organisation, cpv_demo):
     from buyers.services import forecast_import
 
-    content = client.get(reverse("buyers:template_xlsx")).content
-    report = forecast_import(organisation=organisation, year=2031, file=content, dry_run=True)
-    assert not report.has_errors, report.error_lines()
-    assert [r.status for r in report.rows] == ["new"]
+    PlannedContractFactory(organisation=organisation, year=2031, reference="2027-001")
+    for name in ("buyers:template_xlsx", "buyers:template_csv"):
+        content = client.get(reverse(name)).content
+        report = forecast_import(organisation=organisation, year=2031, file=content, dry_run=False)
+        # The sample line is marked as an example: nothing to import, whatever the references.
+        assert report.file_errors == [
+            "Le fichier ne contient que la ligne d'exemple du modèle : ajoutez vos lignes."
+        ]
+        assert not report.written and not report.rows
+    assert PlannedContract.objects.get().title != "Entretien des espaces verts des écoles"
 
 
 def test_participation_saved_with_slots_and_limit(client, buyer, organisation):
@@ -312,8 +318,90 @@ def test_membership_factory_is_usable_for_other_orgs():
     assert membership.user.buyer_membership.organisation == membership.organisation
 
 
-@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "-1", "2027x"])
+@pytest.mark.parametrize(
+    "value",
+    ["abc", "99999999999999999999", "-1", "2027x", "²", "٢٠٢٧", "２０２７", "\x00", "1e3", ""],
+)
 def test_bad_year_in_url_is_ignored(client, buyer, value):
     client.force_login(buyer)
     assert client.get(reverse("buyers:space"), {"annee": value}).status_code == 200
     assert client.get(reverse("buyers:contract_create"), {"annee": value}).status_code == 200
+    for name in ("buyers:export_csv", "buyers:export_xlsx"):
+        assert client.get(reverse(name), {"annee": value}).status_code == 200
+
+
+def test_publish_ignores_junk_ids(client, buyer, organisation):
+    line = PlannedContractFactory(organisation=organisation, status=ContractStatus.DRAFT)
+    client.force_login(buyer)
+    junk = ["abc", "²", "99999999999999999999", "-3", "\x00", str(line.pk)]
+    response = client.post(reverse("buyers:contracts_publish"), {"contracts": junk})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.status == ContractStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("code", ["", "   ", "99999999", "abc", "4544210", "²²²²²²²²"])
+def test_contract_create_with_empty_or_unknown_cpv_is_a_form_error(client, buyer, code):
+    client.force_login(buyer)
+    data = {
+        "reference": "R-9",
+        "title": "Ligne",
+        "cpv_main_code": code,
+        "reservation": "none",
+        "visibility": "published",
+        "status": "draft",
+    }
+    response = client.post(reverse("buyers:contract_create"), data)
+    assert response.status_code == 200
+    assert "id_cpv_main_code_error" in response.content.decode()
+    assert not PlannedContract.objects.exists()
+
+
+def test_upload_preview_shows_old_and_new_values_of_an_updated_line(
+    client, buyer, organisation, cpv_demo
+):
+    from decimal import Decimal
+
+    PlannedContractFactory(
+        organisation=organisation,
+        year=default_year(),
+        reference="2031-001",
+        title="Ancien objet",
+        cpv_main_id="77310000",
+        estimated_amount=Decimal("1000"),
+    )
+    client.force_login(buyer)
+    content = csv_bytes([row(Objet="Nouvel objet"), row(Référence="2031-002")])
+    response = client.post(
+        reverse("buyers:upload"), {"year": default_year(), "file": upload("p.csv", content)}
+    )
+    report = response.context["report"]
+    updated = next(r for r in report.rows if r.status == "updated")
+    changes = {c.column: (c.old, c.new) for c in updated.changes}
+    assert changes["Objet"] == ("Ancien objet", "Nouvel objet")
+    assert changes["Montant estimé (€ HT)"] == ("1000,00", "120000,50")
+    html = response.content.decode()
+    assert "<del>Ancien objet</del>" in html and "<ins>Nouvel objet</ins>" in html
+    assert PlannedContract.objects.get(reference="2031-001").title == "Ancien objet"
+
+
+def test_space_paginates_with_the_same_query_count_and_right_links(
+    client, buyer, organisation, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PlannedContractFactory.create_batch(5, organisation=organisation)
+    client.force_login(buyer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("buyers:space"))
+    PlannedContractFactory.create_batch(115, organisation=organisation)
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):  # + the page count
+        response = client.get(reverse("buyers:space"), {"page": "3"})
+    page = response.context["page"]
+    assert len(page.object_list) == 20 and page.paginator.count == 120
+    html = response.content.decode()
+    line = page.object_list[0]
+    assert f'href="{reverse("buyers:contract_detail", args=[line.pk])}"' in html
+    assert f'href="{reverse("buyers:contract_edit", args=[line.pk])}"' in html
+    assert "Page 3 sur 3 (120 lignes)" in html

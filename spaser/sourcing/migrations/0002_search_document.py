@@ -28,14 +28,7 @@ def _document(row: str) -> str:
 
 
 FORWARDS = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    f"""DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
-            CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = french);
-            ALTER TEXT SEARCH CONFIGURATION {CONFIG}
-                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
-        END IF;
-    END $$""",
+    # The unaccent extension and the french_unaccent configuration: buyers 0003.
     "CREATE INDEX sourcing_searchdoc_gin ON sourcing_searchdocument USING gin (document)",
     f"""CREATE OR REPLACE FUNCTION sourcing_company_document() RETURNS trigger AS $$
     BEGIN
@@ -55,7 +48,6 @@ BACKWARDS = [
     "DROP TRIGGER IF EXISTS sourcing_company_document ON companies_company",
     "DROP FUNCTION IF EXISTS sourcing_company_document()",
     "DROP INDEX IF EXISTS sourcing_searchdoc_gin",
-    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
 ]
 
 
@@ -73,6 +65,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("buyers", "0003_unaccent_french_search"),
         ("companies", "0005_directory_consent"),
         ("sourcing", "0001_meeting_outcomes"),
     ]
