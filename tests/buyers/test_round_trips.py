@@ -11,8 +11,9 @@ from import_export.formats.base_formats import CSV, XLSX
 from buyers.enums import ContractStatus, Procedure, Reservation, Visibility
 from buyers.models import PlannedContract, PlannedContractLot
 from buyers.services import forecast_export, forecast_import
+from companies.fields import COMPANY_SPREADSHEET_FIELDS as COMPANY_FIELDS
 from companies.models import Company
-from companies.resources import COMPANY_FIELDS, CompanyResource
+from companies.resources import CompanyResource
 from ellipse.core.import_formats import BoundedCSV, BoundedXLSX
 from tests.factories.buyers import BuyerOrganisationFactory, CpvCodeFactory
 from tests.factories.companies import CompanyFactory

@@ -324,16 +324,17 @@ def test_membership_factory_is_usable_for_other_orgs():
 )
 def test_bad_year_in_url_is_ignored(client, buyer, value):
     client.force_login(buyer)
-    assert client.get(reverse("buyers:space"), {"annee": value}).status_code == 200
-    assert client.get(reverse("buyers:contract_create"), {"annee": value}).status_code == 200
+    expected = 400 if "\x00" in value else 200  # NUL: refused before any view
+    assert client.get(reverse("buyers:space"), {"annee": value}).status_code == expected
+    assert client.get(reverse("buyers:contract_create"), {"annee": value}).status_code == expected
     for name in ("buyers:export_csv", "buyers:export_xlsx"):
-        assert client.get(reverse(name), {"annee": value}).status_code == 200
+        assert client.get(reverse(name), {"annee": value}).status_code == expected
 
 
 def test_publish_ignores_junk_ids(client, buyer, organisation):
     line = PlannedContractFactory(organisation=organisation, status=ContractStatus.DRAFT)
     client.force_login(buyer)
-    junk = ["abc", "²", "99999999999999999999", "-3", "\x00", str(line.pk)]
+    junk = ["abc", "²", "99999999999999999999", "-3", str(line.pk)]  # NUL: a 400, tested apart
     response = client.post(reverse("buyers:contracts_publish"), {"contracts": junk})
     assert response.status_code == 302
     line.refresh_from_db()
