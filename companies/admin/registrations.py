@@ -41,7 +41,7 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportMixin, EllipseModelAdmin):
     list_display = [
         "company_link",
         "commune",
-        "company__size_class",
+        "size_class",
         "status",
         "last_call",
         "wishes",
@@ -155,6 +155,10 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportMixin, EllipseModelAdmin):
         return format_html(
             '<a href="{}">{}</a><br><small>{}</small>', url, obj.company, obj.company.siret
         )
+
+    @admin.display(description=gettext_lazy("catégorie"), ordering="company__size_class")
+    def size_class(self, obj):
+        return obj.company.get_size_class_display()
 
     @admin.display(description=gettext_lazy("commune"), ordering="company__commune")
     def commune(self, obj):
