@@ -17,12 +17,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from buyers.match_reasons import score_filter_choices, score_scale_help
 from buyers.models import CpvCode
 from ellipse.core.admin import EllipseModelAdmin
 from ellipse.editions.models import Edition
@@ -134,9 +136,7 @@ class MatchScoreFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("1", _("≥ 1 (même catégorie)")),
-            ("0.75", _("≥ 0,75 (même classe)")),
-            ("0.5", _("≥ 0,5 (même groupe)")),
+            *score_filter_choices(),
             ("0", _("Aucune correspondance")),
             ("none", _("Pas encore calculé")),
         ]
@@ -147,7 +147,7 @@ class MatchScoreFilter(admin.SimpleListFilter):
             return queryset.filter(match_score__isnull=True)
         if value == "0":
             return queryset.filter(match_score=0)
-        if value in ("1", "0.75", "0.5"):
+        if value in dict(score_filter_choices()):
             return queryset.filter(match_score__gte=float(value))
         return queryset
 
@@ -256,10 +256,7 @@ class ThresholdForm(forms.Form):
         min_value=0.05,
         max_value=1.5,
         initial=DEFAULT_THRESHOLD,
-        help_text=gettext_lazy(
-            "0,25 même division CPV, 0,5 même groupe, 0,75 même classe, 1 même catégorie ; "
-            "les mots-clés ajoutent 0,3 chacun (0,6 au plus)."
-        ),
+        help_text=lazy(score_scale_help, str)(),
     )
 
 

@@ -180,7 +180,7 @@ def edition_refresh_matches(*, edition: Edition) -> int:
         .select_related("company")
         .prefetch_related("company__cpv_codes")
     )
-    matches = edition_matches(edition=edition, registrations=registrations, explain=False)
+    matches = edition_matches(edition=edition, registrations=registrations)
     now = timezone.now()
     for registration in registrations:
         registration.match_score, registration.match_count = _scores(matches[registration.pk])
@@ -199,7 +199,7 @@ def qualified_above(*, edition: Edition, threshold: float) -> list[Registration]
         .select_related("company")
         .prefetch_related("company__cpv_codes")
     )
-    matches = edition_matches(edition=edition, registrations=registrations, explain=False)
+    matches = edition_matches(edition=edition, registrations=registrations)
     scored = []
     for registration in registrations:
         best, count = _scores(matches[registration.pk])
