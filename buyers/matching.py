@@ -178,12 +178,15 @@ class MatchIndex:
         #: significant prefix (2 digits or more) → [(item id, its code having that prefix)]
         self.by_prefix: dict[str, list[tuple[int, str]]] = {}
         self.by_word: dict[str, list[int]] = {}
+        #: division → ids of the items having a code in it (set unions run in C)
+        self.by_division: dict[str, set[int]] = {}
         for item_id, codes, terms in items:
             codes = tuple(dict.fromkeys(codes))
             self.codes[item_id] = codes
             self.terms[item_id] = terms
             for code in codes:
                 prefix = cpv_prefix(code)
+                self.by_division.setdefault(prefix[:2], set()).add(item_id)
                 for k in range(2, len(prefix) + 1):
                     self.by_prefix.setdefault(prefix[:k], []).append((item_id, code))
             for word in terms:
@@ -244,6 +247,45 @@ class MatchIndex:
             for item_id, shared in self._word_hits(words(contract.text)).items()
         }
         return _build(cpv, found, contract_side=True, other_id=contract.id)
+
+    def summary(
+        self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
+    ) -> tuple[float, int]:
+        """(best score, number of matching contracts) of ``company``: the same as taking
+        ``matches`` whole, without building a match per contract (shared divisions are counted
+        by set unions; only deeper CPV links and keyword hits are looked at one by one)."""
+        terms = keyword_terms(company.keywords)
+        codes = tuple(dict.fromkeys(company.codes))
+        in_divisions: set[int] = set().union(
+            *(self.by_division.get(cpv_prefix(c)[:2], ()) for c in codes)
+        )
+        deep: dict[int, int] = {}
+        for code in codes:
+            prefix = cpv_prefix(code)
+            for k in range(len(prefix), 2, -1):
+                for item_id, theirs in self.by_prefix.get(prefix[:k], ()):
+                    depth = SAME_CODE if theirs == code else k
+                    if depth > deep.get(item_id, 0):
+                        deep[item_id] = depth
+            for item_id, theirs in self.by_prefix.get(prefix[:2], ()):
+                if theirs == code and deep.get(item_id, 0) < SAME_CODE:
+                    deep[item_id] = SAME_CODE  # "45000000" twice: the same code
+        found: dict[int, set[str]] = {
+            item_id: {terms[w] for w in shared}
+            for item_id, shared in self._word_hits(terms).items()
+        }
+        for contract_id, phrases in (extra or {}).items():
+            if contract_id in self.codes:
+                found.setdefault(contract_id, set()).update(phrases)
+        count = len(in_divisions | found.keys())
+        if not count:
+            return 0.0, 0
+        best_depth = max(deep.values(), default=2 if in_divisions else 0)
+        best = score_of(cpv_depth=best_depth, keyword_count=0)
+        for item_id, phrases in found.items():
+            depth = deep.get(item_id) or (2 if item_id in in_divisions else 0)
+            best = max(best, score_of(cpv_depth=depth, keyword_count=len(phrases)))
+        return best, count
 
     def bulk_matches(
         self,

@@ -33,7 +33,13 @@ from ellipse.editions.models import Edition
 from .enums import RegistrationStatus
 from .models import Company, Registration
 
-__all__ = ["DEFAULT_THRESHOLD", "edition_contracts", "edition_matches", "fulltext_hits"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "edition_contracts",
+    "edition_match_summaries",
+    "edition_matches",
+    "fulltext_hits",
+]
 
 #: Keyword phrases tested per full-text query (PostgreSQL).
 FTS_CHUNK = 80
@@ -193,6 +199,30 @@ def edition_matches(
         companies=[r.company for r in registrations], contracts=contracts
     )
     return {r.pk: by_company[r.company_id] for r in registrations}
+
+
+def edition_match_summaries(
+    *,
+    edition: Edition,
+    registrations: Iterable[Registration],
+    contracts: EditionContracts | None = None,
+) -> dict[int, tuple[float, int]]:
+    """Registration id → (best score, number of matching contracts), what the staff lists
+    store (``Registration.match_score`` / ``match_count``): the index's fast summary, with the
+    full-text hits of all companies found in a bounded number of queries."""
+    if contracts is None:
+        contracts = edition_contracts(edition=edition)
+    registrations = list(registrations)
+    infos = {r.company_id: company_info(r.company) for r in registrations}
+    extra = fulltext_hits(
+        contract_ids=contracts.infos,
+        keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
+    )
+    summaries = {
+        company_id: contracts.index.summary(info, extra=extra.get(company_id))
+        for company_id, info in infos.items()
+    }
+    return {r.pk: summaries[r.company_id] for r in registrations}
 
 
 @dataclass

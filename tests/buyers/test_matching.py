@@ -164,3 +164,12 @@ def test_index_gives_the_reference_rule_in_both_directions():
 def test_admin_scale_and_filters_come_from_the_constants():
     assert [value for value, _label in score_filter_choices()] == ["1", "0.75", "0.5"]
     assert "0,1 seulement la même division" in score_scale_help()
+
+
+def test_summary_equals_the_best_and_count_of_the_matches():
+    contracts, companies = _random_case(11)
+    index = MatchIndex.of_contracts(contracts)
+    for company in companies:
+        matches = index.matches(company, extra={3: {"x"}})
+        expected = (matches[0].score if matches else 0.0, len(matches))
+        assert index.summary(company, extra={3: {"x"}}) == expected
