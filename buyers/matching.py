@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -248,28 +249,26 @@ class MatchIndex:
         }
         return _build(cpv, found, contract_side=True, other_id=contract.id)
 
-    def summary(
-        self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
-    ) -> tuple[float, int]:
-        """(best score, number of matching contracts) of ``company``: the same as taking
-        ``matches`` whole, without building a match per contract (shared divisions are counted
-        by set unions; only deeper CPV links and keyword hits are looked at one by one)."""
+    def _split(self, company: CompanyInfo, extra):
+        """(items sharing a division, item → (depth, own code, its code) of links deeper than
+        a division or between identical codes, item → phrases found)."""
         terms = keyword_terms(company.keywords)
         codes = tuple(dict.fromkeys(company.codes))
         in_divisions: set[int] = set().union(
             *(self.by_division.get(cpv_prefix(c)[:2], ()) for c in codes)
         )
-        deep: dict[int, int] = {}
+        deep: dict[int, tuple[int, str, str]] = {}
         for code in codes:
             prefix = cpv_prefix(code)
             for k in range(len(prefix), 2, -1):
                 for item_id, theirs in self.by_prefix.get(prefix[:k], ()):
                     depth = SAME_CODE if theirs == code else k
-                    if depth > deep.get(item_id, 0):
-                        deep[item_id] = depth
-            for item_id, theirs in self.by_prefix.get(prefix[:2], ()):
-                if theirs == code and deep.get(item_id, 0) < SAME_CODE:
-                    deep[item_id] = SAME_CODE  # "45000000" twice: the same code
+                    if depth > deep.get(item_id, (0,))[0]:
+                        deep[item_id] = (depth, code, theirs)
+            if len(prefix) == 2:  # "45000000" twice: the same code
+                for item_id, theirs in self.by_prefix.get(prefix, ()):
+                    if theirs == code and deep.get(item_id, (0,))[0] < SAME_CODE:
+                        deep[item_id] = (SAME_CODE, code, theirs)
         found: dict[int, set[str]] = {
             item_id: {terms[w] for w in shared}
             for item_id, shared in self._word_hits(terms).items()
@@ -277,13 +276,24 @@ class MatchIndex:
         for contract_id, phrases in (extra or {}).items():
             if contract_id in self.codes:
                 found.setdefault(contract_id, set()).update(phrases)
+        return in_divisions, deep, found
+
+    def summary(
+        self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
+    ) -> tuple[float, int]:
+        """(best score, number of matching contracts) of ``company``: the same as taking
+        ``matches`` whole, without building a match per contract (shared divisions are counted
+        by set unions; only deeper CPV links and keyword hits are looked at one by one)."""
+        in_divisions, deep, found = self._split(company, extra)
         count = len(in_divisions | found.keys())
         if not count:
             return 0.0, 0
-        best_depth = max(deep.values(), default=2 if in_divisions else 0)
+        best_depth = max((d for d, _own, _theirs in deep.values()), default=0) or (
+            2 if in_divisions else 0
+        )
         best = score_of(cpv_depth=best_depth, keyword_count=0)
         for item_id, phrases in found.items():
-            depth = deep.get(item_id) or (2 if item_id in in_divisions else 0)
+            depth = deep[item_id][0] if item_id in deep else (2 if item_id in in_divisions else 0)
             best = max(best, score_of(cpv_depth=depth, keyword_count=len(phrases)))
         return best, count
 
@@ -297,6 +307,96 @@ class MatchIndex:
         phrases found elsewhere (one full-text query for all companies, not one each)."""
         extra = extra or {}
         return {c.id: self.matches(c, extra=extra.get(c.id)) for c in companies}
+
+
+class GroupedIndex:
+    """A contracts' index whose results are wanted per group (the contracts' buyer): for a
+    company, each group's best ``top`` matches and its number of matching contracts — the same
+    as grouping ``MatchIndex.matches``, ties ordered by ``rank`` (e.g. the reference), without a
+    match per contract linked by a shared division only (the loosest and most numerous)."""
+
+    def __init__(self, index: MatchIndex, *, group_of: Mapping[int, int], rank: Mapping[int, int]):
+        self.index, self.group_of, self.rank = index, group_of, rank
+        #: (division, group) → items in rank order; item → division → its first code there
+        self.by_division_group: dict[tuple[str, int], list[int]] = {}
+        self.code_in: dict[int, dict[str, str]] = {}
+        for item_id, codes in index.codes.items():
+            firsts: dict[str, str] = {}
+            for code in codes:
+                firsts.setdefault(code[:2], code)
+            self.code_in[item_id] = firsts
+            for division in firsts:
+                key = (division, group_of[item_id])
+                self.by_division_group.setdefault(key, []).append(item_id)
+        for items in self.by_division_group.values():
+            items.sort(key=rank.__getitem__)
+
+    def top(
+        self,
+        company: CompanyInfo,
+        *,
+        top: int = 3,
+        extra: Mapping[int, Iterable[str]] | None = None,
+    ) -> dict[int, tuple[list[Match], int]]:
+        """Group → (its best ``top`` matches, best first; its number of matching contracts)."""
+        in_divisions, deep, found = self.index._split(company, extra)
+        own_in: dict[str, str] = {}
+        for code in dict.fromkeys(company.codes):
+            own_in.setdefault(code[:2], code)
+        cpv = dict(deep)
+        for item_id in found.keys() - deep.keys():
+            if item_id in in_divisions:
+                cpv[item_id] = self._division_link(item_id, company.codes)
+        explicit: dict[int, list[Match]] = {}
+        for match in _build(cpv, found, contract_side=False, other_id=company.id):
+            explicit.setdefault(self.group_of[match.contract_id], []).append(match)
+        loose = in_divisions - cpv.keys() - found.keys()
+        counts = Counter(map(self.group_of.__getitem__, loose))
+        for group, matches in explicit.items():
+            counts[group] += len(matches)
+        result = {}
+        for group, count in counts.items():
+            best = sorted(
+                explicit.get(group, []), key=lambda m: (-m.score, self.rank[m.contract_id])
+            )[:top]
+            if len(best) < top and count > len(best):
+                best += self._loose(company, group, own_in, loose, top - len(best))
+            result[group] = (best, count)
+        return result
+
+    def _division_link(self, item_id: int, codes: Sequence[str]) -> tuple[int, str, str]:
+        """(2, own code, its code): the first codes sharing a division, as ``match_contract``
+        picks them when nothing deeper is shared."""
+        firsts = self.code_in[item_id]
+        own = next(c for c in dict.fromkeys(codes) if c[:2] in firsts)
+        return 2, own, firsts[own[:2]]
+
+    def _loose(self, company, group, own_in, loose, wanted) -> list[Match]:
+        """The first ``wanted`` items of ``group`` linked by a shared division only, in rank
+        order."""
+        picked: set[int] = set()
+        for division in own_in:
+            taken = 0
+            for item in self.by_division_group.get((division, group), ()):
+                if item in loose:
+                    picked.add(item)
+                    taken += 1
+                    if taken == wanted:
+                        break
+        matches = []
+        for item in sorted(picked, key=self.rank.__getitem__)[:wanted]:
+            depth, own, theirs = self._division_link(item, company.codes)
+            matches.append(
+                Match(
+                    contract_id=item,
+                    company_id=company.id,
+                    score=score_of(cpv_depth=depth, keyword_count=0),
+                    cpv_depth=depth,
+                    company_code=own,
+                    contract_code=theirs,
+                )
+            )
+        return matches
 
 
 def _build(cpv, found, *, contract_side: bool, other_id: int) -> list[Match]:

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from buyers.matching import match_reasons
+from buyers.matching import GroupedIndex, match_reasons
 from buyers.models import BuyerParticipation, PlannedContract
 from companies.enums import RegistrationStatus
 from companies.models import Registration, Wish
-from companies.suggestions import companies_matches, edition_contracts
+from companies.suggestions import company_info, edition_contracts, fulltext_hits
 
 from .enums import BuyerPreferenceKind, ReasonKind
 from .models import BuyerPreference
@@ -87,7 +87,18 @@ def edition_relevance_compute(
         registrations = registrations.filter(company_id__in=company_ids)
     registrations = list(registrations)
     contracts = edition_contracts(edition=edition, buyer_ids=list(buyers))
-    matches = companies_matches(companies=[r.company for r in registrations], contracts=contracts)
+    by_reference = sorted(contracts.contracts.values(), key=lambda c: (c.reference, c.pk))
+    references = {c.pk: c.reference for c in by_reference}
+    grouped = GroupedIndex(
+        contracts.index,
+        group_of={pk: c.organisation_id for pk, c in contracts.contracts.items()},
+        rank={c.pk: i for i, c in enumerate(by_reference)},
+    )
+    infos = {r.company_id: company_info(r.company) for r in registrations}
+    extra = fulltext_hits(
+        contract_ids=contracts.infos,
+        keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
+    )
     preferences = {
         (p.buyer_id, p.company_id): p.kind
         for p in BuyerPreference.objects.filter(
@@ -106,10 +117,9 @@ def edition_relevance_compute(
     pairs: dict[tuple[int, int], PairRelevance] = {}
     for registration in registrations:
         company = registration.company
-        terms_by_buyer: dict[int, list] = defaultdict(list)
-        for match in matches.get(company.pk, []):
-            contract = contracts.contracts[match.contract_id]
-            terms_by_buyer[contract.organisation_id].append((match, contract))
+        terms_by_buyer = grouped.top(
+            infos[company.pk], top=REASON_CONTRACTS, extra=extra.get(company.pk)
+        )
         wishes_by_buyer: dict[int, list] = defaultdict(list)
         for wish in registration.wishes.all():
             if wish.organisation_id in buyers:
@@ -120,14 +130,12 @@ def edition_relevance_compute(
             key = (buyer_id, company.pk)
             if key in excluded:
                 continue
-            terms = sorted(
-                terms_by_buyer.get(buyer_id, []), key=lambda t: (-t[0].score, t[1].reference)
-            )
             pairs[key] = _pair(
                 edition=edition,
                 buyer=buyers[buyer_id],
                 company=company,
-                terms=terms,
+                terms=terms_by_buyer.get(buyer_id, ([], 0)),
+                references=references,
                 wishes=wishes_by_buyer.get(buyer_id, []),
                 must_meet=buyer_id in must_by_company[company.pk],
             )
@@ -138,16 +146,18 @@ def _policy(name: str) -> dict:
     return {"kind": ReasonKind.POLICY.value, "policy": name}
 
 
-def _pair(*, edition, buyer, company, terms, wishes, must_meet) -> PairRelevance:
+def _pair(*, edition, buyer, company, terms, references, wishes, must_meet) -> PairRelevance:
+    """``terms``: (the buyer's best matching contracts, how many match)."""
     result = PairRelevance(buyer_id=buyer.pk, company_id=company.pk, must_meet=must_meet)
     score = 0.0
-    if terms:
-        score += terms[0][0].score + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, len(terms) - 1)
-        for match, contract in terms[:REASON_CONTRACTS]:
-            result.reasons += match_reasons(match, reference=contract.reference)
-        if len(terms) > REASON_CONTRACTS:
+    best, count = terms
+    if count:
+        score += best[0].score + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)
+        for match in best[:REASON_CONTRACTS]:
+            result.reasons += match_reasons(match, reference=references[match.contract_id])
+        if count > REASON_CONTRACTS:
             result.reasons.append(
-                {"kind": ReasonKind.MORE_CONTRACTS.value, "count": len(terms) - REASON_CONTRACTS}
+                {"kind": ReasonKind.MORE_CONTRACTS.value, "count": count - REASON_CONTRACTS}
             )
     contract_wishes = [w for w in wishes if w.planned_contract_id]
     if contract_wishes:

@@ -173,3 +173,23 @@ def test_summary_equals_the_best_and_count_of_the_matches():
         matches = index.matches(company, extra={3: {"x"}})
         expected = (matches[0].score if matches else 0.0, len(matches))
         assert index.summary(company, extra={3: {"x"}}) == expected
+
+
+def test_grouped_index_gives_each_group_s_best_matches_and_count():
+    from buyers.matching import GroupedIndex
+
+    contracts, companies = _random_case(5)
+    index = MatchIndex.of_contracts(contracts)
+    group_of = {c.id: c.id % 9 for c in contracts}
+    rank = {c.id: (c.id * 37) % 120 for c in contracts}
+    grouped = GroupedIndex(index, group_of=group_of, rank=rank)
+    for company in companies:
+        extra = {4: {"x"}, 5: {"y"}}
+        expected: dict[int, list] = {}
+        for m in index.matches(company, extra=extra):
+            expected.setdefault(group_of[m.contract_id], []).append(m)
+        got = grouped.top(company, top=3, extra=extra)
+        assert got.keys() == expected.keys()
+        for group, matches in expected.items():
+            matches.sort(key=lambda m: (-m.score, rank[m.contract_id]))
+            assert got[group] == (matches[:3], len(matches))
