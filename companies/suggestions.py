@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from buyers.match_reasons import match_reason_texts
 from buyers.matching import (
@@ -40,9 +39,6 @@ __all__ = [
     "edition_matches",
     "fulltext_hits",
 ]
-
-#: Keyword phrases tested per full-text query (PostgreSQL).
-FTS_CHUNK = 80
 
 
 @dataclass
@@ -112,39 +108,40 @@ def fulltext_hits(
     full-text search finds in the contract's title and description ("menuisier" meets
     "menuiserie"). Empty on other databases.
 
-    One query per FTS_CHUNK distinct phrases, whatever the number of companies and contracts."""
+    One query for all companies: each contract's document and each distinct phrase's query are
+    built once (materialised), then matched with ``@@``."""
     contract_ids = list(contract_ids)
     if connection.vendor != "postgresql" or not contract_ids:
         return {}
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
     companies_by_phrase: dict[str, set[int]] = defaultdict(set)
     for company_id, keywords in keywords_by_company.items():
         for phrase in keyword_phrases(keywords):
             companies_by_phrase[phrase].add(company_id)
     phrases = sorted(companies_by_phrase)
+    if not phrases:
+        return {}
     found: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for start in range(0, len(phrases), FTS_CHUNK):
-        chunk = phrases[start : start + FTS_CHUNK]
-        flags = {
-            f"k{i}": ExpressionWrapper(
-                Q(document=SearchQuery(phrase, config="french", search_type="plain")),
-                output_field=BooleanField(),
-            )
-            for i, phrase in enumerate(chunk)
-        }
-        rows = (
-            PlannedContract.objects.filter(pk__in=contract_ids)
-            .annotate(document=SearchVector("title", "description", config="french"))
-            .annotate(**flags)
-            .values_list("pk", *flags)
-        )
-        for pk, *hits in rows:
-            for phrase, hit in zip(chunk, hits, strict=True):
-                if hit:
-                    for company_id in companies_by_phrase[phrase]:
-                        found[company_id][pk].add(phrase)
+    with connection.cursor() as cursor:
+        cursor.execute(FULLTEXT_SQL, [contract_ids, phrases])
+        for contract_id, number in cursor.fetchall():
+            phrase = phrases[number - 1]
+            for company_id in companies_by_phrase[phrase]:
+                found[company_id][contract_id].add(phrase)
     return found
+
+
+FULLTEXT_SQL = """
+WITH docs AS MATERIALIZED (
+    SELECT id, to_tsvector(
+        'french'::regconfig, COALESCE(title, '') || ' ' || COALESCE(description, '')
+    ) AS document
+    FROM buyers_plannedcontract WHERE id = ANY(%s)
+), queries AS MATERIALIZED (
+    SELECT number, plainto_tsquery('french'::regconfig, phrase) AS query
+    FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, number)
+)
+SELECT docs.id, queries.number FROM docs JOIN queries ON docs.document @@ queries.query
+"""
 
 
 def companies_matches(
