@@ -101,33 +101,45 @@ def company_info(company: Company) -> CompanyInfo:
     )
 
 
+class FulltextHits:
+    """Full-text hits kept per phrase; a company's are put together when asked, so memory stays
+    proportional to the hits, not to companies × contracts."""
+
+    def __init__(self, contracts_by_phrase: dict[str, list[int]], phrases_by_company):
+        self.contracts_by_phrase = contracts_by_phrase
+        self.phrases_by_company = phrases_by_company
+
+    def get(self, company_id: int, default=None) -> dict[int, set[str]] | None:
+        """Contract id → the company's phrases found there."""
+        found: dict[int, set[str]] = {}
+        for phrase in self.phrases_by_company.get(company_id, ()):
+            for contract_id in self.contracts_by_phrase.get(phrase, ()):
+                found.setdefault(contract_id, set()).add(phrase)
+        return found or default
+
+
 def fulltext_hits(
     *, contract_ids: Iterable[int], keywords_by_company: dict[int, str]
-) -> dict[int, dict[int, set[str]]]:
-    """Company id → contract id → the company's keyword phrases that PostgreSQL's French
-    full-text search finds in the contract's title and description ("menuisier" meets
-    "menuiserie"). Empty on other databases.
+) -> FulltextHits:
+    """For each company, contract id → its keyword phrases that PostgreSQL's French full-text
+    search finds in the contract's title and description ("menuisier" meets "menuiserie"),
+    through ``.get(company_id)``. Nothing on other databases.
 
     One query for all companies: each contract's document and each distinct phrase's query are
     built once (materialised), then matched with ``@@``."""
     contract_ids = list(contract_ids)
-    if connection.vendor != "postgresql" or not contract_ids:
-        return {}
-    companies_by_phrase: dict[str, set[int]] = defaultdict(set)
-    for company_id, keywords in keywords_by_company.items():
-        for phrase in keyword_phrases(keywords):
-            companies_by_phrase[phrase].add(company_id)
-    phrases = sorted(companies_by_phrase)
-    if not phrases:
-        return {}
-    found: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    with connection.cursor() as cursor:
-        cursor.execute(FULLTEXT_SQL, [contract_ids, phrases])
-        for contract_id, number in cursor.fetchall():
-            phrase = phrases[number - 1]
-            for company_id in companies_by_phrase[phrase]:
-                found[company_id][contract_id].add(phrase)
-    return found
+    phrases_by_company = {
+        company_id: keyword_phrases(keywords)
+        for company_id, keywords in keywords_by_company.items()
+    }
+    contracts_by_phrase: dict[str, list[int]] = defaultdict(list)
+    phrases = sorted({p for ps in phrases_by_company.values() for p in ps})
+    if connection.vendor == "postgresql" and contract_ids and phrases:
+        with connection.cursor() as cursor:
+            cursor.execute(FULLTEXT_SQL, [contract_ids, phrases])
+            for contract_id, number in cursor.fetchall():
+                contracts_by_phrase[phrases[number - 1]].append(contract_id)
+    return FulltextHits(contracts_by_phrase, phrases_by_company)
 
 
 FULLTEXT_SQL = """

@@ -6,7 +6,7 @@ from meetings.models import RelevanceScore, RelevanceState
 from meetings.relevance import edition_relevance_compute
 from meetings.selectors import edition_relevance
 from meetings.services import edition_relevance_store
-from tests.factories import WishFactory
+from tests.factories import UserFactory, WishFactory
 from tests.meetings.test_relevance import _buyer, _company, make_edition
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,16 @@ def test_web_modules_do_not_import_ortools():
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "ellipse.settings.test"},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_planning_page_without_stored_relevance_says_so_and_queues_it(
+    client, edition, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(role="staff"))
+    _buyer(edition, cpv_main_id="45442100", title="Peinture")
+    _company(edition, "45442100")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.get(f"/rendez-vous/planning/{edition.year}/")
+    assert response.status_code == 200
+    assert "calcul en cours" in response.content.decode()
+    assert len(callbacks) == 1 and not RelevanceScore.objects.exists()
