@@ -8,7 +8,7 @@ of the planning page (``selectors.edition_relevance``), and the scheduling run e
 (relevance + solver + saving meetings). Prints a Markdown table with the ratio to each goal.
 
 Usage: ``DATABASE_URL=postgres://… .venv/bin/python benchmarks/matching_scale.py
-[--contracts 10000] [--registrations 5000] [--buyers 200] [--no-schedule]``
+[--contracts 10000] [--registrations 5000] [--buyers 200] [--no-schedule] [--only-refresh]``
 """
 
 import argparse
@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--registrations", type=int, default=5_000)
     parser.add_argument("--buyers", type=int, default=200)
     parser.add_argument("--no-schedule", action="store_true")
+    parser.add_argument("--only-refresh", action="store_true", help="match scores only")
     parser.add_argument("--time-limit", type=float, default=10.0)
     args = parser.parse_args()
     try:
@@ -77,6 +78,8 @@ def run(args) -> None:
 
     count, s, mb = _measure(lambda: edition_refresh_matches(edition=edition))
     row("refresh", "refresh_matches (match scores)", f"{count} registrations", s, mb)
+    if args.only_refresh:
+        return
     rel, s, mb = _measure(lambda: edition_relevance_store(edition=edition))
     row("relevance", "relevance computed + stored (task)", f"{len(rel.pairs)} pairs", s, mb)
     stored, s, mb = _measure(lambda: edition_relevance(edition=edition, request=False))
