@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from solver_bench import make_instance  # noqa: E402
+from solver_bench import make_instance
 
-from meetings.solver import solve  # noqa: E402
+from meetings.solver import solve
 
 GOAL_SECONDS = 10
 #: Scores as the relevance gives them: few distinct values (CPV depth, keywords, bonuses).
