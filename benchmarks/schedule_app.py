@@ -26,7 +26,7 @@ from ellipse.accounts.models import User  # noqa: E402
 from ellipse.demo import seed_demo  # noqa: E402
 from ellipse.editions.models import Edition  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
-from meetings.relevance import edition_relevance  # noqa: E402
+from meetings.relevance import edition_relevance_compute as edition_relevance  # noqa: E402
 from meetings.services import edition_schedule, meeting_move  # noqa: E402
 
 

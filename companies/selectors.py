@@ -281,26 +281,21 @@ def registrations_to_call(*, edition=None, now=None):
     )
 
 
-def match_scores(matches) -> tuple[float, int]:
-    """(best score, number of matching contracts) of a registration's matches, best first."""
-    return (matches[0].score if matches else 0.0), len(matches)
-
-
 def qualified_above(*, edition: Edition, threshold: float) -> list[Registration]:
     """Qualified registrations whose best matching score (computed now) reaches
     ``threshold``, best first."""
     from .enums import RegistrationStatus
-    from .suggestions import edition_matches
+    from .suggestions import edition_match_summaries
 
     registrations = list(
         Registration.objects.filter(edition=edition, status=RegistrationStatus.QUALIFIED)
         .select_related("company")
         .prefetch_related("company__cpv_codes")
     )
-    matches = edition_matches(edition=edition, registrations=registrations, explain=False)
+    summaries = edition_match_summaries(edition=edition, registrations=registrations)
     scored = []
     for registration in registrations:
-        best, count = match_scores(matches[registration.pk])
+        best, count = summaries[registration.pk]
         registration.match_score, registration.match_count = best, count
         if best >= threshold:
             scored.append(registration)

@@ -1,73 +1,70 @@
 """Matching suggestions for the staff: which planned contracts of an edition fit a company.
 
-The scores and their French reasons come from the pure ``buyers.matching`` (same code, or a
-shared division / group / class prefix, scored by depth; plus keywords), so that a pair reads
-the same here, on the catalogue and on agendas. This module only gathers the data once per
-edition and skips the contracts that cannot match (no shared CPV division and no shared word)
-before calling ``match_contract``: the result is identical, the work is not quadratic in text.
+Scores and reasons come from the one rule of ``buyers.matching``: the edition's published
+contracts are indexed once (:class:`~buyers.matching.MatchIndex`), every company is scored in
+bulk against the index, and on PostgreSQL the French full-text search adds keyword hits in a
+bounded number of queries for all companies (:func:`fulltext_hits`). The meetings' relevance and
+the sourcing directory read the same functions.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+
+from buyers.match_reasons import match_reason_texts
 from buyers.matching import (
-    KEYWORD_CAP,
-    KEYWORD_SCORE,
+    DEFAULT_THRESHOLD,
+    CompanyInfo,
     ContractInfo,
     Match,
-    keyword_terms,
-    match_contract,
-    words,
+    MatchIndex,
+    keyword_phrases,
+    match_reasons,
 )
 from buyers.models import BuyerOrganisation, PlannedContract
 from buyers.selectors import contract_info, published_planned_contracts
 from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
-from .models import Registration
+from .models import Company, Registration
 
-#: Default score above which a company "matches" a contract (same group of the CPV or better).
-DEFAULT_THRESHOLD = 0.5
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "edition_contracts",
+    "edition_match_summaries",
+    "edition_matches",
+    "fulltext_hits",
+]
 
 
-@dataclass(frozen=True)
+@dataclass
 class EditionContracts:
-    """The edition's published planned contracts, loaded once (4 queries), with indexes by CPV
-    division and by word, and a cache of CPV matches per (company code, contract)."""
+    """The edition's published planned contracts, loaded once (4 queries), and their index."""
 
-    infos: list[ContractInfo]
+    infos: dict[int, ContractInfo]
     contracts: dict[int, PlannedContract]
-    divisions: dict[int, frozenset[str]]
-    words: dict[int, frozenset[str]]
-    by_division: dict[str, set[int]] = field(default_factory=dict)
-    by_word: dict[str, set[int]] = field(default_factory=dict)
-    cpv_cache: dict = field(default_factory=dict)
+    index: MatchIndex = field(init=False)
 
     def __post_init__(self):
-        for contract_id, divisions in self.divisions.items():
-            for division in divisions:
-                self.by_division.setdefault(division, set()).add(contract_id)
-        for contract_id, contract_words in self.words.items():
-            for word in contract_words:
-                self.by_word.setdefault(word, set()).add(contract_id)
+        self.index = MatchIndex.of_contracts(self.infos.values())
 
-    @property
-    def by_id(self) -> dict[int, ContractInfo]:
-        cached = self.cpv_cache.get("_infos")
-        if cached is None:
-            cached = self.cpv_cache["_infos"] = {i.id: i for i in self.infos}
-        return cached
+    def labels(self) -> dict[int, str]:
+        return {pk: info.label for pk, info in self.infos.items()}
 
 
 @dataclass
 class Suggestion:
     contract: PlannedContract
-    score: float
+    match: Match
     reasons: list[str] = field(default_factory=list)
-    cpv_depth: int = 0
-    keywords: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return self.match.score
 
     @property
     def buyer(self) -> BuyerOrganisation:
@@ -85,74 +82,91 @@ def published_contracts(*, edition: Edition):
     )
 
 
-def edition_contracts(*, edition: Edition) -> EditionContracts:
-    contracts = {c.pk: c for c in published_contracts(edition=edition)}
-    infos = [contract_info(c) for c in contracts.values()]
+def edition_contracts(
+    *, edition: Edition, buyer_ids: Iterable[int] | None = None
+) -> EditionContracts:
+    qs = published_contracts(edition=edition)
+    if buyer_ids is not None:
+        qs = qs.filter(organisation_id__in=list(buyer_ids))
+    contracts = {c.pk: c for c in qs}
     return EditionContracts(
-        infos=infos,
-        contracts=contracts,
-        divisions={i.id: frozenset(code[:2] for code in i.codes) for i in infos},
-        words={i.id: frozenset(words(i.text)) for i in infos},
+        infos={pk: contract_info(c) for pk, c in contracts.items()}, contracts=contracts
     )
 
 
-def company_matches(
-    *, codes: Iterable[str], keywords: str, contracts: EditionContracts, explain: bool = True
-) -> list[Match]:
-    """Every contract of the edition matching these CPV codes or keywords, best first.
-
-    Same result as ``buyers.matching.match_contracts`` (a test compares them): its CPV part is
-    called as is, on contracts sharing a division; its keyword part is applied to words
-    computed once per contract and once per company instead of once per pair (as
-    ``meetings.relevance`` does) — 5,000 companies × 300 contracts in seconds, not minutes."""
-    codes = list(dict.fromkeys(codes))
-    terms = keyword_terms(keywords)
-    by_cpv: set[int] = set()
-    for code in codes:
-        by_cpv |= contracts.by_division.get(code[:2], set())
-    candidates = set(by_cpv)
-    for word in terms:
-        candidates |= contracts.by_word.get(word, set())
-    infos = contracts.by_id
-    matches = []
-    for contract_id in candidates:
-        info = infos[contract_id]
-        cpv = _cpv_match(codes, info, contracts.cpv_cache) if contract_id in by_cpv else None
-        shared = contracts.words[info.id] & terms.keys()
-        if cpv is None and not shared:
-            continue
-        found = sorted({terms[w] for w in shared}) if shared else []
-        score = cpv.score if cpv else 0.0
-        reasons = list(cpv.reasons) if cpv and explain else []
-        if found:
-            score += min(KEYWORD_CAP, KEYWORD_SCORE * len(found))
-            if explain:
-                reasons.append(f"Mots-clés trouvés dans « {info.label} » : {', '.join(found)}")
-        matches.append(
-            Match(
-                contract_id=info.id,
-                score=round(min(score, 1.5), 4),
-                reasons=reasons,
-                cpv_depth=cpv.cpv_depth if cpv else 0,
-                keywords=found,
-            )
-        )
-    return sorted(matches, key=lambda m: (-m.score, m.contract_id))
+def company_info(company: Company) -> CompanyInfo:
+    """What matching needs of a company (prefetch ``cpv_codes``)."""
+    return CompanyInfo(
+        id=company.pk, codes=[c.pk for c in company.cpv_codes.all()], keywords=company.keywords
+    )
 
 
-def _cpv_match(codes: list[str], info: ContractInfo, cache: dict) -> Match | None:
-    """``match_contract``'s CPV part for these codes: the first code reaching the deepest
-    shared prefix wins, as in ``match_contract``; each (code, contract) computed once."""
-    best = None
-    for code in codes:
-        key = (code, info.id)
-        if key not in cache:
-            cpv_only = ContractInfo(id=info.id, codes=info.codes, label=info.label)
-            cache[key] = match_contract(company_codes=[code], keywords="", contract=cpv_only)
-        match = cache[key]
-        if match is not None and (best is None or match.cpv_depth > best.cpv_depth):
-            best = match
-    return best
+class FulltextHits:
+    """Full-text hits kept per phrase; a company's are put together when asked, so memory stays
+    proportional to the hits, not to companies × contracts."""
+
+    def __init__(self, contracts_by_phrase: dict[str, list[int]], phrases_by_company):
+        self.contracts_by_phrase = contracts_by_phrase
+        self.phrases_by_company = phrases_by_company
+
+    def get(self, company_id: int, default=None) -> dict[int, set[str]] | None:
+        """Contract id → the company's phrases found there."""
+        found: dict[int, set[str]] = {}
+        for phrase in self.phrases_by_company.get(company_id, ()):
+            for contract_id in self.contracts_by_phrase.get(phrase, ()):
+                found.setdefault(contract_id, set()).add(phrase)
+        return found or default
+
+
+def fulltext_hits(
+    *, contract_ids: Iterable[int], keywords_by_company: dict[int, str]
+) -> FulltextHits:
+    """For each company, contract id → its keyword phrases that PostgreSQL's French full-text
+    search finds in the contract's title and description ("menuisier" meets "menuiserie"),
+    through ``.get(company_id)``. Nothing on other databases.
+
+    One query for all companies: each contract's document and each distinct phrase's query are
+    built once (materialised), then matched with ``@@``."""
+    contract_ids = list(contract_ids)
+    phrases_by_company = {
+        company_id: keyword_phrases(keywords)
+        for company_id, keywords in keywords_by_company.items()
+    }
+    contracts_by_phrase: dict[str, list[int]] = defaultdict(list)
+    phrases = sorted({p for ps in phrases_by_company.values() for p in ps})
+    if connection.vendor == "postgresql" and contract_ids and phrases:
+        with connection.cursor() as cursor:
+            cursor.execute(FULLTEXT_SQL, [contract_ids, phrases])
+            for contract_id, number in cursor.fetchall():
+                contracts_by_phrase[phrases[number - 1]].append(contract_id)
+    return FulltextHits(contracts_by_phrase, phrases_by_company)
+
+
+FULLTEXT_SQL = """
+WITH docs AS MATERIALIZED (
+    SELECT id, to_tsvector(
+        'french'::regconfig, COALESCE(title, '') || ' ' || COALESCE(description, '')
+    ) AS document
+    FROM buyers_plannedcontract WHERE id = ANY(%s)
+), queries AS MATERIALIZED (
+    SELECT number, plainto_tsquery('french'::regconfig, phrase) AS query
+    FROM unnest(%s::text[]) WITH ORDINALITY AS t(phrase, number)
+)
+SELECT docs.id, queries.number FROM docs JOIN queries ON docs.document @@ queries.query
+"""
+
+
+def companies_matches(
+    *, companies: Iterable[Company], contracts: EditionContracts
+) -> dict[int, list[Match]]:
+    """Company id → its matches among ``contracts``, best first: the index's CPV and word
+    matches plus the full-text hits, for all companies at once (bounded queries)."""
+    infos = [company_info(c) for c in companies]
+    extra = fulltext_hits(
+        contract_ids=contracts.infos,
+        keywords_by_company={i.id: i.keywords for i in infos if i.keywords},
+    )
+    return contracts.index.bulk_matches(infos, extra=extra)
 
 
 def registration_suggestions(
@@ -161,17 +175,15 @@ def registration_suggestions(
     """The planned contracts suggested for a registration, best first, with score and reasons."""
     if contracts is None:
         contracts = edition_contracts(edition=registration.edition)
-    company = registration.company
-    codes = [c.pk for c in company.cpv_codes.all()]
+    matches = companies_matches(companies=[registration.company], contracts=contracts)
+    labels = contracts.labels()
     return [
         Suggestion(
             contract=contracts.contracts[m.contract_id],
-            score=m.score,
-            reasons=m.reasons,
-            cpv_depth=m.cpv_depth,
-            keywords=m.keywords,
+            match=m,
+            reasons=match_reason_texts(match_reasons(m), labels=labels, audience="staff"),
         )
-        for m in company_matches(codes=codes, keywords=company.keywords, contracts=contracts)
+        for m in matches[registration.company_id]
     ]
 
 
@@ -180,7 +192,6 @@ def edition_matches(
     edition: Edition,
     registrations: Iterable[Registration] | None = None,
     contracts: EditionContracts | None = None,
-    explain: bool = True,
 ) -> dict[int, list[Match]]:
     """Registration id → its matches, for the given registrations (default: all of the
     edition). A bounded number of queries whatever their number."""
@@ -192,15 +203,35 @@ def edition_matches(
         registrations = registrations.select_related("company").prefetch_related(
             "company__cpv_codes"
         )
-    return {
-        r.pk: company_matches(
-            codes=[c.pk for c in r.company.cpv_codes.all()],
-            keywords=r.company.keywords,
-            contracts=contracts,
-            explain=explain,
-        )
-        for r in registrations
+    registrations = list(registrations)
+    by_company = companies_matches(
+        companies=[r.company for r in registrations], contracts=contracts
+    )
+    return {r.pk: by_company[r.company_id] for r in registrations}
+
+
+def edition_match_summaries(
+    *,
+    edition: Edition,
+    registrations: Iterable[Registration],
+    contracts: EditionContracts | None = None,
+) -> dict[int, tuple[float, int]]:
+    """Registration id → (best score, number of matching contracts), what the staff lists
+    store (``Registration.match_score`` / ``match_count``): the index's fast summary, with the
+    full-text hits of all companies found in a bounded number of queries."""
+    if contracts is None:
+        contracts = edition_contracts(edition=edition)
+    registrations = list(registrations)
+    infos = {r.company_id: company_info(r.company) for r in registrations}
+    extra = fulltext_hits(
+        contract_ids=contracts.infos,
+        keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
+    )
+    summaries = {
+        company_id: contracts.index.summary(info, extra=extra.get(company_id))
+        for company_id, info in infos.items()
     }
+    return {r.pk: summaries[r.company_id] for r in registrations}
 
 
 @dataclass
@@ -230,7 +261,7 @@ def buyers_without_match(
     registrations = Registration.objects.filter(edition=edition, status__in=list(statuses))
     best_by_contract: dict[int, float] = {}
     matches_by_registration = edition_matches(
-        edition=edition, registrations=registrations, contracts=contracts, explain=False
+        edition=edition, registrations=registrations, contracts=contracts
     )
     for matches in matches_by_registration.values():
         for m in matches:

@@ -27,7 +27,10 @@ class MeetingAdmin(EllipseModelAdmin):
 
     @admin.display(description=_("Pourquoi ces deux-là se rencontrent"))
     def why(self, obj: Meeting) -> str:
-        return format_html_join("\n", "<p>{}</p>", ((r.get("text", ""),) for r in obj.reasons))
+        from .reasons import meetings_reason_lines
+
+        lines = meetings_reason_lines([obj], audience="staff")[obj.pk]
+        return format_html_join("\n", "<p>{}</p>", ((line.text,) for line in lines))
 
 
 @admin.register(BuyerPreference)

@@ -37,3 +37,14 @@ class ReasonKind(models.TextChoices):
     COMPANY_WISH = "company_wish", _("Souhait de l'entreprise")
     BUYER_WISH = "buyer_wish", _("Souhait de l'acheteur")
     POLICY = "policy", _("Politique de la convention")
+    MORE_CONTRACTS = "more", _("Autres marchés prévus")
+    TEXT = "text", _("Texte libre (rendez-vous d'avant les raisons structurées)")
+
+
+class ReasonPolicy(models.TextChoices):
+    """The ``policy`` of a ``ReasonKind.POLICY`` reason."""
+
+    MUTUAL = "mutual", _("Souhait réciproque")
+    ESS = "ess", _("Économie sociale et solidaire")
+    SMALL = "small", _("TPE et artisans")
+    LOCAL = "local", _("Implantée sur le territoire")

@@ -193,3 +193,51 @@ class MeetingChange(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class RelevanceScore(models.Model):
+    """The stored relevance of one (buyer, company) pair of an edition: computed by a task
+    (``services.relevance.edition_relevance_store``), read by pages and the scheduler."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    buyer = models.ForeignKey(BuyerOrganisation, on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("pertinence"))
+    must_meet = models.BooleanField(_("doit rencontrer"), default=False)
+    reasons = models.JSONField(_("raisons"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("pertinence d'une paire")
+        verbose_name_plural = _("pertinences des paires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "buyer", "company"], name="relevance_score_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0), name="relevance_score_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id} × {self.company_id} : {self.score}"
+
+
+class RelevanceState(models.Model):
+    """When an edition's stored relevance was computed, from which inputs (fingerprint), and
+    which refresh is queued, so a page queues at most one task per change of inputs."""
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.CASCADE, related_name="relevance_state"
+    )
+    fingerprint = models.CharField(max_length=32, blank=True)
+    queued_fingerprint = models.CharField(max_length=32, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    pair_count = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("état du calcul de pertinence")
+        verbose_name_plural = _("états du calcul de pertinence")
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.fingerprint} ({self.pair_count})"

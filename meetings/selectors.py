@@ -11,12 +11,38 @@ from dataclasses import dataclass, field
 from buyers.models import BuyerOrganisation, BuyerParticipation
 from companies.enums import RegistrationStatus
 from companies.models import Company, Registration
+from ellipse.editions.enums import EditionStatus
 from ellipse.editions.models import Edition
 
-from .enums import MeetingStatus, ScheduleRunStatus
-from .models import Meeting, MeetingChange, ScheduleRun
-from .relevance import EditionRelevance, edition_relevance_cached
-from .services import _slots_of, buyer_capacity
+from .enums import BuyerPreferenceKind, MeetingStatus, ScheduleRunStatus
+from .models import (
+    BuyerPreference,
+    Meeting,
+    MeetingChange,
+    RelevanceScore,
+    RelevanceState,
+    ScheduleRun,
+)
+from .reasons import meetings_reason_lines
+from .relevance import EditionRelevance, PairRelevance, relevance_fingerprint
+
+
+def schedule_is_published(edition: Edition) -> bool:
+    """The schedule is public once the edition says so or a meeting has been published."""
+    return (
+        edition.status == EditionStatus.SCHEDULE_PUBLISHED
+        or Meeting.objects.filter(edition=edition, status=MeetingStatus.PUBLISHED).exists()
+    )
+
+
+def slots_of(declared, slot_count: int) -> set[int]:
+    """The slots a party declared available (all of them when none is valid)."""
+    wanted = {s for s in (declared or []) if isinstance(s, int) and 0 <= s < slot_count}
+    return wanted or set(range(slot_count))
+
+
+def buyer_capacity(*, edition: Edition, participation: BuyerParticipation) -> int:
+    return min(participation.max_meetings, edition.max_meetings_per_buyer, edition.slot_count)
 
 
 @dataclass
@@ -109,6 +135,49 @@ class Planning:
     drafts: int
     changes: list[MeetingChange]
     retained: list[Registration]
+    #: No stored relevance yet: its computation is queued, the page says "calcul en cours".
+    relevance_pending: bool = False
+    #: Stored relevance older than its inputs: shown, and a refresh is queued.
+    relevance_stale: bool = False
+
+
+def edition_relevance(
+    *, edition: Edition, with_reasons: bool = False, request: bool = True
+) -> EditionRelevance | None:
+    """The stored relevance of every candidate pair of ``edition`` (never computed here).
+
+    None when it was never computed; ``stale`` when its inputs changed since. In both cases a
+    refresh task is queued (once per change of inputs) unless ``request`` is false. Reasons are
+    read only ``with_reasons`` (the grid needs the scores)."""
+    state = RelevanceState.objects.filter(edition=edition).first()
+    fingerprint = relevance_fingerprint(edition=edition)
+    missing = state is None or state.computed_at is None
+    stale = not missing and state.fingerprint != fingerprint
+    if request and (missing or stale):
+        from .services.relevance import edition_relevance_request  # a write: queue the task
+
+        edition_relevance_request(edition=edition, fingerprint=fingerprint)
+    if missing:
+        return None
+    fields = ["buyer_id", "company_id", "score", "must_meet"]
+    if with_reasons:
+        fields.append("reasons")
+    pairs = {}
+    for row in RelevanceScore.objects.filter(edition=edition).values_list(*fields):
+        buyer_id, company_id, score, must_meet = row[:4]
+        pairs[buyer_id, company_id] = PairRelevance(
+            buyer_id=buyer_id,
+            company_id=company_id,
+            score=score,
+            must_meet=must_meet,
+            reasons=row[4] if with_reasons else [],
+        )
+    excluded = set(
+        BuyerPreference.objects.filter(
+            edition=edition, kind=BuyerPreferenceKind.WONT_MEET
+        ).values_list("buyer_id", "company_id")
+    )
+    return EditionRelevance(pairs=pairs, excluded=excluded, stale=stale)
 
 
 def _gaps(slots_by_party: dict[int, list[int]]) -> int:
@@ -150,11 +219,18 @@ def planning(*, edition: Edition, relevance: EditionRelevance | None = None) -> 
             GridRow(
                 participation=participation,
                 capacity=buyer_capacity(edition=edition, participation=participation),
-                available=_slots_of(participation.available_slots, n),
+                available=slots_of(participation.available_slots, n),
                 cells=cells,
             )
         )
-    relevance = relevance or edition_relevance_cached(edition=edition)
+    for meeting, lines in zip(
+        meetings, meetings_reason_lines(meetings, audience="staff").values(), strict=True
+    ):
+        meeting.reason_lines = lines
+    if relevance is None:
+        relevance = edition_relevance(edition=edition)
+    pending = relevance is None
+    relevance = relevance or EditionRelevance(pairs={}, excluded=set())
     waiting = _waiting(
         edition=edition, rows=rows, retained=retained, by_company=by_company, relevance=relevance
     )
@@ -192,6 +268,8 @@ def planning(*, edition: Edition, relevance: EditionRelevance | None = None) -> 
         drafts=sum(1 for m in meetings if m.status == MeetingStatus.DRAFT),
         changes=changes,
         retained=retained,
+        relevance_pending=pending,
+        relevance_stale=relevance.stale,
     )
 
 
@@ -207,7 +285,7 @@ def _waiting(*, edition, rows, retained, by_company, relevance) -> list[WaitingE
         if by_company.get(registration.company_id):
             continue
         entry = WaitingEntry(registration=registration)
-        available = _slots_of(registration.available_slots, n)
+        available = slots_of(registration.available_slots, n)
         for score, buyer_id in sorted(candidates.get(registration.company_id, []), reverse=True):
             row = rows_by_buyer.get(buyer_id)
             if row is None or len(row.meetings) >= row.capacity:
@@ -255,33 +333,34 @@ class AgendaEntry:
     other_reasons: list[str]
 
 
-def _entries(edition: Edition, meetings: list[Meeting]) -> list[AgendaEntry]:
+def _entries(edition: Edition, meetings: list[Meeting], *, audience: str) -> list[AgendaEntry]:
     slots = edition.slots
     tables = dict(
         BuyerParticipation.objects.filter(
             edition=edition, organisation_id__in={m.buyer_id for m in meetings}
         ).values_list("organisation_id", "table")
     )
+    lines_by_meeting = meetings_reason_lines(meetings, audience=audience)
     entries = []
     for meeting in meetings:
         contracts: dict[int, dict] = {}
         others = []
-        for reason in meeting.reasons or []:
-            pk = reason.get("planned_contract_id")
-            if pk:
+        for line in lines_by_meeting[meeting.pk]:
+            if line.contract is not None:
+                row = line.contract
                 item = contracts.setdefault(
-                    pk,
+                    row.id,
                     {
-                        "reference": reason.get("reference", ""),
-                        "title": reason.get("title", ""),
-                        "amount": reason.get("amount"),
-                        "quarter": reason.get("quarter"),
+                        "reference": row.reference,
+                        "title": row.title,
+                        "amount": row.amount,
+                        "quarter": row.quarter,
                         "texts": [],
                     },
                 )
-                item["texts"].append(reason.get("text", ""))
-            elif reason.get("text"):
-                others.append(reason["text"])
+                item["texts"].append(line.text)
+            else:
+                others.append(line.text)
         entries.append(
             AgendaEntry(
                 meeting=meeting,
@@ -298,10 +377,10 @@ def agenda_for_company(*, edition: Edition, company: Company) -> list[AgendaEntr
     """The company's published meetings of ``edition``, in time order."""
     meetings = list(
         Meeting.objects.filter(edition=edition, company=company, status=MeetingStatus.PUBLISHED)
-        .select_related("buyer")
+        .select_related("buyer", "company")
         .order_by("slot")
     )
-    return _entries(edition, meetings)
+    return _entries(edition, meetings, audience="company")
 
 
 def agenda_for_buyer(*, edition: Edition, buyer: BuyerOrganisation) -> list[AgendaEntry]:
@@ -311,7 +390,7 @@ def agenda_for_buyer(*, edition: Edition, buyer: BuyerOrganisation) -> list[Agen
         .select_related("buyer", "company")
         .order_by("slot")
     )
-    return _entries(edition, meetings)
+    return _entries(edition, meetings, audience="buyer")
 
 
 def editions_with_published_schedule():

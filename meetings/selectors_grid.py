@@ -283,6 +283,9 @@ def meeting_detail(*, edition: Edition, meeting_id: int) -> MeetingDetail | None
     rows = grid_rows_of_buyers(edition=edition, buyer_ids=[meeting.buyer_id])
     if not rows:
         return None
+    from .reasons import meetings_reason_lines
+
+    meeting.reason_lines = meetings_reason_lines([meeting], audience="staff")[meeting.pk]
     slots = edition.slots
     slot = slots[meeting.slot] if 0 <= meeting.slot < len(slots) else None
     return MeetingDetail(meeting=meeting, slot=slot, row=rows[0])
@@ -293,10 +296,12 @@ def meeting_detail(*, edition: Edition, meeting_id: int) -> MeetingDetail | None
 
 def grid_relevance_pairs(*, edition: Edition) -> dict[tuple[int, int], float]:
     """Relevance of each (buyer id, company id) pair of ``edition``: the grid's only read of
-    relevance, to be pointed at the stored scores."""
-    from .relevance import edition_relevance_cached
+    relevance, from the stored scores (never computed here; empty while the task runs)."""
+    from .selectors import edition_relevance
 
-    relevance = edition_relevance_cached(edition=edition)
+    relevance = edition_relevance(edition=edition)
+    if relevance is None:
+        return {}
     return {pair: rel.score for pair, rel in relevance.pairs.items()}
 
 

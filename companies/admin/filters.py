@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buyers.match_reasons import score_filter_choices
 from buyers.models import CpvCode
 
 from ..enums import CallOutcome
@@ -68,9 +69,7 @@ class MatchScoreFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("1", _("≥ 1 (même catégorie)")),
-            ("0.75", _("≥ 0,75 (même classe)")),
-            ("0.5", _("≥ 0,5 (même groupe)")),
+            *score_filter_choices(),
             ("0", _("Aucune correspondance")),
             ("none", _("Pas encore calculé")),
         ]
@@ -81,6 +80,6 @@ class MatchScoreFilter(admin.SimpleListFilter):
             return queryset.filter(match_score__isnull=True)
         if value == "0":
             return queryset.filter(match_score=0)
-        if value in ("1", "0.75", "0.5"):
+        if value in dict(score_filter_choices()):
             return queryset.filter(match_score__gte=float(value))
         return queryset

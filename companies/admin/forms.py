@@ -1,9 +1,11 @@
 """Forms of the registrations' admin: the call log inline and the intermediate pages."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from buyers.match_reasons import score_scale_help
 from ellipse.editions.models import Edition
 
 from .. import workflow
@@ -64,8 +66,5 @@ class ThresholdForm(forms.Form):
         min_value=0.05,
         max_value=1.5,
         initial=DEFAULT_THRESHOLD,
-        help_text=gettext_lazy(
-            "0,25 même division CPV, 0,5 même groupe, 0,75 même classe, 1 même catégorie ; "
-            "les mots-clés ajoutent 0,3 chacun (0,6 au plus)."
-        ),
+        help_text=lazy(score_scale_help, str)(),
     )

@@ -12,11 +12,12 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 
-from buyers.models import BuyerParticipation, CpvCode, PlannedContract
+from buyers.models import BuyerParticipation, CpvCode
 from companies.enums import EssStatus, RegistrationStatus
 from companies.models import Company, Registration
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
+from meetings.reasons import contracts_of, meetings_reason_lines
 
 from .typography import fr_amount, fr_date, fr_quarter, fr_time
 
@@ -77,49 +78,19 @@ def _tables(edition) -> dict[int, str]:
     )
 
 
-def _contracts_from_reasons(reasons: list, known: dict[int, dict]) -> list[dict]:
-    """The planned contracts a meeting is about (once each), amounts and quarters filled in."""
-    seen, contracts = set(), []
-    for reason in reasons or []:
-        pk = reason.get("planned_contract_id")
-        if not pk or pk in seen:
-            continue
-        seen.add(pk)
-        row = known.get(pk, {})
-        amount = reason.get("amount") or row.get("estimated_amount")
-        quarter = reason.get("quarter") or row.get("publication_quarter")
-        contracts.append(
-            {
-                "id": pk,
-                "reference": reason.get("reference") or row.get("reference", ""),
-                "title": reason.get("title") or row.get("title", ""),
-                "amount": fr_amount(amount),
-                "quarter": int(quarter) if quarter else None,
-                "quarter_label": fr_quarter(quarter, row.get("year")),
-            }
-        )
-    return contracts
-
-
-def _contract_rows(meetings) -> dict[int, dict]:
-    ids = {
-        reason.get("planned_contract_id")
-        for meeting in meetings
-        for reason in (meeting.reasons or [])
-        if reason.get("planned_contract_id")
-    }
-    if not ids:
-        return {}
-    return {
-        row["pk"]: row
-        for row in PlannedContract.objects.filter(pk__in=ids).values(
-            "pk", "reference", "title", "estimated_amount", "publication_quarter", "year"
-        )
-    }
-
-
-def _reason_texts(reasons: list) -> list[str]:
-    return [r["text"] for r in reasons or [] if r.get("text")]
+def _contracts(lines) -> list[dict]:
+    """The planned contracts a meeting is about (once each), with live amounts and quarters."""
+    return [
+        {
+            "id": row.id,
+            "reference": row.reference,
+            "title": row.title,
+            "amount": fr_amount(row.amount),
+            "quarter": int(row.quarter) if row.quarter else None,
+            "quarter_label": fr_quarter(row.quarter, row.year),
+        }
+        for row in contracts_of(lines)
+    ]
 
 
 def company_agendas(*, edition, company_ids=None) -> dict[int, dict]:
@@ -127,7 +98,7 @@ def company_agendas(*, edition, company_ids=None) -> dict[int, dict]:
     filters = {"company_id__in": list(company_ids)} if company_ids is not None else {}
     meetings = list(_meetings(edition, **filters))
     tables = _tables(edition)
-    contracts = _contract_rows(meetings)
+    lines = meetings_reason_lines(meetings, audience="company")
     companies = {m.company_id: m.company for m in meetings}
     workshops = dict(
         Registration.objects.filter(edition=edition, company_id__in=companies).values_list(
@@ -155,8 +126,8 @@ def company_agendas(*, edition, company_ids=None) -> dict[int, dict]:
                 "with": meeting.buyer.name,
                 "with_id": meeting.buyer_id,
                 "table": tables.get(meeting.buyer_id, ""),
-                "contracts": _contracts_from_reasons(meeting.reasons, contracts),
-                "reasons": _reason_texts(meeting.reasons),
+                "contracts": _contracts(lines[meeting.pk]),
+                "reasons": [line.text for line in lines[meeting.pk]],
             }
         )
     return result
@@ -192,7 +163,7 @@ def buyer_agendas(*, edition, buyer_ids=None) -> dict[int, dict]:
         )
     )
     tables = _tables(edition)
-    contracts = _contract_rows(meetings)
+    lines = meetings_reason_lines(meetings, audience="buyer")
     info = edition_info(edition)
     result: dict[int, dict] = {}
     for meeting in meetings:
@@ -214,8 +185,8 @@ def buyer_agendas(*, edition, buyer_ids=None) -> dict[int, dict]:
                 "with_id": meeting.company_id,
                 "table": tables.get(buyer.pk, ""),
                 "profile": _company_profile(meeting.company),
-                "contracts": _contracts_from_reasons(meeting.reasons, contracts),
-                "reasons": _reason_texts(meeting.reasons),
+                "contracts": _contracts(lines[meeting.pk]),
+                "reasons": [line.text for line in lines[meeting.pk]],
             }
         )
     return result

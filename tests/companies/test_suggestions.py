@@ -4,7 +4,6 @@ without a matching company."""
 import pytest
 
 from buyers.enums import ContractStatus, Visibility
-from buyers.matching import words
 from buyers.models import PlannedContractLot
 from companies.enums import RegistrationStatus
 from companies.services.selection import (
@@ -49,7 +48,7 @@ def _contract(edition, code, **kwargs):
         ("45442000", 1.0, "même catégorie"),
         ("45440000", 0.75, "même classe"),
         ("45400000", 0.5, "même groupe"),
-        ("45000000", 0.25, "même division"),
+        ("45000000", 0.1, "seulement la même division"),
     ],
 )
 def test_suggestion_scores_by_cpv_depth(edition, company_code, score, how):
@@ -78,7 +77,7 @@ def test_suggestion_by_keyword_without_cpv(edition):
     )
     [suggestion] = registration_suggestions(registration=registration)
     assert suggestion.score == 0.3
-    assert suggestion.keywords == ["espaces verts"]
+    assert suggestion.match.keywords == ("espaces verts",)
     assert "Mots-clés" in suggestion.reasons[0]
 
 
@@ -169,36 +168,20 @@ def test_buyers_without_match_lists_buyers_no_selected_company_fits(edition):
     assert gaps[0].best_score == 0.0
 
 
-def test_company_matches_equal_the_pure_matching_module():
-    """The fast path gives exactly what ``buyers.matching.match_contracts`` gives."""
-    import random
+def test_suggestions_of_many_companies_in_bounded_queries(edition, django_assert_max_num_queries):
+    """All companies scored against one index, full-text hits in one query for all of them."""
+    from companies.models import Registration
+    from companies.suggestions import edition_matches
 
-    from buyers.demo import ACTIVITIES
-    from buyers.matching import ContractInfo, match_contracts
-    from companies.suggestions import EditionContracts, company_matches
-
-    rng = random.Random(7)
-    codes = [a[2] for a in ACTIVITIES] + ["45000000", "45400000", "77000000", "90910000"]
-    infos = [
-        ContractInfo(
-            id=i,
-            codes=rng.sample(codes, rng.randint(1, 3)),
-            text=f"{ACTIVITIES[i % len(ACTIVITIES)][1]} {rng.choice(ACTIVITIES)[5]}",
-            label=f"REF-{i} — objet",
+    _contract(edition, "45442100", description="peinture et isolation")
+    for index in range(20):
+        RegistrationFactory(
+            edition=edition,
+            company=_company(
+                "45442100" if index % 2 else "77310000", keywords=f"isolant, mot{index}"
+            ),
         )
-        for i in range(80)
-    ]
-    contracts = EditionContracts(
-        infos=infos,
-        contracts={},
-        divisions={i.id: frozenset(c[:2] for c in i.codes) for i in infos},
-        words={i.id: frozenset(words(i.text)) for i in infos},
-    )
-    compared = 0
-    for _ in range(60):
-        own = rng.sample(codes, rng.randint(0, 3))
-        keywords = rng.choice(ACTIVITIES)[5] if rng.random() < 0.7 else ""
-        expected = match_contracts(company_codes=own, keywords=keywords, contracts=infos)
-        assert company_matches(codes=own, keywords=keywords, contracts=contracts) == expected
-        compared += len(expected)
-    assert compared > 100
+    with django_assert_max_num_queries(8):
+        matches = edition_matches(edition=edition, registrations=Registration.objects.all())
+    assert len(matches) == 20 and all(matches.values())
+    assert all(ms[0].keywords == ("isolant",) for ms in matches.values())

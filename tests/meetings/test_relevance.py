@@ -5,7 +5,8 @@ import pytest
 from companies.enums import EssStatus, RegistrationStatus, SizeClass
 from meetings.enums import BuyerPreferenceKind
 from meetings.models import BuyerPreference
-from meetings.relevance import edition_relevance
+from meetings.reasons import contract_rows, reason_contract_ids, reason_lines
+from meetings.relevance import edition_relevance_compute as edition_relevance
 from tests.factories import (
     BuyerParticipationFactory,
     CompanyFactory,
@@ -18,11 +19,24 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-REASON_KEYS = {"kind", "text", "planned_contract_id", "reference", "title", "amount", "quarter"}
+CPV_KEYS = {"kind", "contract_id", "reference", "depth", "company_code", "contract_code"}
+
+
+def _texts(rel, buyer, company, audience="company") -> list[str]:
+    """The pair's reasons written out, as pages, agendas and e-mails show them."""
+    contracts = contract_rows(reason_contract_ids([rel.reasons]))
+    lines = reason_lines(
+        rel.reasons, buyer=buyer, company=company, contracts=contracts, audience=audience
+    )
+    return [line.text for line in lines]
 
 
 @pytest.fixture
 def edition():
+    return make_edition()
+
+
+def make_edition():
     for code in ["45442100", "45442000", "45440000", "45400000", "45000000", "90910000"]:
         CpvCodeFactory(code=code)
     # Policy bonuses off unless a test turns them on: scores then come from matches only.
@@ -58,10 +72,18 @@ def test_relevance_deeper_cpv_prefix_scores_higher(edition):
     assert scores[0] > scores[2] > scores[3]
     assert (buyer.pk, other.pk) not in pairs
     reason = pairs[buyer.pk, same.pk].reasons[0]
-    assert set(reason) == REASON_KEYS
+    assert set(reason) == CPV_KEYS
     assert reason["kind"] == "cpv" and reason["reference"] == "P-1"
-    assert reason["amount"] == "50000.00" and reason["quarter"] == 2
-    assert "« P-1 — Peinture »" in reason["text"]
+    assert (reason["depth"], reason["company_code"], reason["contract_code"]) == (
+        8,
+        "45442100",
+        "45442100",
+    )
+    line = reason_lines(
+        [reason], buyer=buyer, company=same, contracts=contract_rows([reason["contract_id"]])
+    )[0]
+    assert line.amount == 50000 and line.quarter == 2
+    assert line.text == "CPV 45442100 de « P-1 — Peinture » : même code que votre CPV 45442100"
 
 
 def test_relevance_keywords_match_title_and_name_them(edition):
@@ -72,8 +94,11 @@ def test_relevance_keywords_match_title_and_name_them(edition):
     rel = edition_relevance(edition=edition).pairs[buyer.pk, company.pk]
     assert rel.score > 0
     assert [r["kind"] for r in rel.reasons] == ["keyword"]
-    assert "espaces verts" in rel.reasons[0]["text"]
-    assert rel.reasons[0]["planned_contract_id"] is not None
+    assert rel.reasons[0]["keywords"] == ["espaces verts"]
+    assert rel.reasons[0]["contract_id"] == buyer.planned_contracts.get().pk
+    assert _texts(rel, buyer, company) == [
+        "Mots-clés trouvés dans « EV-1 — Entretien des espaces verts » : espaces verts"
+    ]
 
 
 def test_relevance_company_wish_on_contract_beats_wish_on_buyer(edition):
@@ -88,7 +113,11 @@ def test_relevance_company_wish_on_contract_beats_wish_on_buyer(edition):
     assert on_contract.score > on_buyer.score > 0
     assert on_buyer.reasons[0]["kind"] == "company_wish"
     wish_reason = next(r for r in on_contract.reasons if r["kind"] == "company_wish")
-    assert wish_reason["reference"] == "GO-1" and "GO-1" in wish_reason["text"]
+    assert wish_reason["reference"] == "GO-1" and wish_reason["contract_id"] == contract.pk
+    assert (
+        f"{company} souhaite parler du marché « GO-1 — Gros œuvre » de {buyer_b.name}."
+        in _texts(on_contract, buyer_b, company)
+    )
 
 
 def test_relevance_wont_meet_excludes_the_pair(edition):
@@ -121,7 +150,8 @@ def test_relevance_must_meet_and_mutual_wish_add_bonuses(edition):
     assert pairs[buyer.pk, mutual.pk].score == pytest.approx(
         pairs[buyer.pk, alone.pk].score + 0.3 + 0.25
     )
-    assert "Souhait réciproque." in [r["text"] for r in pairs[buyer.pk, mutual.pk].reasons]
+    assert {"kind": "policy", "policy": "mutual"} in pairs[buyer.pk, mutual.pk].reasons
+    assert "Souhait réciproque." in _texts(pairs[buyer.pk, mutual.pk], buyer, mutual)
 
 
 def test_relevance_policy_weights_apply_to_justified_pairs_only(edition):
@@ -173,19 +203,14 @@ def test_relevance_french_full_text_search_on_postgresql(edition):
     company, _r = _company(edition, keywords="isolant")
     # buyers.matching alone does not see it; the French configuration stems both to "isol".
     rel = edition_relevance(edition=edition).pairs[buyer.pk, company.pk]
-    assert rel.reasons[0]["kind"] == "keyword" and "isolant" in rel.reasons[0]["text"]
+    assert rel.reasons[0]["kind"] == "keyword" and rel.reasons[0]["keywords"] == ["isolant"]
 
 
-def test_relevance_cache_follows_every_input_change(edition):
-    from meetings.relevance import edition_relevance_cached, relevance_fingerprint
+def test_relevance_fingerprint_follows_every_input_change(edition):
+    from meetings.relevance import relevance_fingerprint
 
     buyer = _buyer(edition, cpv_main_id="45442100", title="Peinture")
     company, registration = _company(edition, "45442000")
-    first = edition_relevance_cached(edition=edition)
-    assert (
-        first.pairs[(buyer.pk, company.pk)].score
-        == edition_relevance(edition=edition).pairs[(buyer.pk, company.pk)].score
-    )
     seen = {relevance_fingerprint(edition=edition)}
     # A wish, a won't-meet, a new CPV code of the company: each gives a new fingerprint.
     WishFactory(registration=registration, organisation=buyer)
@@ -197,4 +222,18 @@ def test_relevance_cache_follows_every_input_change(edition):
     )
     seen.add(relevance_fingerprint(edition=edition))
     assert len(seen) == 4
-    assert (buyer.pk, company.pk) not in edition_relevance_cached(edition=edition).pairs
+
+
+def test_relevance_shared_division_only_is_the_loosest_reason(edition):
+    """A landscaper (45112710) is not told that interior painting is a strong match."""
+    CpvCodeFactory(code="45112710")
+    buyer = _buyer(edition, cpv_main_id="45442100", title="Peinture intérieure", reference="P-9")
+    landscaper, _r = _company(edition, "45112710")
+    painter, _r = _company(edition, "45442000")
+    pairs = edition_relevance(edition=edition).pairs
+    loose, strong = pairs[buyer.pk, landscaper.pk], pairs[buyer.pk, painter.pk]
+    assert loose.score < 0.3 < strong.score
+    assert _texts(loose, buyer, landscaper, audience="buyer") == [
+        "CPV 45442100 de « P-9 — Peinture intérieure » : seulement la même division "
+        "(rapprochement large) que le CPV 45112710 de l'entreprise"
+    ]

@@ -1,0 +1,99 @@
+"""Stored relevance: computed by a task, read by pages, refreshed when its inputs change."""
+
+import pytest
+
+from meetings.models import RelevanceScore, RelevanceState
+from meetings.relevance import edition_relevance_compute
+from meetings.selectors import edition_relevance
+from meetings.services import edition_relevance_store
+from tests.factories import UserFactory, WishFactory
+from tests.meetings.test_relevance import _buyer, _company, make_edition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition():
+    return make_edition()
+
+
+def test_stored_relevance_missing_queues_one_task_and_computes_nothing(
+    edition, django_capture_on_commit_callbacks
+):
+    _buyer(edition, cpv_main_id="45442100", title="Peinture")
+    _company(edition, "45442100")
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert edition_relevance(edition=edition) is None
+        assert edition_relevance(edition=edition) is None  # already queued: not again
+    assert len(callbacks) == 1
+    assert not RelevanceScore.objects.exists()
+    assert RelevanceState.objects.get(edition=edition).queued_fingerprint
+
+
+def test_stored_relevance_reads_what_the_task_computed(edition, django_capture_on_commit_callbacks):
+    buyer = _buyer(edition, cpv_main_id="45442100", title="Peinture")
+    company, registration = _company(edition, "45442100")
+    computed = edition_relevance_store(edition=edition)
+    with django_capture_on_commit_callbacks() as callbacks:
+        stored = edition_relevance(edition=edition, with_reasons=True)
+    assert not callbacks and not stored.stale
+    assert stored.pairs.keys() == computed.pairs.keys() == {(buyer.pk, company.pk)}
+    pair = stored.pairs[buyer.pk, company.pk]
+    assert pair.score == computed.pairs[buyer.pk, company.pk].score
+    assert pair.reasons == computed.pairs[buyer.pk, company.pk].reasons
+    # An input changes: the old scores are still shown, marked stale, and a refresh queued.
+    WishFactory(registration=registration, organisation=buyer)
+    with django_capture_on_commit_callbacks() as callbacks:
+        stale = edition_relevance(edition=edition)
+    assert stale.stale and len(callbacks) == 1
+    edition_relevance_store(edition=edition)
+    fresh = edition_relevance(edition=edition)
+    assert not fresh.stale
+    assert fresh.pairs[buyer.pk, company.pk].score > pair.score
+
+
+def test_store_relevance_bounded_queries(edition, django_assert_max_num_queries):
+    for i in range(5):
+        _buyer(edition, cpv_main_id="45442100", title=f"Peinture {i}", reference=f"P-{i}")
+    for _ in range(8):
+        _company(edition, "45442100", keywords="peinture")
+    with django_assert_max_num_queries(30):
+        edition_relevance_store(edition=edition)
+    assert RelevanceScore.objects.filter(edition=edition).count() == 40
+    with django_assert_max_num_queries(16):
+        assert len(edition_relevance(edition=edition).pairs) == 40
+    assert len(edition_relevance_compute(edition=edition).pairs) == 40
+
+
+def test_web_modules_do_not_import_ortools():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup();"
+        "import ellipse.urls, meetings.services, meetings.views, meetings.selectors;"
+        "print(sorted(m for m in ('ortools', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ellipse.settings.test"},
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_planning_page_without_stored_relevance_says_so_and_queues_it(
+    client, edition, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(role="staff"))
+    _buyer(edition, cpv_main_id="45442100", title="Peinture")
+    _company(edition, "45442100")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.get(f"/rendez-vous/planning/{edition.year}/")
+    assert response.status_code == 200
+    assert "calcul en cours" in response.content.decode()
+    assert len(callbacks) == 1 and not RelevanceScore.objects.exists()
