@@ -294,14 +294,14 @@ def meeting_detail(*, edition: Edition, meeting_id: int) -> MeetingDetail | None
 # --------------------------------------------------------------------------- waiting list
 
 
-def grid_relevance_pairs(*, edition: Edition) -> dict[tuple[int, int], float]:
+def grid_relevance_pairs(*, edition: Edition) -> dict[tuple[int, int], float] | None:
     """Relevance of each (buyer id, company id) pair of ``edition``: the grid's only read of
-    relevance, from the stored scores (never computed here; empty while the task runs)."""
+    relevance, from the stored scores (never computed here: None while the task runs)."""
     from .selectors import edition_relevance
 
     relevance = edition_relevance(edition=edition)
     if relevance is None:
-        return {}
+        return None
     return {pair: rel.score for pair, rel in relevance.pairs.items()}
 
 
@@ -318,7 +318,13 @@ class Waiting:
         return self.registration.company
 
 
-def waiting_list(*, edition: Edition) -> list[Waiting]:
+class WaitingList(list):
+    """The waiting list; ``relevance_pending`` while the pairs' relevance is being computed."""
+
+    relevance_pending = False
+
+
+def waiting_list(*, edition: Edition) -> WaitingList:
     """Retained companies without a meeting, each with its best free slot at a relevant buyer."""
     n = edition.slot_count
     meetings = list(_active_meetings(edition).values_list("buyer_id", "company_id", "slot"))
@@ -330,7 +336,8 @@ def waiting_list(*, edition: Edition) -> list[Waiting]:
         .order_by("company__legal_name")
     )
     if not waiting:
-        return []
+        return WaitingList()
+    pairs = grid_relevance_pairs(edition=edition)
     taken: dict[int, set[int]] = defaultdict(set)
     for buyer_id, _c, slot in meetings:
         taken[buyer_id].add(slot)
@@ -340,7 +347,7 @@ def waiting_list(*, edition: Edition) -> list[Waiting]:
     }
     wanted = {r.company_id for r in waiting}
     candidates: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for (buyer_id, company_id), score in grid_relevance_pairs(edition=edition).items():
+    for (buyer_id, company_id), score in (pairs or {}).items():
         if company_id in wanted:
             candidates[company_id].append((score, buyer_id))
     slots = edition.slots
@@ -362,4 +369,6 @@ def waiting_list(*, edition: Edition) -> list[Waiting]:
                 break
         entries.append(entry)
     entries.sort(key=lambda e: (e.buyer is None, -e.score, str(e.company)))
-    return entries
+    result = WaitingList(entries)
+    result.relevance_pending = pairs is None
+    return result

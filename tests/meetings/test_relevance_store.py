@@ -93,7 +93,7 @@ def test_planning_page_without_stored_relevance_says_so_and_queues_it(
     _buyer(edition, cpv_main_id="45442100", title="Peinture")
     _company(edition, "45442100")
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.get(f"/rendez-vous/planning/{edition.year}/")
+        response = client.get(f"/rendez-vous/planning/{edition.year}/attente/")
     assert response.status_code == 200
     assert "calcul en cours" in response.content.decode()
     assert len(callbacks) == 1 and not RelevanceScore.objects.exists()
