@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "ellipse.core"
     label = "core"
     verbose_name = _("Socle Ellipse")
+
+    def ready(self) -> None:
+        # Django is starting (web, command, worker, tests): bind shared tasks to our Celery app.
+        from ellipse import celery  # noqa: F401

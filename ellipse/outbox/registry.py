@@ -1,19 +1,15 @@
 """The registry of e-mail templates: name, label, category, documented placeholders, and a
 function that builds a context from real data (for the staff preview before a batch).
 
-Apps register theirs in an ``email_templates`` module (found by autodiscovery); subpackages that
-are not apps are listed in ``EXTRA_MODULES``.
+Apps register theirs in an ``email_templates`` module, found by autodiscovery.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.utils.module_loading import autodiscover_modules
 
 from .enums import OPTIONAL_CATEGORIES, EmailCategory
-
-EXTRA_MODULES = ["meetings.invitations.email_templates"]
 
 
 @dataclass(frozen=True)
@@ -49,8 +45,6 @@ def registry() -> dict[str, EmailTemplate]:
     global _discovered
     if not _discovered:
         autodiscover_modules("email_templates")
-        for module in EXTRA_MODULES:
-            import_module(module)
         _discovered = True
     return dict(sorted(_REGISTRY.items()))
 

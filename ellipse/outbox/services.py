@@ -239,14 +239,62 @@ def _mimetype(name: str) -> str:
 @transaction.atomic
 def email_retry(*, email_ids: list[int]) -> int:
     """Put failed e-mails back in the queue (same rows, same dedup keys)."""
+    ids = email_requeue(email_ids=email_ids, statuses=(EmailStatus.FAILED,), queue=False)
+    email_queue(email_ids=ids)
+    return len(ids)
+
+
+@transaction.atomic
+def email_requeue(
+    *,
+    email_ids: list[int],
+    statuses: tuple[str, ...] = (EmailStatus.FAILED,),
+    queue: bool = True,
+) -> list[int]:
+    """Make the e-mails among ``email_ids`` whose status is in ``statuses`` pending again and,
+    with ``queue``, queue their sending on commit. Returns their ids."""
     ids = list(
-        OutgoingEmail.objects.filter(pk__in=email_ids, status=EmailStatus.FAILED).values_list(
+        OutgoingEmail.objects.filter(pk__in=email_ids, status__in=statuses).values_list(
             "pk", flat=True
         )
     )
     OutgoingEmail.objects.filter(pk__in=ids).update(status=EmailStatus.PENDING)
-    email_queue(email_ids=ids)
-    return len(ids)
+    if queue:
+        email_queue(email_ids=ids)
+    return ids
+
+
+def email_attach(*, email_id: int, attachments: list[str]) -> int:
+    """Set the files (storage names) an e-mail not yet sent will attach. Returns 1 or 0."""
+    return (
+        OutgoingEmail.objects.filter(pk=email_id)
+        .exclude(status=EmailStatus.SENT)
+        .update(attachments=list(attachments))
+    )
+
+
+def email_note_error(*, email_id: int, error: str) -> int:
+    """Record why an e-mail not yet sent is held back (shown to staff); its status stays."""
+    return (
+        OutgoingEmail.objects.filter(pk=email_id)
+        .exclude(status=EmailStatus.SENT)
+        .update(last_error=error[:2000])
+    )
+
+
+@transaction.atomic
+def email_supersede(*, previous: OutgoingEmail, **enqueue: object) -> OutgoingEmail:
+    """A deliberate new version of ``previous``: a new row linked to it, which takes over its
+    dedup key (the previous row keeps a suffixed key). Arguments as for ``email_enqueue``."""
+    key = previous.dedup_key
+    if key:
+        stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+        OutgoingEmail.objects.filter(pk=previous.pk).update(
+            dedup_key=f"{key}-{previous.pk}-{stamp}"
+        )
+    enqueue.pop("dedup_key", None)
+    email = email_enqueue(**enqueue, dedup_key=key, resend_of=previous)
+    return email
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "buyers",
     "companies",
     "meetings",
+    "meetings.invitations",
     "trainings",
     "spaser",
 ]

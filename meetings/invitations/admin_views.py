@@ -1,12 +1,12 @@
 """Admin page "Invitations": send the invitations of an edition, follow the batch.
 
-Mounted under the outbox admin (``ellipse.outbox.admin.EXTRA_ADMIN_URLS``)."""
+Mounted by the generated documents' admin (``admin:invitations_send``)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ellipse.editions.models import Edition
@@ -20,15 +20,6 @@ from .services import (
     invitations_send,
     schedule_changes_notify,
 )
-
-
-def admin_urls(model_admin) -> list:
-    wrap = model_admin.admin_site.admin_view
-
-    def view(request):
-        return invitations_view(request, model_admin)
-
-    return [path("invitations/", wrap(view), name="outbox_invitations")]
 
 
 def invitations_view(request, model_admin):
@@ -45,19 +36,19 @@ def invitations_view(request, model_admin):
                 _("Changements de planning : %(n)d e-mail(s) de notification.")
                 % {"n": result.created},
             )
-            return redirect("admin:outbox_invitations")
+            return redirect("admin:invitations_send")
         resend = request.POST.get("action") == "resend"
         if resend and request.POST.get("confirm") != "yes":
             messages.error(
                 request,
                 _("Pour renvoyer à tout le monde, cochez la case de confirmation."),
             )
-            return redirect("admin:outbox_invitations")
+            return redirect("admin:invitations_send")
         try:
             result = invitations_send(edition=edition, resend=resend)
         except InvitationError as exc:
             messages.error(request, str(exc))
-            return redirect("admin:outbox_invitations")
+            return redirect("admin:invitations_send")
         messages.success(
             request,
             _(
@@ -77,7 +68,7 @@ def invitations_view(request, model_admin):
                 _("Sans adresse à qui écrire : %(names)s.")
                 % {"names": ", ".join(result.without_address)},
             )
-        return redirect("admin:outbox_invitations")
+        return redirect("admin:invitations_send")
     editions = list(Edition.objects.order_by("-year")[:10])
     counters = {
         row["batch"]: row for row in batch_counters(batches=[invitation_batch(e) for e in editions])
@@ -106,6 +97,6 @@ def invitations_view(request, model_admin):
         "opts": model_admin.model._meta,
         "rows": rows,
         "batches_url": reverse("admin:outbox_batches"),
-        "changelist_url": reverse("admin:outbox_outgoingemail_changelist"),
+        "changelist_url": reverse("admin:invitations_generateddocument_changelist"),
     }
-    return TemplateResponse(request, "admin/outbox/invitations.html", context)
+    return TemplateResponse(request, "admin/invitations/send.html", context)

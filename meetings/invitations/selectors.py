@@ -2,31 +2,18 @@
 
 from django.urls import reverse
 
-from ellipse.accounts.roles import Role, user_has_role
 from ellipse.editions.models import Edition
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
+from meetings.perms import agenda_owner_key
 
 from .services import invitation_last_sent
-
-
-def _owner(user) -> tuple[str, int] | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    for attribute, role, kind, field in (
-        ("company_membership", Role.COMPANY, "company", "company_id"),
-        ("buyer_membership", Role.BUYER, "buyer", "organisation_id"),
-    ):
-        membership = getattr(user, attribute, None)  # RelatedObjectDoesNotExist → None
-        if membership is not None and user_has_role(user, role):
-            return kind, getattr(membership, field)
-    return None
 
 
 def space_invitation_status(*, user) -> dict | None:
     """The latest published edition where the user's organisation has meetings: when its
     invitation was sent and where to download the agenda. None when there is nothing to show."""
-    owner = _owner(user)
+    owner = agenda_owner_key(user)
     if owner is None:
         return None
     kind, owner_id = owner

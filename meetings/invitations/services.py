@@ -24,7 +24,7 @@ from companies.enums import RegistrationStatus
 from companies.models import Company, Registration
 from ellipse.outbox.enums import EmailCategory, EmailStatus
 from ellipse.outbox.models import OutgoingEmail
-from ellipse.outbox.services import email_enqueue
+from ellipse.outbox.services import email_enqueue, email_requeue, email_supersede
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 
@@ -149,7 +149,6 @@ def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> B
     with transaction.atomic():
         keys = [f"invitation-{edition.year}-{r.key}" for r in recipients]
         existing = {e.dedup_key: e for e in OutgoingEmail.objects.filter(dedup_key__in=keys)}
-        now = timezone.now()
         for recipient, key in zip(recipients, keys, strict=True):
             agenda = (company_agendas if recipient.kind == "company" else buyer_agendas)[
                 recipient.owner_id
@@ -162,27 +161,22 @@ def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> B
                 if previous.status == EmailStatus.SKIPPED:
                     result.skipped += 1
                     continue
-                if previous.status == EmailStatus.FAILED:
-                    previous.status = EmailStatus.PENDING
-                    previous.save(update_fields=["status"])
+                email_requeue(email_ids=[previous.pk], queue=False)
                 to_queue.append(previous.pk)
                 continue
-            email = email_enqueue(
-                to=recipient.email,
-                template=INVITATION_TEMPLATE,
-                context=_mail_context(edition=edition, recipient=recipient, agenda=agenda),
-                category=EmailCategory.INVITATION,
-                batch=batch,
-                dedup_key=None if previous is not None else key,
-                recipient_id=recipient.user_id,
-                queue=False,
-                resend_of=previous,
-            )
+            fields = {
+                "to": recipient.email,
+                "template": INVITATION_TEMPLATE,
+                "context": _mail_context(edition=edition, recipient=recipient, agenda=agenda),
+                "category": EmailCategory.INVITATION,
+                "batch": batch,
+                "recipient_id": recipient.user_id,
+                "queue": False,
+            }
             if previous is not None:  # a deliberate resend: the new row takes over the key
-                OutgoingEmail.objects.filter(pk=previous.pk).update(
-                    dedup_key=f"{key}-{previous.pk}-{now:%Y%m%d%H%M%S}"
-                )
-                OutgoingEmail.objects.filter(pk=email.pk).update(dedup_key=key)
+                email = email_supersede(previous=previous, **fields)
+            else:
+                email = email_enqueue(**fields, dedup_key=key)
             result.created += 1
             to_queue.append(email.pk)
         result.queued = len(to_queue)

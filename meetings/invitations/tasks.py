@@ -11,6 +11,7 @@ from celery import chain, shared_task
 from ellipse.editions.models import Edition
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
+from ellipse.outbox.services import email_attach, email_note_error
 from ellipse.outbox.tasks import email_send
 
 logger = logging.getLogger(__name__)
@@ -36,35 +37,16 @@ def invitation_prepare(self, *, email_id: int) -> list[str]:
             owner_id=email.context["owner_id"],
         )
     except Exception as exc:
-        OutgoingEmail.objects.filter(pk=email_id).exclude(status=EmailStatus.SENT).update(
-            last_error=f"Agenda non généré — {type(exc).__name__}: {exc}"[:2000]
+        email_note_error(
+            email_id=email_id, error=f"Agenda non généré — {type(exc).__name__}: {exc}"
         )
         if self.request.is_eager:  # the demo: record it, the batch goes on
             logger.warning("Agenda non généré pour l'e-mail %s : %s", email_id, exc)
             return []
         raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
     names = [document.file.name for document in documents]
-    OutgoingEmail.objects.filter(pk=email_id).exclude(status=EmailStatus.SENT).update(
-        attachments=names
-    )
+    email_attach(email_id=email_id, attachments=names)
     return names
-
-
-@shared_task
-def invitations_requeue_pending(*, edition_id: int) -> int:
-    """Queue again the invitation chains of rows still pending or failed (after a lost worker)."""
-    from .services import invitation_batch
-
-    edition = Edition.objects.get(pk=edition_id)
-    ids = list(
-        OutgoingEmail.objects.filter(
-            batch=invitation_batch(edition),
-            status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
-        ).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        invitation_queue_chain(email_id=pk)
-    return len(ids)
 
 
 @shared_task

@@ -24,11 +24,11 @@ def test_staff_sends_invitations_and_follows_the_batch(
     staff_client, schedule, django_capture_on_commit_callbacks
 ):
     edition, _b, _c = schedule
-    page = staff_client.get(reverse("admin:outbox_invitations"))
+    page = staff_client.get(reverse("admin:invitations_send"))
     assert page.status_code == 200 and "Envoyer les invitations 2031" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
-            reverse("admin:outbox_invitations"),
+            reverse("admin:invitations_send"),
             {"edition": edition.pk, "action": "send"},
             follow=True,
         )
@@ -45,7 +45,7 @@ def test_staff_sends_invitations_and_follows_the_batch(
     assert changelist.status_code == 200
     # Resend refused without the confirmation box.
     refused = staff_client.post(
-        reverse("admin:outbox_invitations"),
+        reverse("admin:invitations_send"),
         {"edition": edition.pk, "action": "resend"},
         follow=True,
     )
@@ -59,7 +59,7 @@ def test_sending_before_publication_shows_a_french_error(staff_client, schedule)
     edition.save()
     Meeting.objects.update(status="draft")  # a schedule computed but not published
     response = staff_client.post(
-        reverse("admin:outbox_invitations"), {"edition": edition.pk, "action": "send"}, follow=True
+        reverse("admin:invitations_send"), {"edition": edition.pk, "action": "send"}, follow=True
     )
     assert "Publiez le planning" in response.content.decode()
     assert not OutgoingEmail.objects.exists()
@@ -135,7 +135,7 @@ def test_buyer_space_shows_invitation_sent_and_links(
     assert OutgoingEmail.objects.filter(to=user.email, status=EmailStatus.SENT).count() == 1
     from django.template import Context, Template
 
-    html = Template("{% load outbox_invitations %}{% invitation_block user %}").render(
+    html = Template("{% load invitations %}{% invitation_block user %}").render(
         Context({"user": user})
     )
     assert "Invitation envoyée le" in html and "agenda.pdf" in html and "rendez-vous.ics" in html

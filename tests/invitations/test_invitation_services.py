@@ -7,8 +7,9 @@ from django.core import mail
 
 from ellipse.editions.enums import EditionStatus
 from ellipse.outbox.enums import EmailStatus
-from ellipse.outbox.models import GeneratedDocument, OutgoingEmail
+from ellipse.outbox.models import OutgoingEmail
 from meetings.enums import MeetingStatus
+from meetings.invitations.models import GeneratedDocument
 from meetings.invitations.services import (
     InvitationError,
     invitation_last_sent,
