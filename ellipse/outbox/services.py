@@ -8,12 +8,16 @@ Delivery rule (exactly-once as far as a database row can promise it):
    Otherwise the row becomes ``sending`` with ``sending_started_at = now`` and the transaction
    commits *before* the mail server is contacted.
 2. The message carries a ``Message-ID`` derived from the row id (identical on every attempt).
-3. As soon as the server accepted it, the row is marked ``sent`` (one UPDATE, autocommit).
+3. The connection is opened by ``email_deliver`` itself, so that as soon as the server replied
+   to ``DATA`` (accepted), the row is marked ``sent`` (one UPDATE, autocommit) *before* the
+   connection is closed (``QUIT``), whose failure no longer matters.
 
-Remaining window, stated honestly: a worker killed between the server's acceptance (2) and the
-UPDATE (3) leaves the row in ``sending``; once the lease has expired, the next delivery sends it
-again (at-least-once), with the same Message-ID so that mail clients and staff can recognise the
-copy. The window is the duration of one UPDATE after the SMTP ``DATA`` reply.
+Remaining window, stated honestly: a worker killed between the server's ``250`` reply to
+``DATA`` and the UPDATE (a few milliseconds, nothing else in between) leaves the row in
+``sending``; once the lease has expired, the next delivery sends it again (at-least-once), with
+the same Message-ID so that receiving servers and staff can recognise the copy.
+``tests/integration/test_outbox_killed_worker.py`` kills a real worker at the first moment the
+server can observe after acceptance (the client's next command) and counts the duplicates.
 """
 
 import logging
@@ -24,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.template.loader import render_to_string
@@ -188,32 +192,24 @@ def _claim(email_id: int) -> OutgoingEmail | None:
 
 def email_deliver(*, email_id: int) -> OutgoingEmail:
     """Send one recorded e-mail unless it was already sent. Raises on a delivery error (the
-    caller retries); the row keeps the attempt count and the last error."""
+    caller retries); the row keeps the attempt count and the last error.
+
+    The connection is opened here so that the row is marked ``sent`` as soon as the server
+    accepted the message, before the connection is closed (QUIT)."""
     email = _claim(email_id)
     if email is None:
         return OutgoingEmail.objects.get(pk=email_id)
+    connection = get_connection()
     try:
         subject, text, html = email_render(email)
-        headers = {"X-Ellipse-Email-Id": str(email.pk), "Message-ID": email.message_id}
-        if email.category in OPTIONAL_CATEGORIES:
-            link = unsubscribe_url(email=email.to, category=email.category)
-            headers["List-Unsubscribe"] = f"<{link}>"
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-            headers=headers,
-        )
-        message.attach_alternative(html, "text/html")
-        for name in email.attachments:
-            with default_storage.open(name, "rb") as handle:
-                message.attach(Path(name).name, handle.read(), _mimetype(name))
+        message = _message(email, subject=subject, text=text, html=html, connection=connection)
+        connection.open()
         message.send()
     except Exception as exc:
         OutgoingEmail.objects.filter(pk=email.pk).update(
             status=EmailStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
+        _close_quietly(connection)
         raise
     changes = {
         "status": EmailStatus.SENT,
@@ -224,8 +220,38 @@ def email_deliver(*, email_id: int) -> OutgoingEmail:
     if email.template in REDACTED_TEMPLATES:
         changes["context"] = {"redacted": True, "subject": subject[:255]}
     OutgoingEmail.objects.filter(pk=email.pk).update(**changes)
+    _close_quietly(connection)
     email.refresh_from_db()
     return email
+
+
+def _message(email: OutgoingEmail, *, subject: str, text: str, html: str, connection):
+    headers = {"X-Ellipse-Email-Id": str(email.pk), "Message-ID": email.message_id}
+    if email.category in OPTIONAL_CATEGORIES:
+        link = unsubscribe_url(email=email.to, category=email.category)
+        headers["List-Unsubscribe"] = f"<{link}>"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    for name in email.attachments:
+        with default_storage.open(name, "rb") as handle:
+            message.attach(Path(name).name, handle.read(), _mimetype(name))
+    return message
+
+
+def _close_quietly(connection) -> None:
+    """Close the mail connection; the message is already accepted (or failed): a QUIT that
+    goes wrong changes nothing."""
+    try:
+        connection.close()
+    except Exception as exc:
+        logger.warning("Fermeture de la connexion SMTP : %s", exc)
 
 
 def _mimetype(name: str) -> str:
