@@ -36,6 +36,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ellipse.core.queueing import task_enqueue_many
+
 from .enums import OPTIONAL_CATEGORIES, EmailCategory, EmailStatus
 from .models import EmailOptOut, OutgoingEmail
 
@@ -119,11 +121,13 @@ def email_enqueue(
 
 
 def email_queue(*, email_ids: list[int]) -> None:
-    """Queue the sending task of recorded e-mails once the transaction commits."""
+    """Queue the sending task of recorded e-mails once the transaction commits. A broker that
+    is down is logged, never raised: the rows stay ``pending`` and ``outbox_sweep`` queues
+    them again later."""
     from .tasks import email_send
 
     ids = list(email_ids)
-    transaction.on_commit(lambda: [email_send.delay(email_id=pk) for pk in ids])
+    transaction.on_commit(lambda: task_enqueue_many(email_send, [{"email_id": pk} for pk in ids]))
 
 
 def unsubscribe_token(*, email: str, category: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from buyers.models import BuyerMembership, BuyerOrganisation
 from companies.enums import RegistrationStatus
 from companies.models import Company, Registration
+from ellipse.core.queueing import task_enqueue_many
 from ellipse.outbox.enums import EmailCategory, EmailStatus
 from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.services import email_enqueue, email_requeue, email_supersede
@@ -188,7 +189,8 @@ def _queue_chains(email_ids: list[int]) -> None:
     from .tasks import invitation_queue_chain
 
     for pk in email_ids:
-        invitation_queue_chain(email_id=pk)
+        if not invitation_queue_chain(email_id=pk):
+            break  # the broker is down (logged): the sweep queues the rest later
 
 
 def invitation_last_sent(*, edition, owner_kind: str, owner_id: int):
@@ -318,7 +320,13 @@ def schedule_changes_notify(*, edition) -> BatchResult:
 
 
 def _refresh_documents(edition_id: int, parties: list[tuple[str, int]]) -> None:
+    """Regenerate the documents (a broker outage is logged; downloads regenerate them anyway)."""
     from .tasks import agenda_documents_refresh
 
-    for kind, owner_id in parties:
-        agenda_documents_refresh.delay(edition_id=edition_id, owner_kind=kind, owner_id=owner_id)
+    task_enqueue_many(
+        agenda_documents_refresh,
+        [
+            {"edition_id": edition_id, "owner_kind": kind, "owner_id": owner_id}
+            for kind, owner_id in parties
+        ],
+    )

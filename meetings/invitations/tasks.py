@@ -8,6 +8,7 @@ import logging
 
 from celery import chain, shared_task
 
+from ellipse.core.queueing import task_enqueue
 from ellipse.editions.models import Edition
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
@@ -17,8 +18,12 @@ from ellipse.outbox.tasks import email_send
 logger = logging.getLogger(__name__)
 
 
-def invitation_queue_chain(*, email_id: int) -> None:
-    chain(invitation_prepare.si(email_id=email_id), email_send.si(email_id=email_id)).delay()
+def invitation_queue_chain(*, email_id: int) -> bool:
+    """Queue the chain now; False (logged) when the broker is down: the row stays pending and
+    ``invitations_sweep`` queues it again."""
+    return task_enqueue(
+        chain(invitation_prepare.si(email_id=email_id), email_send.si(email_id=email_id))
+    )
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
@@ -64,10 +69,12 @@ def invitations_sweep(*, older_than_minutes: int = 10) -> int:
         created_at__lt=timezone.now() - timedelta(minutes=older_than_minutes),
         attempts__lt=5,
     ).values_list("pk", flat=True)
-    ids = list(stale)
-    for pk in ids:
-        invitation_queue_chain(email_id=pk)
-    return len(ids)
+    queued = 0
+    for pk in stale:
+        if not invitation_queue_chain(email_id=pk):
+            break
+        queued += 1
+    return queued
 
 
 @shared_task
