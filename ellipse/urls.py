@@ -27,6 +27,7 @@ urlpatterns = [
     path("formations/", include("trainings.urls")),
     path("spaser/", include("spaser.urls")),
     path("admin/", admin.site.urls),
+    path("taches/", include("ellipse.core.urls")),
 ]
 
 if settings.DEBUG:

@@ -59,6 +59,7 @@ class BatchResult:
     already_sent: int = 0
     skipped: int = 0
     without_address: list[str] = field(default_factory=list)
+    email_ids: list[int] = field(default_factory=list)
 
 
 def invitation_batch(edition) -> str:
@@ -129,9 +130,32 @@ def _mail_context(*, edition, recipient: Recipient, agenda: dict) -> dict:
     }
 
 
-def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> BatchResult:
+def invitations_plan(*, edition, resend: bool = False) -> BatchResult:
+    """What ``invitations_send`` would do, without writing: ``queued`` e-mails would leave."""
+    recipients, missing = invitation_recipients(edition=edition)
+    result = BatchResult(batch=invitation_batch(edition), without_address=missing)
+    keys = [f"invitation-{edition.year}-{r.key}" for r in recipients]
+    statuses = dict(
+        OutgoingEmail.objects.filter(dedup_key__in=keys).values_list("dedup_key", "status")
+    )
+    for key in keys:
+        status = statuses.get(key)
+        if status is None or resend:
+            result.created += 1
+        elif status == EmailStatus.SENT:
+            result.already_sent += 1
+        elif status == EmailStatus.SKIPPED:
+            result.skipped += 1
+    result.queued = len(keys) - result.already_sent - result.skipped if not resend else len(keys)
+    return result
+
+
+def invitations_send(
+    *, edition, resend: bool = False, recipient_keys=None, queue: bool = True
+) -> BatchResult:
     """Record the invitation of every recipient and queue, on commit, one chain each (build the
-    PDF and ICS, then send). Rows already sent are left alone unless ``resend``."""
+    PDF and ICS, then send). Rows already sent are left alone unless ``resend``. With
+    ``queue=False`` nothing is queued: the caller (the batch job) sends ``result.email_ids``."""
     from meetings.services import schedule_is_published
 
     if not schedule_is_published(edition):
@@ -181,7 +205,9 @@ def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> B
             result.created += 1
             to_queue.append(email.pk)
         result.queued = len(to_queue)
-        transaction.on_commit(lambda: _queue_chains(to_queue))
+        result.email_ids = list(to_queue)
+        if queue:
+            transaction.on_commit(lambda: _queue_chains(to_queue))
     return result
 
 
