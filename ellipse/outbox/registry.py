@@ -21,6 +21,8 @@ class EmailTemplate:
     # Builds a context from real data; ``ref`` names an object ("company:12"), "" = a default.
     sample: Callable[[str], dict] | None = None
     ref_help: str = ""
+    # The context holds secrets (set-password links): emptied once sent, never resent.
+    redacted: bool = False
 
     @property
     def optional(self) -> bool:
@@ -39,6 +41,11 @@ COMMON_PLACEHOLDERS = {
 def register(template: EmailTemplate) -> EmailTemplate:
     _REGISTRY[template.name] = template
     return template
+
+
+def redacted_templates() -> frozenset[str]:
+    """Names of the templates whose context is emptied once sent."""
+    return frozenset(name for name, spec in registry().items() if spec.redacted)
 
 
 def registry() -> dict[str, EmailTemplate]:
@@ -68,6 +75,7 @@ register(
             "html": "HTML déjà rendu par allauth, ou vide.",
         },
         sample=_rendered_sample,
+        redacted=True,
     )
 )
 register(

@@ -40,12 +40,11 @@ from ellipse.core.queueing import task_enqueue_many
 
 from .enums import OPTIONAL_CATEGORIES, EmailCategory, EmailStatus
 from .models import EmailOptOut, OutgoingEmail
+from .registry import redacted_templates
 
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "ellipse.outbox.unsubscribe"
-# Templates whose context holds secrets (set-password links): emptied once sent.
-REDACTED_TEMPLATES = frozenset({"outbox/rendered", "buyers/invitation"})
 
 
 class EmailInFlight(Exception):
@@ -221,7 +220,7 @@ def email_deliver(*, email_id: int) -> OutgoingEmail:
         "subject": subject[:255],
         "last_error": "",
     }
-    if email.template in REDACTED_TEMPLATES:
+    if email.template in redacted_templates():
         changes["context"] = {"redacted": True, "subject": subject[:255]}
     OutgoingEmail.objects.filter(pk=email.pk).update(**changes)
     _close_quietly(connection)
@@ -332,7 +331,7 @@ def email_resend(*, email_ids: list[int]) -> list[OutgoingEmail]:
     """Deliberately send again: a new row per e-mail (linked to the original), queued."""
     copies = []
     for original in OutgoingEmail.objects.filter(pk__in=email_ids).exclude(
-        template__in=REDACTED_TEMPLATES
+        template__in=redacted_templates()
     ):
         copies.append(
             email_enqueue(

@@ -3,43 +3,19 @@ once the broker is back the sweep sends exactly one acknowledgement and one conf
 
 import email
 import email.policy
-import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.urls import reverse
 
-from ellipse.celery import app as celery_app
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.tasks import outbox_sweep
 from tests.companies.registration_helpers import valid_post
 from tests.factories import EditionFactory
+from tests.outbox.broker import broker_unreachable
 
 pytestmark = pytest.mark.integration
-CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-@contextmanager
-def broker_unreachable():
-    """Point this process's Celery app (broker and result backend) at a closed port."""
-    conf = celery_app.conf
-    saved = conf.broker_url, conf.result_backend
-    conf.broker_url = conf.result_backend = CLOSED
-    conf.broker_connection_timeout = 1
-
-    def reset():
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        celery_app._local = threading.local()  # the cached result backend
-
-    reset()
-    try:
-        yield
-    finally:
-        conf.broker_url, conf.result_backend = saved
-        reset()
 
 
 def _wait_for(predicate, timeout: float = 60.0) -> bool:
