@@ -16,12 +16,8 @@ from ellipse.editions.models import Edition
 from ellipse.outbox.services import batch_counters
 from meetings.services import schedule_is_published
 
-from .services import (
-    invitation_batch,
-    invitation_recipients,
-    invitations_plan,
-    schedule_changes_notify,
-)
+from .selectors import invitation_batch, invitation_recipients
+from .services import invitations_plan, schedule_changes_notify
 
 
 def invitations_view(request, model_admin):

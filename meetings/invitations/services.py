@@ -1,6 +1,6 @@
 """Invitations: who receives them, the batch, the reminders and the schedule-change notices.
 
-Recipients (decided here, once):
+Recipients (decided in ``selectors.invitation_recipients``, once):
 - each company with a *retained* registration and at least one published meeting of the
   edition: one e-mail to ``Company.contact_email`` (the address the company gave for the
   convention; its platform users see the same documents in their space);
@@ -14,22 +14,17 @@ sent yet, unless ``resend=True`` (new rows, linked to the previous ones).
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buyers.models import BuyerMembership, BuyerOrganisation
-from companies.enums import RegistrationStatus
-from companies.models import Company, Registration
 from ellipse.core.queueing import task_enqueue_many
 from ellipse.outbox.enums import EmailCategory, EmailStatus
 from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.services import email_enqueue, email_requeue, email_supersede
-from meetings.enums import MeetingStatus
-from meetings.models import Meeting
 
 from . import agendas
+from .selectors import Recipient, invitation_batch, invitation_recipients
 
 INVITATION_TEMPLATE = "invitations/invitation"
 REMINDER_TEMPLATE = "invitations/reminder"
@@ -41,16 +36,6 @@ class InvitationError(Exception):
     """A French message for staff: why the batch cannot be sent."""
 
 
-@dataclass(frozen=True)
-class Recipient:
-    kind: str  # "company" | "buyer"
-    owner_id: int
-    owner_name: str
-    email: str
-    user_id: int | None
-    key: str  # stable per recipient within an edition
-
-
 @dataclass
 class BatchResult:
     batch: str
@@ -60,55 +45,6 @@ class BatchResult:
     skipped: int = 0
     without_address: list[str] = field(default_factory=list)
     email_ids: list[int] = field(default_factory=list)
-
-
-def invitation_batch(edition) -> str:
-    return f"invitations-{edition.year}"
-
-
-def invitation_recipients(*, edition) -> tuple[list[Recipient], list[str]]:
-    """Everyone to invite, and the names of organisations that have nobody to write to.
-    Three queries whatever the size of the edition."""
-    published = Meeting.objects.filter(edition=edition, status=MeetingStatus.PUBLISHED)
-    companies = (
-        Company.objects.filter(
-            Exists(published.filter(company=OuterRef("pk"))),
-            Exists(
-                Registration.objects.filter(
-                    edition=edition, company=OuterRef("pk"), status=RegistrationStatus.RETAINED
-                )
-            ),
-        )
-        .only("pk", "legal_name", "trade_name", "contact_email")
-        .order_by("pk")
-    )
-    recipients, missing = [], []
-    for company in companies:
-        if not company.contact_email:
-            missing.append(str(company))
-            continue
-        recipients.append(
-            Recipient("company", company.pk, str(company), company.contact_email, None,
-                      f"company-{company.pk}")
-        )  # fmt: skip
-    buyers = BuyerOrganisation.objects.filter(
-        Exists(published.filter(buyer=OuterRef("pk")))
-    ).order_by("pk")
-    members: dict[int, list] = {}
-    for membership in BuyerMembership.objects.filter(
-        organisation__in=buyers, user__is_active=True
-    ).select_related("user"):
-        members.setdefault(membership.organisation_id, []).append(membership.user)
-    for buyer in buyers:
-        users = members.get(buyer.pk, [])
-        if not users:
-            missing.append(buyer.name)
-        for user in sorted(users, key=lambda u: u.pk):
-            recipients.append(
-                Recipient("buyer", buyer.pk, buyer.name, user.email, user.pk,
-                          f"buyer-{buyer.pk}-user-{user.pk}")
-            )  # fmt: skip
-    return recipients, missing
 
 
 def _mail_context(*, edition, recipient: Recipient, agenda: dict) -> dict:
@@ -217,21 +153,6 @@ def _queue_chains(email_ids: list[int]) -> None:
     for pk in email_ids:
         if not invitation_queue_chain(email_id=pk):
             break  # the broker is down (logged): the sweep queues the rest later
-
-
-def invitation_last_sent(*, edition, owner_kind: str, owner_id: int):
-    """When this company's or organisation's invitation was last sent (None if never)."""
-    return (
-        OutgoingEmail.objects.filter(
-            batch=invitation_batch(edition),
-            status=EmailStatus.SENT,
-            context__owner_kind=owner_kind,
-            context__owner_id=owner_id,
-        )
-        .order_by("-sent_at")
-        .values_list("sent_at", flat=True)
-        .first()
-    )
 
 
 def reminders_send(*, edition, days_before: int) -> BatchResult:

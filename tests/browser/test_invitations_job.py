@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from ellipse.core.jobs import job_advance, job_begin, job_create, job_finish
 from ellipse.core.models import BackgroundJob
 from ellipse.outbox.models import OutgoingEmail
-from meetings.invitations.services import invitation_recipients
+from meetings.invitations.selectors import invitation_recipients
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 from tests.invitations.data import published_schedule

@@ -11,7 +11,7 @@ from ellipse.core.jobs import job_advance, job_begin, job_create, job_finish
 from ellipse.core.models import BackgroundJob
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
-from meetings.invitations.services import invitation_recipients
+from meetings.invitations.selectors import invitation_recipients
 from meetings.models import Meeting
 from tests.factories import CompanyMembershipFactory, UserFactory
 
