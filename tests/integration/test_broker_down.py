@@ -35,10 +35,13 @@ def test_registration_with_broker_down_then_back(celery_worker_process, client, 
     assert response["Location"] == reverse("companies:register_done")
     assert "non mise en file" in caplog.text
     emails = OutgoingEmail.objects.order_by("pk")
-    assert [e.status for e in emails] == [EmailStatus.PENDING, EmailStatus.PENDING]
+    assert [e.status for e in emails] == [EmailStatus.PENDING, EmailStatus.PENDING], [
+        (e.template, e.status, e.last_error) for e in emails
+    ]
     assert {e.template for e in emails} == {"companies/registration_received", "outbox/rendered"}
 
-    assert outbox_sweep(older_than_minutes=0) == 2  # the broker is back
+    queued = outbox_sweep(older_than_minutes=0)  # the broker is back
+    assert queued == 2, (queued, caplog.text[-2000:])
     assert _wait_for(lambda: OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 2), (
         celery_worker_process.log
     )
