@@ -65,7 +65,7 @@ test: venv messages
 	DJANGO_SETTINGS_MODULE=ellipse.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		ALLOWED_HOSTS=ellipse.est-ensemble.fr DATABASE_URL=sqlite:///:memory: \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/pure -p no:django && $(BIN)/python -m pytest --ignore=tests/pure $(PYTEST_ARGS)
 
 worker: venv
 	$(BIN)/celery -A ellipse worker -l info -c 2

@@ -14,10 +14,10 @@ connection, db_name = setup()
 
 from django.conf import settings  # noqa: E402
 
-from ellipse.outbox.enums import DocumentKind  # noqa: E402
-from ellipse.outbox.models import GeneratedDocument  # noqa: E402
 from meetings.invitations import agendas  # noqa: E402
 from meetings.invitations.documents import document_ensure  # noqa: E402
+from meetings.invitations.enums import DocumentKind  # noqa: E402
+from meetings.invitations.models import GeneratedDocument  # noqa: E402
 from tests.invitations.data import published_schedule  # noqa: E402
 
 edition, buyers, companies = published_schedule(buyers=30, companies=142, per_buyer=9, year=2040)

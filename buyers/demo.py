@@ -476,3 +476,34 @@ def seed_buyers(*, edition: Edition, rng: random.Random) -> list[BuyerOrganisati
                     ]
                 )
     return organisations
+
+
+def demo_seed(*, edition: Edition, rng: random.Random) -> list:
+    """Part of ``seed_demo``: CPV codes, buyers and their forecasts, the buyer login and one
+    contact per other organisation (no password: they would be invited)."""
+    from django.utils.text import slugify
+
+    from ellipse.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_user
+    from ellipse.accounts.roles import Role
+
+    from .models import BuyerMembership
+
+    seed_cpv()
+    seed_buyers(edition=edition, rng=rng)
+    buyer = demo_user(email="acheteur@ellipse.demo", first="Samia", last="Haddad", role=Role.BUYER)
+    BuyerMembership.objects.get_or_create(
+        user=buyer, defaults={"organisation": BuyerOrganisation.objects.get(name="Est Ensemble")}
+    )
+    for organisation in BuyerOrganisation.objects.filter(memberships__isnull=True):
+        email = f"contact-{slugify(organisation.short_name or organisation.name)}@acheteurs.demo"
+        user = demo_user(
+            email=email,
+            first="Contact",
+            last=organisation.short_name,
+            role=Role.BUYER,
+            with_password=False,
+        )
+        BuyerMembership.objects.get_or_create(user=user, defaults={"organisation": organisation})
+    return [
+        DemoLogin(Role.BUYER.label, "acheteur@ellipse.demo", DEMO_PASSWORD, "/acheteurs/espace/")
+    ]

@@ -30,5 +30,6 @@ register(
             "space_url": "Adresse de l'espace acheteur.",
         },
         sample=invitation_sample,
+        redacted=True,  # the set-password link is a secret
     )
 )

@@ -198,9 +198,9 @@ NEEDS = [
 
 def _qualifier():
     """The staff member who made the demo calls (a second staff login of the demo)."""
+    from ellipse.accounts.demo import DEMO_PASSWORD
     from ellipse.accounts.models import User
     from ellipse.accounts.roles import Role, user_grant_role
-    from ellipse.demo import DEMO_PASSWORD
 
     user, created = User.objects.get_or_create(
         email=QUALIFIER_EMAIL, defaults={"first_name": "Nadia", "last_name": "Ouali"}
@@ -316,3 +316,24 @@ def seed_selection(*, edition: Edition, registrations: list[Registration]) -> No
         ],
     )
     edition_refresh_matches(edition=edition)
+
+
+def demo_seed(*, edition: Edition, rng: random.Random) -> list:
+    """Part of ``seed_demo``: the companies, their registrations and the company login (a
+    member of the first retained company)."""
+    from ellipse.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_user
+    from ellipse.accounts.roles import Role
+
+    from .models import CompanyMembership
+
+    registrations = seed_companies(edition=edition, rng=rng)
+    user = demo_user(
+        email="entreprise@ellipse.demo", first="Karim", last="Benali", role=Role.COMPANY
+    )
+    first_retained = next(r for r in registrations if r.status == RegistrationStatus.RETAINED)
+    CompanyMembership.objects.get_or_create(user=user, defaults={"company": first_retained.company})
+    return [
+        DemoLogin(
+            Role.COMPANY.label, "entreprise@ellipse.demo", DEMO_PASSWORD, "/entreprises/espace/"
+        )
+    ]

@@ -1,4 +1,9 @@
-"""The Celery application. Without a broker (the embedded default) tasks run eagerly."""
+"""The Celery application. Without a broker (the embedded default) tasks run eagerly.
+
+Loaded when Django starts (``CoreConfig.ready``) so that ``shared_task`` binds to it in every
+process, and by ``celery -A ellipse`` (Celery looks up ``ellipse.celery.app``). Each installed
+app's ``tasks.py`` is found by autodiscovery.
+"""
 
 import os
 
@@ -9,5 +14,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ellipse.settings.base")
 app = Celery("ellipse")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Subpackages that are not apps: their tasks are registered explicitly.
-app.autodiscover_tasks(["meetings.invitations"])

@@ -1,34 +1,26 @@
 """``seed_demo``: a realistic dataset at the 2024 convention's scale, safe to run twice.
 
-Each app brings its own part (``buyers.demo``, ``companies.demo``, …); this module composes them
-and creates one login per role.
+Each installed app brings its own part in a ``demo`` module with
+``demo_seed(*, edition, rng) -> list[DemoLogin] | None``; this module creates the demo edition
+and calls them in the order of ``INSTALLED_APPS`` (the layering order), without importing any
+domain app itself.
 """
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
-from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from buyers.demo import seed_buyers, seed_cpv
-from buyers.models import BuyerMembership, BuyerOrganisation
-from companies.models import CompanyMembership
-from ellipse.accounts.models import User
-from ellipse.accounts.roles import Role, user_grant_role
+from ellipse.accounts.demo import DemoLogin
+from ellipse.accounts.roles import Role
 from ellipse.editions.enums import EditionStatus
 from ellipse.editions.models import Edition
 
-DEMO_PASSWORD = "ellipse-demo-2024"  # noqa: S105 — published demo credentials
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    email: str
-    password: str
-    lands_on: str
+LOGIN_ORDER = [Role.STAFF.label, Role.BUYER.label, Role.COMPANY.label, Role.OFFICIAL.label]
 
 
 def demo_edition(*, today: dt.date | None = None) -> Edition:
@@ -61,77 +53,24 @@ def demo_edition(*, today: dt.date | None = None) -> Edition:
     return edition
 
 
-def _user(email: str, first: str, last: str, role: str) -> User:
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first, "last_name": last}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    EmailAddress.objects.get_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    user_grant_role(user=user, role=role)
-    return user
-
-
-def _buyer_contacts() -> None:
-    """One contact per other buyer organisation (no password: they would be invited), so that
-    invitations reach every buyer of the demo."""
-    from django.utils.text import slugify
-
-    for organisation in BuyerOrganisation.objects.filter(memberships__isnull=True):
-        email = f"contact-{slugify(organisation.short_name or organisation.name)}@acheteurs.demo"
-        user, created = User.objects.get_or_create(
-            email=email, defaults={"first_name": "Contact", "last_name": organisation.short_name}
-        )
-        if created:
-            user.set_unusable_password()
-            user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        user_grant_role(user=user, role=Role.BUYER)
-        BuyerMembership.objects.get_or_create(user=user, defaults={"organisation": organisation})
+def demo_modules() -> list:
+    """The ``demo`` module of each installed app that has one, in ``INSTALLED_APPS`` order."""
+    modules = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if find_spec(name) is not None:
+            module = import_module(name)
+            if hasattr(module, "demo_seed"):
+                modules.append(module)
+    return modules
 
 
 @transaction.atomic
 def seed_demo() -> list[DemoLogin]:
     rng = random.Random(2024)
     edition = demo_edition()
-    seed_cpv()
-    seed_buyers(edition=edition, rng=rng)
-    from companies.demo import seed_companies
-
-    registrations = seed_companies(edition=edition, rng=rng)
-
-    _user("equipe@ellipse.demo", "Camille", "Martin", Role.STAFF)
-    _user("elu@ellipse.demo", "Dominique", "Bernard", Role.OFFICIAL)
-    buyer = _user("acheteur@ellipse.demo", "Samia", "Haddad", Role.BUYER)
-    BuyerMembership.objects.get_or_create(
-        user=buyer, defaults={"organisation": BuyerOrganisation.objects.get(name="Est Ensemble")}
-    )
-    _buyer_contacts()
-    company_user = _user("entreprise@ellipse.demo", "Karim", "Benali", Role.COMPANY)
-    first_retained = next(r for r in registrations if r.status == "retained")
-    CompanyMembership.objects.get_or_create(
-        user=company_user, defaults={"company": first_retained.company}
-    )
-    from meetings.demo import seed_meetings
-
-    seed_meetings(edition=edition)
-    from spaser.sourcing.demo import seed_sourcing
-
-    seed_sourcing(rng=rng)
-
-    from trainings.demo import seed_trainings
-
-    seed_trainings(edition=edition, rng=rng, company=first_retained.company)
-    return [
-        DemoLogin(Role.STAFF.label, "equipe@ellipse.demo", DEMO_PASSWORD, "/admin/"),
-        DemoLogin(Role.BUYER.label, "acheteur@ellipse.demo", DEMO_PASSWORD, "/acheteurs/espace/"),
-        DemoLogin(
-            Role.COMPANY.label, "entreprise@ellipse.demo", DEMO_PASSWORD, "/entreprises/espace/"
-        ),
-        DemoLogin(Role.OFFICIAL.label, "elu@ellipse.demo", DEMO_PASSWORD, "/spaser/"),
-    ]
+    logins: list[DemoLogin] = []
+    for module in demo_modules():
+        logins += module.demo_seed(edition=edition, rng=rng) or []
+    rank = {label: index for index, label in enumerate(LOGIN_ORDER)}
+    return sorted(logins, key=lambda login: rank.get(login.role, len(rank)))

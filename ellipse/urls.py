@@ -30,6 +30,7 @@ urlpatterns = [
     path("spaser/", include("spaser.urls")),
     path("", include("spaser.sourcing.urls")),
     path("admin/", admin.site.urls),
+    path("taches/", include("ellipse.core.urls")),
 ]
 
 if settings.DEBUG:

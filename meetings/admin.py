@@ -1,10 +1,38 @@
-from django.contrib import admin
-from django.utils.html import format_html_join
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ellipse.core.admin import EllipseModelAdmin
+from ellipse.editions.admin import EditionAdmin
 
 from .models import BuyerPreference, Meeting, MeetingChange, ScheduleRun
+from .services import schedule_run_request
+
+
+@admin.action(description=_("Calculer le planning des rendez-vous (tâche de fond)"))
+def schedule(modeladmin, request, queryset):
+    """Edition admin action, added here so that editions need not know meetings."""
+    for edition in queryset:
+        try:
+            schedule_run_request(edition=edition, by=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Calcul lancé pour %(edition)s.") % {"edition": edition},
+                    reverse("meetings:planning", args=[edition.year]),
+                    _("Suivre l'avancement"),
+                ),
+                messages.SUCCESS,
+            )
+
+
+EditionAdmin.actions = [*EditionAdmin.actions, schedule]
 
 
 @admin.register(Meeting)

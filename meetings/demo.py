@@ -17,3 +17,8 @@ def seed_meetings(*, edition: Edition) -> int:
     # The demo edition keeps its registrations open, so that every journey can be tried.
     schedule_publish(edition=edition, keep_status=True)
     return report.created
+
+
+def demo_seed(*, edition: Edition, rng) -> None:
+    """Part of ``seed_demo``: the demo edition's schedule, computed and published."""
+    seed_meetings(edition=edition)

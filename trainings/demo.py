@@ -217,3 +217,12 @@ def seed_trainings(*, edition: Edition, rng: random.Random, company: Company | N
                 seat_number=seat,
                 attendance=Attendance.PRESENT if session.starts_at < timezone.now() else "",
             )
+
+
+def demo_seed(*, edition: Edition, rng: random.Random) -> None:
+    """Part of ``seed_demo``: topics, sessions and the afternoon workshops; the demo company
+    login is registered to a coming session and a workshop."""
+    from companies.models import CompanyMembership
+
+    membership = CompanyMembership.objects.filter(user__email="entreprise@ellipse.demo").first()
+    seed_trainings(edition=edition, rng=rng, company=membership.company if membership else None)

@@ -32,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "buyers.*",
         "companies.*",
         "meetings.*",
+        "invitations.*",
         "trainings.*",
         "spaser.*",
         "sourcing.*",

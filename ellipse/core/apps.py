@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app's steps of the staff dashboard (ellipse.core.dashboard), found by name only.
         autodiscover_modules("dashboard")
+        # Django is starting (web, command, worker, tests): bind shared tasks to our Celery app.
+        from ellipse import celery  # noqa: F401

@@ -25,7 +25,7 @@ class EditionAdmin(EllipseModelAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["title", "venue"]
-    actions = ["copy_settings", "schedule"]
+    actions = ["copy_settings"]  # the meetings admin adds "schedule"
     fieldsets = (
         (None, {"fields": ("year", "title", "status", "date", "registration_deadline")}),
         (_("Lieu"), {"fields": VENUE_FIELDS}),
@@ -70,24 +70,3 @@ class EditionAdmin(EllipseModelAdmin):
             ),
             messages.SUCCESS,
         )
-
-    @admin.action(description=_("Calculer le planning des rendez-vous (tâche de fond)"))
-    def schedule(self, request, queryset):
-        from meetings.services import schedule_run_request
-
-        for edition in queryset:
-            try:
-                schedule_run_request(edition=edition, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        _("Calcul lancé pour %(edition)s.") % {"edition": edition},
-                        reverse("meetings:planning", args=[edition.year]),
-                        _("Suivre l'avancement"),
-                    ),
-                    messages.SUCCESS,
-                )

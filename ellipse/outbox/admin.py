@@ -6,20 +6,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ellipse.core.admin import EllipseModelAdmin
 
 from .enums import EmailStatus
-from .models import EmailOptOut, GeneratedDocument, OutgoingEmail
+from .models import EmailOptOut, OutgoingEmail
 from .registry import COMMON_PLACEHOLDERS, registry
 from .services import batch_counters, email_render, email_resend, email_retry
-
-# Admin pages of features built on the outbox (imported lazily: no import of those apps here).
-EXTRA_ADMIN_URLS = ["meetings.invitations.admin_views.admin_urls"]
 
 
 class BatchFilter(admin.SimpleListFilter):
@@ -100,8 +95,6 @@ class OutgoingEmailAdmin(EllipseModelAdmin):
             path("lots/reessayer/", wrap(self.batch_retry_view), name="outbox_batch_retry"),
             path("modeles/", wrap(self.preview_view), name="outbox_preview"),
         ]
-        for dotted in EXTRA_ADMIN_URLS:
-            urls += import_string(dotted)(self)
         return urls + super().get_urls()
 
     def _check_view(self, request):
@@ -183,35 +176,3 @@ class EmailOptOutAdmin(EllipseModelAdmin):
     list_display = ["email", "category", "created_at"]
     list_filter = ["category"]
     search_fields = ["email"]
-
-
-@admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(EllipseModelAdmin):
-    list_display = [
-        "edition",
-        "kind",
-        "owner_id",
-        "file_link",
-        "size",
-        "render_seconds",
-        "generated_at",
-    ]
-    list_filter = ["edition", "kind"]
-    list_select_related = ["edition"]
-    readonly_fields = [
-        "edition",
-        "kind",
-        "owner_id",
-        "file",
-        "content_hash",
-        "size",
-        "render_seconds",
-        "generated_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=gettext_lazy("fichier"))
-    def file_link(self, obj):
-        return format_html("<code>{}</code>", obj.file.name)

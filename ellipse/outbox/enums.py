@@ -21,11 +21,3 @@ class EmailCategory(models.TextChoices):
 
 
 OPTIONAL_CATEGORIES: frozenset[str] = frozenset({EmailCategory.REMINDER, EmailCategory.NEWS})
-
-
-class DocumentKind(models.TextChoices):
-    COMPANY_AGENDA = "company_agenda", _("Agenda d'une entreprise (PDF)")
-    BUYER_AGENDA = "buyer_agenda", _("Agenda d'un acheteur (PDF)")
-    COMPANY_ICS = "company_ics", _("Calendrier d'une entreprise (ICS)")
-    BUYER_ICS = "buyer_ics", _("Calendrier d'un acheteur (ICS)")
-    BOOKLET = "booklet", _("Livret de l'équipe (PDF)")

@@ -1,14 +1,13 @@
 """Every outgoing e-mail is first a row, written in the business transaction that causes it.
 
-Also here: the recipients' opt-outs per optional category, and the generated documents (PDF
-agendas, calendars) that e-mails attach and spaces let people download.
+Also here: the recipients' opt-outs per optional category.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import DocumentKind, EmailCategory, EmailStatus
+from .enums import EmailCategory, EmailStatus
 
 
 class OutgoingEmail(models.Model):
@@ -115,39 +114,3 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} — {self.get_category_display()}"
-
-
-class GeneratedDocument(models.Model):
-    """A generated file (agenda PDF, calendar) for one owner of one edition.
-
-    ``owner_id`` is the company's or the buyer organisation's id depending on ``kind`` (0 for the
-    staff booklet). ``content_hash`` is the hash of what the file shows: when the schedule
-    changes, the hash changes and the file is generated again.
-    """
-
-    edition = models.ForeignKey(
-        "editions.Edition",
-        on_delete=models.CASCADE,
-        related_name="documents",
-        verbose_name=_("édition"),
-    )
-    kind = models.CharField(_("type"), max_length=20, choices=DocumentKind.choices)
-    owner_id = models.PositiveBigIntegerField(_("propriétaire"))
-    file = models.FileField(_("fichier"), upload_to="documents/", max_length=255)
-    content_hash = models.CharField(_("empreinte du contenu"), max_length=64)
-    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
-    render_seconds = models.FloatField(_("durée de génération (s)"), default=0)
-    generated_at = models.DateTimeField(_("généré le"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("document généré")
-        verbose_name_plural = _("documents générés")
-        ordering = ["edition", "kind", "owner_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["edition", "kind", "owner_id"], name="generated_document_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.owner_id} — {self.edition}"

@@ -1,19 +1,15 @@
 """The registry of e-mail templates: name, label, category, documented placeholders, and a
 function that builds a context from real data (for the staff preview before a batch).
 
-Apps register theirs in an ``email_templates`` module (found by autodiscovery); subpackages that
-are not apps are listed in ``EXTRA_MODULES``.
+Apps register theirs in an ``email_templates`` module, found by autodiscovery.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.utils.module_loading import autodiscover_modules
 
 from .enums import OPTIONAL_CATEGORIES, EmailCategory
-
-EXTRA_MODULES = ["meetings.invitations.email_templates"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +21,8 @@ class EmailTemplate:
     # Builds a context from real data; ``ref`` names an object ("company:12"), "" = a default.
     sample: Callable[[str], dict] | None = None
     ref_help: str = ""
+    # The context holds secrets (set-password links): emptied once sent, never resent.
+    redacted: bool = False
 
     @property
     def optional(self) -> bool:
@@ -45,12 +43,15 @@ def register(template: EmailTemplate) -> EmailTemplate:
     return template
 
 
+def redacted_templates() -> frozenset[str]:
+    """Names of the templates whose context is emptied once sent."""
+    return frozenset(name for name, spec in registry().items() if spec.redacted)
+
+
 def registry() -> dict[str, EmailTemplate]:
     global _discovered
     if not _discovered:
         autodiscover_modules("email_templates")
-        for module in EXTRA_MODULES:
-            import_module(module)
         _discovered = True
     return dict(sorted(_REGISTRY.items()))
 
@@ -74,6 +75,7 @@ register(
             "html": "HTML déjà rendu par allauth, ou vide.",
         },
         sample=_rendered_sample,
+        redacted=True,
     )
 )
 register(

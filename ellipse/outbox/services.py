@@ -8,12 +8,16 @@ Delivery rule (exactly-once as far as a database row can promise it):
    Otherwise the row becomes ``sending`` with ``sending_started_at = now`` and the transaction
    commits *before* the mail server is contacted.
 2. The message carries a ``Message-ID`` derived from the row id (identical on every attempt).
-3. As soon as the server accepted it, the row is marked ``sent`` (one UPDATE, autocommit).
+3. The connection is opened by ``email_deliver`` itself, so that as soon as the server replied
+   to ``DATA`` (accepted), the row is marked ``sent`` (one UPDATE, autocommit) *before* the
+   connection is closed (``QUIT``), whose failure no longer matters.
 
-Remaining window, stated honestly: a worker killed between the server's acceptance (2) and the
-UPDATE (3) leaves the row in ``sending``; once the lease has expired, the next delivery sends it
-again (at-least-once), with the same Message-ID so that mail clients and staff can recognise the
-copy. The window is the duration of one UPDATE after the SMTP ``DATA`` reply.
+Remaining window, stated honestly: a worker killed between the server's ``250`` reply to
+``DATA`` and the UPDATE (a few milliseconds, nothing else in between) leaves the row in
+``sending``; once the lease has expired, the next delivery sends it again (at-least-once), with
+the same Message-ID so that receiving servers and staff can recognise the copy.
+``tests/integration/test_outbox_killed_worker.py`` kills a real worker at the first moment the
+server can observe after acceptance (the client's next command) and counts the duplicates.
 """
 
 import logging
@@ -24,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.template.loader import render_to_string
@@ -32,14 +36,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ellipse.core.queueing import task_enqueue_many
+
 from .enums import OPTIONAL_CATEGORIES, EmailCategory, EmailStatus
 from .models import EmailOptOut, OutgoingEmail
+from .registry import redacted_templates
 
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "ellipse.outbox.unsubscribe"
-# Templates whose context holds secrets (set-password links): emptied once sent.
-REDACTED_TEMPLATES = frozenset({"outbox/rendered", "buyers/invitation"})
 
 
 class EmailInFlight(Exception):
@@ -115,11 +120,13 @@ def email_enqueue(
 
 
 def email_queue(*, email_ids: list[int]) -> None:
-    """Queue the sending task of recorded e-mails once the transaction commits."""
+    """Queue the sending task of recorded e-mails once the transaction commits. A broker that
+    is down is logged, never raised: the rows stay ``pending`` and ``outbox_sweep`` queues
+    them again later."""
     from .tasks import email_send
 
     ids = list(email_ids)
-    transaction.on_commit(lambda: [email_send.delay(email_id=pk) for pk in ids])
+    transaction.on_commit(lambda: task_enqueue_many(email_send, [{"email_id": pk} for pk in ids]))
 
 
 def unsubscribe_token(*, email: str, category: str) -> str:
@@ -188,32 +195,24 @@ def _claim(email_id: int) -> OutgoingEmail | None:
 
 def email_deliver(*, email_id: int) -> OutgoingEmail:
     """Send one recorded e-mail unless it was already sent. Raises on a delivery error (the
-    caller retries); the row keeps the attempt count and the last error."""
+    caller retries); the row keeps the attempt count and the last error.
+
+    The connection is opened here so that the row is marked ``sent`` as soon as the server
+    accepted the message, before the connection is closed (QUIT)."""
     email = _claim(email_id)
     if email is None:
         return OutgoingEmail.objects.get(pk=email_id)
+    connection = get_connection()
     try:
         subject, text, html = email_render(email)
-        headers = {"X-Ellipse-Email-Id": str(email.pk), "Message-ID": email.message_id}
-        if email.category in OPTIONAL_CATEGORIES:
-            link = unsubscribe_url(email=email.to, category=email.category)
-            headers["List-Unsubscribe"] = f"<{link}>"
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-            headers=headers,
-        )
-        message.attach_alternative(html, "text/html")
-        for name in email.attachments:
-            with default_storage.open(name, "rb") as handle:
-                message.attach(Path(name).name, handle.read(), _mimetype(name))
+        message = _message(email, subject=subject, text=text, html=html, connection=connection)
+        connection.open()
         message.send()
     except Exception as exc:
         OutgoingEmail.objects.filter(pk=email.pk).update(
             status=EmailStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
+        _close_quietly(connection)
         raise
     changes = {
         "status": EmailStatus.SENT,
@@ -221,11 +220,41 @@ def email_deliver(*, email_id: int) -> OutgoingEmail:
         "subject": subject[:255],
         "last_error": "",
     }
-    if email.template in REDACTED_TEMPLATES:
+    if email.template in redacted_templates():
         changes["context"] = {"redacted": True, "subject": subject[:255]}
     OutgoingEmail.objects.filter(pk=email.pk).update(**changes)
+    _close_quietly(connection)
     email.refresh_from_db()
     return email
+
+
+def _message(email: OutgoingEmail, *, subject: str, text: str, html: str, connection):
+    headers = {"X-Ellipse-Email-Id": str(email.pk), "Message-ID": email.message_id}
+    if email.category in OPTIONAL_CATEGORIES:
+        link = unsubscribe_url(email=email.to, category=email.category)
+        headers["List-Unsubscribe"] = f"<{link}>"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    for name in email.attachments:
+        with default_storage.open(name, "rb") as handle:
+            message.attach(Path(name).name, handle.read(), _mimetype(name))
+    return message
+
+
+def _close_quietly(connection) -> None:
+    """Close the mail connection; the message is already accepted (or failed): a QUIT that
+    goes wrong changes nothing."""
+    try:
+        connection.close()
+    except Exception as exc:
+        logger.warning("Fermeture de la connexion SMTP : %s", exc)
 
 
 def _mimetype(name: str) -> str:
@@ -239,14 +268,62 @@ def _mimetype(name: str) -> str:
 @transaction.atomic
 def email_retry(*, email_ids: list[int]) -> int:
     """Put failed e-mails back in the queue (same rows, same dedup keys)."""
+    ids = email_requeue(email_ids=email_ids, statuses=(EmailStatus.FAILED,), queue=False)
+    email_queue(email_ids=ids)
+    return len(ids)
+
+
+@transaction.atomic
+def email_requeue(
+    *,
+    email_ids: list[int],
+    statuses: tuple[str, ...] = (EmailStatus.FAILED,),
+    queue: bool = True,
+) -> list[int]:
+    """Make the e-mails among ``email_ids`` whose status is in ``statuses`` pending again and,
+    with ``queue``, queue their sending on commit. Returns their ids."""
     ids = list(
-        OutgoingEmail.objects.filter(pk__in=email_ids, status=EmailStatus.FAILED).values_list(
+        OutgoingEmail.objects.filter(pk__in=email_ids, status__in=statuses).values_list(
             "pk", flat=True
         )
     )
     OutgoingEmail.objects.filter(pk__in=ids).update(status=EmailStatus.PENDING)
-    email_queue(email_ids=ids)
-    return len(ids)
+    if queue:
+        email_queue(email_ids=ids)
+    return ids
+
+
+def email_attach(*, email_id: int, attachments: list[str]) -> int:
+    """Set the files (storage names) an e-mail not yet sent will attach. Returns 1 or 0."""
+    return (
+        OutgoingEmail.objects.filter(pk=email_id)
+        .exclude(status=EmailStatus.SENT)
+        .update(attachments=list(attachments))
+    )
+
+
+def email_note_error(*, email_id: int, error: str) -> int:
+    """Record why an e-mail not yet sent is held back (shown to staff); its status stays."""
+    return (
+        OutgoingEmail.objects.filter(pk=email_id)
+        .exclude(status=EmailStatus.SENT)
+        .update(last_error=error[:2000])
+    )
+
+
+@transaction.atomic
+def email_supersede(*, previous: OutgoingEmail, **enqueue: object) -> OutgoingEmail:
+    """A deliberate new version of ``previous``: a new row linked to it, which takes over its
+    dedup key (the previous row keeps a suffixed key). Arguments as for ``email_enqueue``."""
+    key = previous.dedup_key
+    if key:
+        stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+        OutgoingEmail.objects.filter(pk=previous.pk).update(
+            dedup_key=f"{key}-{previous.pk}-{stamp}"
+        )
+    enqueue.pop("dedup_key", None)
+    email = email_enqueue(**enqueue, dedup_key=key, resend_of=previous)
+    return email
 
 
 @transaction.atomic
@@ -254,7 +331,7 @@ def email_resend(*, email_ids: list[int]) -> list[OutgoingEmail]:
     """Deliberately send again: a new row per e-mail (linked to the original), queued."""
     copies = []
     for original in OutgoingEmail.objects.filter(pk__in=email_ids).exclude(
-        template__in=REDACTED_TEMPLATES
+        template__in=redacted_templates()
     ):
         copies.append(
             email_enqueue(

@@ -6,6 +6,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from ellipse.core.queueing import task_enqueue_many
+
 from .services import EmailInFlight, EmailNotReady, email_deliver, sending_lease
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,4 @@ def outbox_sweep(*, older_than_minutes: int = 10) -> int:
             status=EmailStatus.SENDING, sending_started_at__lt=now - sending_lease()
         ).values_list("pk", flat=True)
     )
-    for pk in ids:
-        email_send.delay(email_id=pk)
-    return len(ids)
+    return task_enqueue_many(email_send, [{"email_id": pk} for pk in ids])

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "buyers",
     "companies",
     "meetings",
+    "meetings.invitations",
     "trainings",
     "spaser",
     "spaser.sourcing",
@@ -199,6 +200,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="ellipse")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Nobody reads task results (the state is in the database): sending a task then never touches
+# the result backend, whose consumer a Redis outage would break until the process restarts.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Invitations: reminders 7 days and 1 day before the convention (idempotent, dedup keys).
     "invitations-reminders": {

@@ -1,34 +1,23 @@
 """Admin page "Invitations": send the invitations of an edition, follow the batch.
 
-Mounted under the outbox admin (``ellipse.outbox.admin.EXTRA_ADMIN_URLS``)."""
+Mounted by the generated documents' admin (``admin:invitations_send``)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ellipse.core.jobs import JobAlreadyRunning, job_create, job_url
+from ellipse.core.queueing import task_enqueue_on_commit
 from ellipse.editions.models import Edition
 from ellipse.outbox.services import batch_counters
 from meetings.services import schedule_is_published
 
-from .services import (
-    InvitationError,
-    invitation_batch,
-    invitation_recipients,
-    invitations_send,
-    schedule_changes_notify,
-)
-
-
-def admin_urls(model_admin) -> list:
-    wrap = model_admin.admin_site.admin_view
-
-    def view(request):
-        return invitations_view(request, model_admin)
-
-    return [path("invitations/", wrap(view), name="outbox_invitations")]
+from .selectors import invitation_batch, invitation_recipients
+from .services import invitations_plan, schedule_changes_notify
 
 
 def invitations_view(request, model_admin):
@@ -45,39 +34,17 @@ def invitations_view(request, model_admin):
                 _("Changements de planning : %(n)d e-mail(s) de notification.")
                 % {"n": result.created},
             )
-            return redirect("admin:outbox_invitations")
+            return redirect("admin:invitations_send")
         resend = request.POST.get("action") == "resend"
         if resend and request.POST.get("confirm") != "yes":
             messages.error(
                 request,
                 _("Pour renvoyer à tout le monde, cochez la case de confirmation."),
             )
-            return redirect("admin:outbox_invitations")
-        try:
-            result = invitations_send(edition=edition, resend=resend)
-        except InvitationError as exc:
-            messages.error(request, str(exc))
-            return redirect("admin:outbox_invitations")
-        messages.success(
-            request,
-            _(
-                "Invitations %(year)s : %(created)d nouvel(s) envoi(s), %(queued)d dans la file, "
-                "%(sent)d déjà envoyée(s) (non renvoyées)."
-            )
-            % {
-                "year": edition.year,
-                "created": result.created,
-                "queued": result.queued,
-                "sent": result.already_sent,
-            },
-        )
-        if result.without_address:
-            messages.warning(
-                request,
-                _("Sans adresse à qui écrire : %(names)s.")
-                % {"names": ", ".join(result.without_address)},
-            )
-        return redirect("admin:outbox_invitations")
+            return redirect("admin:invitations_send")
+        if request.POST.get("run") != "yes":
+            return _confirm_page(request, model_admin, edition=edition, resend=resend)
+        return _start_job(request, edition=edition, resend=resend)
     editions = list(Edition.objects.order_by("-year")[:10])
     counters = {
         row["batch"]: row for row in batch_counters(batches=[invitation_batch(e) for e in editions])
@@ -106,6 +73,48 @@ def invitations_view(request, model_admin):
         "opts": model_admin.model._meta,
         "rows": rows,
         "batches_url": reverse("admin:outbox_batches"),
-        "changelist_url": reverse("admin:outbox_outgoingemail_changelist"),
+        "changelist_url": reverse("admin:invitations_generateddocument_changelist"),
     }
-    return TemplateResponse(request, "admin/outbox/invitations.html", context)
+    return TemplateResponse(request, "admin/invitations/send.html", context)
+
+
+def _confirm_page(request, model_admin, *, edition, resend: bool):
+    """First say what will happen (« 172 e-mails vont partir »), then let staff confirm."""
+    if not schedule_is_published(edition):
+        messages.error(request, _("Publiez le planning pour envoyer les invitations."))
+        return redirect("admin:invitations_send")
+    plan = invitations_plan(edition=edition, resend=resend)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Confirmer l’envoi des invitations %(year)s") % {"year": edition.year},
+        "opts": model_admin.model._meta,
+        "edition": edition,
+        "resend": resend,
+        "plan": plan,
+        "back_url": reverse("admin:invitations_send"),
+        "changelist_url": reverse("admin:invitations_generateddocument_changelist"),
+    }
+    return TemplateResponse(request, "admin/invitations/confirm.html", context)
+
+
+def _start_job(request, *, edition, resend: bool):
+    """Start the batch as a background job (one at a time per edition, guarded in the
+    database) and show its progress page."""
+    from .tasks import invitations_send_job
+
+    try:
+        with transaction.atomic():
+            job = job_create(
+                kind="invitations",
+                key=f"invitations-{edition.year}",
+                label=_("Envoi des invitations %(year)s") % {"year": edition.year},
+                by=request.user,
+                return_url=reverse("admin:invitations_send"),
+            )
+            task_enqueue_on_commit(
+                invitations_send_job, job_id=job.pk, edition_id=edition.pk, resend=resend
+            )
+    except JobAlreadyRunning as running:
+        messages.warning(request, _("Cet envoi est déjà en cours : voici son avancement."))
+        return redirect(job_url(running.job))
+    return redirect(job_url(job))

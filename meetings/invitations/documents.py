@@ -11,12 +11,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from ellipse.outbox.enums import DocumentKind
-from ellipse.outbox.models import GeneratedDocument
 from ellipse.pdf import pdf_render
 
 from . import agendas
+from .enums import DocumentKind
 from .ics import agenda_ics
+from .models import GeneratedDocument
 
 
 class NothingToShow(Exception):

@@ -36,7 +36,8 @@ def _edition() -> Edition:
 def invitation_sample(ref: str) -> dict:
     """``ref``: "company:<id>" or "buyer:<id>"; empty: the first recipient of the edition."""
     from . import agendas
-    from .services import _mail_context, invitation_recipients
+    from .selectors import invitation_recipients
+    from .services import _mail_context
 
     edition = _edition()
     recipients, _missing = invitation_recipients(edition=edition)

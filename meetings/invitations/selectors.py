@@ -1,32 +1,99 @@
-"""Reads for the participants' spaces."""
+"""Reads of the invitations: who receives them, when they were sent, what a space shows."""
 
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from ellipse.accounts.roles import Role, user_has_role
+from buyers.models import BuyerMembership, BuyerOrganisation
+from companies.enums import RegistrationStatus
+from companies.models import Company, Registration
 from ellipse.editions.models import Edition
+from ellipse.outbox.enums import EmailStatus
+from ellipse.outbox.models import OutgoingEmail
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
+from meetings.perms import agenda_owner_key
 
-from .services import invitation_last_sent
+
+@dataclass(frozen=True)
+class Recipient:
+    kind: str  # "company" | "buyer"
+    owner_id: int
+    owner_name: str
+    email: str
+    user_id: int | None
+    key: str  # stable per recipient within an edition
 
 
-def _owner(user) -> tuple[str, int] | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    for attribute, role, kind, field in (
-        ("company_membership", Role.COMPANY, "company", "company_id"),
-        ("buyer_membership", Role.BUYER, "buyer", "organisation_id"),
-    ):
-        membership = getattr(user, attribute, None)  # RelatedObjectDoesNotExist → None
-        if membership is not None and user_has_role(user, role):
-            return kind, getattr(membership, field)
-    return None
+def invitation_batch(edition) -> str:
+    return f"invitations-{edition.year}"
+
+
+def invitation_recipients(*, edition) -> tuple[list[Recipient], list[str]]:
+    """Everyone to invite, and the names of organisations that have nobody to write to.
+    Three queries whatever the size of the edition."""
+    published = Meeting.objects.filter(edition=edition, status=MeetingStatus.PUBLISHED)
+    companies = (
+        Company.objects.filter(
+            Exists(published.filter(company=OuterRef("pk"))),
+            Exists(
+                Registration.objects.filter(
+                    edition=edition, company=OuterRef("pk"), status=RegistrationStatus.RETAINED
+                )
+            ),
+        )
+        .only("pk", "legal_name", "trade_name", "contact_email")
+        .order_by("pk")
+    )
+    recipients, missing = [], []
+    for company in companies:
+        if not company.contact_email:
+            missing.append(str(company))
+            continue
+        recipients.append(
+            Recipient("company", company.pk, str(company), company.contact_email, None,
+                      f"company-{company.pk}")
+        )  # fmt: skip
+    buyers = BuyerOrganisation.objects.filter(
+        Exists(published.filter(buyer=OuterRef("pk")))
+    ).order_by("pk")
+    members: dict[int, list] = {}
+    for membership in BuyerMembership.objects.filter(
+        organisation__in=buyers, user__is_active=True
+    ).select_related("user"):
+        members.setdefault(membership.organisation_id, []).append(membership.user)
+    for buyer in buyers:
+        users = members.get(buyer.pk, [])
+        if not users:
+            missing.append(buyer.name)
+        for user in sorted(users, key=lambda u: u.pk):
+            recipients.append(
+                Recipient("buyer", buyer.pk, buyer.name, user.email, user.pk,
+                          f"buyer-{buyer.pk}-user-{user.pk}")
+            )  # fmt: skip
+    return recipients, missing
+
+
+def invitation_last_sent(*, edition, owner_kind: str, owner_id: int):
+    """When this company's or organisation's invitation was last sent (None if never)."""
+    return (
+        OutgoingEmail.objects.filter(
+            batch=invitation_batch(edition),
+            status=EmailStatus.SENT,
+            context__owner_kind=owner_kind,
+            context__owner_id=owner_id,
+        )
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
 
 
 def space_invitation_status(*, user) -> dict | None:
     """The latest published edition where the user's organisation has meetings: when its
     invitation was sent and where to download the agenda. None when there is nothing to show."""
-    owner = _owner(user)
+    owner = agenda_owner_key(user)
     if owner is None:
         return None
     kind, owner_id = owner

@@ -1,6 +1,6 @@
 """Invitations: who receives them, the batch, the reminders and the schedule-change notices.
 
-Recipients (decided here, once):
+Recipients (decided in ``selectors.invitation_recipients``, once):
 - each company with a *retained* registration and at least one published meeting of the
   edition: one e-mail to ``Company.contact_email`` (the address the company gave for the
   convention; its platform users see the same documents in their space);
@@ -14,21 +14,17 @@ sent yet, unless ``resend=True`` (new rows, linked to the previous ones).
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buyers.models import BuyerMembership, BuyerOrganisation
-from companies.enums import RegistrationStatus
-from companies.models import Company, Registration
+from ellipse.core.queueing import task_enqueue_many
 from ellipse.outbox.enums import EmailCategory, EmailStatus
 from ellipse.outbox.models import OutgoingEmail
-from ellipse.outbox.services import email_enqueue
-from meetings.enums import MeetingStatus
-from meetings.models import Meeting
+from ellipse.outbox.services import email_enqueue, email_requeue, email_supersede
 
 from . import agendas
+from .selectors import Recipient, invitation_batch, invitation_recipients
 
 INVITATION_TEMPLATE = "invitations/invitation"
 REMINDER_TEMPLATE = "invitations/reminder"
@@ -40,16 +36,6 @@ class InvitationError(Exception):
     """A French message for staff: why the batch cannot be sent."""
 
 
-@dataclass(frozen=True)
-class Recipient:
-    kind: str  # "company" | "buyer"
-    owner_id: int
-    owner_name: str
-    email: str
-    user_id: int | None
-    key: str  # stable per recipient within an edition
-
-
 @dataclass
 class BatchResult:
     batch: str
@@ -58,55 +44,7 @@ class BatchResult:
     already_sent: int = 0
     skipped: int = 0
     without_address: list[str] = field(default_factory=list)
-
-
-def invitation_batch(edition) -> str:
-    return f"invitations-{edition.year}"
-
-
-def invitation_recipients(*, edition) -> tuple[list[Recipient], list[str]]:
-    """Everyone to invite, and the names of organisations that have nobody to write to.
-    Three queries whatever the size of the edition."""
-    published = Meeting.objects.filter(edition=edition, status=MeetingStatus.PUBLISHED)
-    companies = (
-        Company.objects.filter(
-            Exists(published.filter(company=OuterRef("pk"))),
-            Exists(
-                Registration.objects.filter(
-                    edition=edition, company=OuterRef("pk"), status=RegistrationStatus.RETAINED
-                )
-            ),
-        )
-        .only("pk", "legal_name", "trade_name", "contact_email")
-        .order_by("pk")
-    )
-    recipients, missing = [], []
-    for company in companies:
-        if not company.contact_email:
-            missing.append(str(company))
-            continue
-        recipients.append(
-            Recipient("company", company.pk, str(company), company.contact_email, None,
-                      f"company-{company.pk}")
-        )  # fmt: skip
-    buyers = BuyerOrganisation.objects.filter(
-        Exists(published.filter(buyer=OuterRef("pk")))
-    ).order_by("pk")
-    members: dict[int, list] = {}
-    for membership in BuyerMembership.objects.filter(
-        organisation__in=buyers, user__is_active=True
-    ).select_related("user"):
-        members.setdefault(membership.organisation_id, []).append(membership.user)
-    for buyer in buyers:
-        users = members.get(buyer.pk, [])
-        if not users:
-            missing.append(buyer.name)
-        for user in sorted(users, key=lambda u: u.pk):
-            recipients.append(
-                Recipient("buyer", buyer.pk, buyer.name, user.email, user.pk,
-                          f"buyer-{buyer.pk}-user-{user.pk}")
-            )  # fmt: skip
-    return recipients, missing
+    email_ids: list[int] = field(default_factory=list)
 
 
 def _mail_context(*, edition, recipient: Recipient, agenda: dict) -> dict:
@@ -128,9 +66,32 @@ def _mail_context(*, edition, recipient: Recipient, agenda: dict) -> dict:
     }
 
 
-def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> BatchResult:
+def invitations_plan(*, edition, resend: bool = False) -> BatchResult:
+    """What ``invitations_send`` would do, without writing: ``queued`` e-mails would leave."""
+    recipients, missing = invitation_recipients(edition=edition)
+    result = BatchResult(batch=invitation_batch(edition), without_address=missing)
+    keys = [f"invitation-{edition.year}-{r.key}" for r in recipients]
+    statuses = dict(
+        OutgoingEmail.objects.filter(dedup_key__in=keys).values_list("dedup_key", "status")
+    )
+    for key in keys:
+        status = statuses.get(key)
+        if status is None or resend:
+            result.created += 1
+        elif status == EmailStatus.SENT:
+            result.already_sent += 1
+        elif status == EmailStatus.SKIPPED:
+            result.skipped += 1
+    result.queued = len(keys) - result.already_sent - result.skipped if not resend else len(keys)
+    return result
+
+
+def invitations_send(
+    *, edition, resend: bool = False, recipient_keys=None, queue: bool = True
+) -> BatchResult:
     """Record the invitation of every recipient and queue, on commit, one chain each (build the
-    PDF and ICS, then send). Rows already sent are left alone unless ``resend``."""
+    PDF and ICS, then send). Rows already sent are left alone unless ``resend``. With
+    ``queue=False`` nothing is queued: the caller (the batch job) sends ``result.email_ids``."""
     from meetings.services import schedule_is_published
 
     if not schedule_is_published(edition):
@@ -149,7 +110,6 @@ def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> B
     with transaction.atomic():
         keys = [f"invitation-{edition.year}-{r.key}" for r in recipients]
         existing = {e.dedup_key: e for e in OutgoingEmail.objects.filter(dedup_key__in=keys)}
-        now = timezone.now()
         for recipient, key in zip(recipients, keys, strict=True):
             agenda = (company_agendas if recipient.kind == "company" else buyer_agendas)[
                 recipient.owner_id
@@ -162,31 +122,28 @@ def invitations_send(*, edition, resend: bool = False, recipient_keys=None) -> B
                 if previous.status == EmailStatus.SKIPPED:
                     result.skipped += 1
                     continue
-                if previous.status == EmailStatus.FAILED:
-                    previous.status = EmailStatus.PENDING
-                    previous.save(update_fields=["status"])
+                email_requeue(email_ids=[previous.pk], queue=False)
                 to_queue.append(previous.pk)
                 continue
-            email = email_enqueue(
-                to=recipient.email,
-                template=INVITATION_TEMPLATE,
-                context=_mail_context(edition=edition, recipient=recipient, agenda=agenda),
-                category=EmailCategory.INVITATION,
-                batch=batch,
-                dedup_key=None if previous is not None else key,
-                recipient_id=recipient.user_id,
-                queue=False,
-                resend_of=previous,
-            )
+            fields = {
+                "to": recipient.email,
+                "template": INVITATION_TEMPLATE,
+                "context": _mail_context(edition=edition, recipient=recipient, agenda=agenda),
+                "category": EmailCategory.INVITATION,
+                "batch": batch,
+                "recipient_id": recipient.user_id,
+                "queue": False,
+            }
             if previous is not None:  # a deliberate resend: the new row takes over the key
-                OutgoingEmail.objects.filter(pk=previous.pk).update(
-                    dedup_key=f"{key}-{previous.pk}-{now:%Y%m%d%H%M%S}"
-                )
-                OutgoingEmail.objects.filter(pk=email.pk).update(dedup_key=key)
+                email = email_supersede(previous=previous, **fields)
+            else:
+                email = email_enqueue(**fields, dedup_key=key)
             result.created += 1
             to_queue.append(email.pk)
         result.queued = len(to_queue)
-        transaction.on_commit(lambda: _queue_chains(to_queue))
+        result.email_ids = list(to_queue)
+        if queue:
+            transaction.on_commit(lambda: _queue_chains(to_queue))
     return result
 
 
@@ -194,22 +151,8 @@ def _queue_chains(email_ids: list[int]) -> None:
     from .tasks import invitation_queue_chain
 
     for pk in email_ids:
-        invitation_queue_chain(email_id=pk)
-
-
-def invitation_last_sent(*, edition, owner_kind: str, owner_id: int):
-    """When this company's or organisation's invitation was last sent (None if never)."""
-    return (
-        OutgoingEmail.objects.filter(
-            batch=invitation_batch(edition),
-            status=EmailStatus.SENT,
-            context__owner_kind=owner_kind,
-            context__owner_id=owner_id,
-        )
-        .order_by("-sent_at")
-        .values_list("sent_at", flat=True)
-        .first()
-    )
+        if not invitation_queue_chain(email_id=pk):
+            break  # the broker is down (logged): the sweep queues the rest later
 
 
 def reminders_send(*, edition, days_before: int) -> BatchResult:
@@ -324,7 +267,13 @@ def schedule_changes_notify(*, edition) -> BatchResult:
 
 
 def _refresh_documents(edition_id: int, parties: list[tuple[str, int]]) -> None:
+    """Regenerate the documents (a broker outage is logged; downloads regenerate them anyway)."""
     from .tasks import agenda_documents_refresh
 
-    for kind, owner_id in parties:
-        agenda_documents_refresh.delay(edition_id=edition_id, owner_kind=kind, owner_id=owner_id)
+    task_enqueue_many(
+        agenda_documents_refresh,
+        [
+            {"edition_id": edition_id, "owner_kind": kind, "owner_id": owner_id}
+            for kind, owner_id in parties
+        ],
+    )

@@ -8,21 +8,27 @@ import logging
 
 from celery import chain, shared_task
 
+from ellipse.core.queueing import task_enqueue
 from ellipse.editions.models import Edition
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
+from ellipse.outbox.services import email_attach, email_note_error
 from ellipse.outbox.tasks import email_send
 
 logger = logging.getLogger(__name__)
 
 
-def invitation_queue_chain(*, email_id: int) -> None:
-    chain(invitation_prepare.si(email_id=email_id), email_send.si(email_id=email_id)).delay()
+def invitation_queue_chain(*, email_id: int) -> bool:
+    """Queue the chain now; False (logged) when the broker is down: the row stays pending and
+    ``invitations_sweep`` queues it again."""
+    return task_enqueue(
+        chain(invitation_prepare.si(email_id=email_id), email_send.si(email_id=email_id))
+    )
 
 
-@shared_task(bind=True, max_retries=5, acks_late=True)
-def invitation_prepare(self, *, email_id: int) -> list[str]:
-    """Generate (or reuse) the recipient's agenda PDF and calendar, and attach them."""
+def invitation_documents_attach(*, email_id: int) -> list[str]:
+    """Generate (or reuse) the recipient's agenda PDF and calendar, and attach them to the
+    e-mail. Raises when they cannot be generated (the reason is noted on the e-mail)."""
     from .documents import agenda_documents_ensure
 
     email = OutgoingEmail.objects.filter(pk=email_id).first()
@@ -36,35 +42,81 @@ def invitation_prepare(self, *, email_id: int) -> list[str]:
             owner_id=email.context["owner_id"],
         )
     except Exception as exc:
-        OutgoingEmail.objects.filter(pk=email_id).exclude(status=EmailStatus.SENT).update(
-            last_error=f"Agenda non généré — {type(exc).__name__}: {exc}"[:2000]
+        email_note_error(
+            email_id=email_id, error=f"Agenda non généré — {type(exc).__name__}: {exc}"
         )
+        raise
+    names = [document.file.name for document in documents]
+    email_attach(email_id=email_id, attachments=names)
+    return names
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def invitation_prepare(self, *, email_id: int) -> list[str]:
+    """Generate (or reuse) the recipient's agenda PDF and calendar, and attach them."""
+    try:
+        return invitation_documents_attach(email_id=email_id)
+    except Exception as exc:
         if self.request.is_eager:  # the demo: record it, the batch goes on
             logger.warning("Agenda non généré pour l'e-mail %s : %s", email_id, exc)
             return []
         raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
-    names = [document.file.name for document in documents]
-    OutgoingEmail.objects.filter(pk=email_id).exclude(status=EmailStatus.SENT).update(
-        attachments=names
-    )
-    return names
 
 
-@shared_task
-def invitations_requeue_pending(*, edition_id: int) -> int:
-    """Queue again the invitation chains of rows still pending or failed (after a lost worker)."""
-    from .services import invitation_batch
+@shared_task(acks_late=True)
+def invitations_send_job(*, job_id: int, edition_id: int, resend: bool = False) -> str:
+    """The staff's "send the invitations" as a background job: record the rows, then build each
+    recipient's documents and send, reporting progress and failures on the job page. Rows it
+    could not finish (a killed worker) stay pending and ``invitations_sweep`` takes them up."""
+    from django.utils.translation import gettext as _
 
-    edition = Edition.objects.get(pk=edition_id)
-    ids = list(
-        OutgoingEmail.objects.filter(
-            batch=invitation_batch(edition),
-            status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
-        ).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        invitation_queue_chain(email_id=pk)
-    return len(ids)
+    from ellipse.core.jobs import job_advance, job_begin, job_fail, job_finish, job_set_total
+    from ellipse.outbox.services import EmailInFlight, email_deliver
+
+    from .services import InvitationError, invitations_send
+
+    if not job_begin(job_id=job_id):
+        return "already started"
+    try:
+        edition = Edition.objects.get(pk=edition_id)
+        result = invitations_send(edition=edition, resend=resend, queue=False)
+    except InvitationError as exc:
+        job_fail(job_id=job_id, error=str(exc))
+        return "refused"
+    except Exception as exc:
+        job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    job_set_total(job_id=job_id, total=len(result.email_ids))
+    sent = failed = 0
+    for email_id in result.email_ids:
+        failure = ""
+        try:
+            invitation_documents_attach(email_id=email_id)
+            email = email_deliver(email_id=email_id)
+            sent += email.status == EmailStatus.SENT
+        except EmailInFlight:
+            pass  # another worker is sending this one right now
+        except Exception as exc:
+            address = OutgoingEmail.objects.filter(pk=email_id).values_list("to", flat=True)
+            failure = f"{address.first()} : {type(exc).__name__}: {exc}"[:500]
+            failed += 1
+        job_advance(job_id=job_id, failure=failure)
+    lines = [
+        _("%(n)d invitation(s) envoyée(s).") % {"n": sent},
+        _("%(n)d déjà envoyée(s) auparavant (non renvoyées).") % {"n": result.already_sent},
+    ]
+    if failed:
+        lines.append(
+            _("%(n)d en échec : elles restent dans la file d’envoi, à relancer depuis les "
+              "e-mails.") % {"n": failed}
+        )  # fmt: skip
+    if result.without_address:
+        lines.append(
+            _("Sans adresse à qui écrire : %(names)s.")
+            % {"names": ", ".join(result.without_address)}
+        )
+    job_finish(job_id=job_id, result={"lines": lines, "sent": sent, "failed": failed})
+    return "done"
 
 
 @shared_task
@@ -82,10 +134,12 @@ def invitations_sweep(*, older_than_minutes: int = 10) -> int:
         created_at__lt=timezone.now() - timedelta(minutes=older_than_minutes),
         attempts__lt=5,
     ).values_list("pk", flat=True)
-    ids = list(stale)
-    for pk in ids:
-        invitation_queue_chain(email_id=pk)
-    return len(ids)
+    queued = 0
+    for pk in stale:
+        if not invitation_queue_chain(email_id=pk):
+            break
+        queued += 1
+    return queued
 
 
 @shared_task

@@ -10,27 +10,18 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ellipse.accounts.roles import Role, user_has_role
+from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.editions.models import Edition
-from ellipse.outbox.enums import DocumentKind
+from meetings.perms import agenda_owner_key
 
 from .documents import PAIRS, NothingToShow, document_ensure
-
-
-def _membership(user, attribute):
-    return getattr(user, attribute, None)  # RelatedObjectDoesNotExist is an AttributeError
+from .enums import DocumentKind
 
 
 def _serve(request, *, year: int, pdf: bool) -> HttpResponse:
     edition = get_object_or_404(Edition, year=year)
-    owner = None
-    company = _membership(request.user, "company_membership")
-    buyer = _membership(request.user, "buyer_membership")
-    if company is not None and user_has_role(request.user, Role.COMPANY):
-        owner = ("company", company.company_id)
-    elif buyer is not None and user_has_role(request.user, Role.BUYER):
-        owner = ("buyer", buyer.organisation_id)
+    owner = agenda_owner_key(request.user)
     if owner is None:
         return render(request, "core/no_role.html", status=403)
     kind = PAIRS[owner[0]][0 if pdf else 1]

@@ -16,3 +16,8 @@ def seed_sourcing(*, rng: random.Random) -> int:
     Company.objects.filter(pk__in=agreed).update(directory_consent=True, directory_consent_at=now)
     Company.objects.filter(pk__in=refused).update(directory_consent=False, directory_consent_at=now)
     return len(agreed)
+
+
+def demo_seed(*, edition, rng: random.Random) -> None:
+    """Part of ``seed_demo``: about three companies in four agree to appear in the directory."""
+    seed_sourcing(rng=rng)

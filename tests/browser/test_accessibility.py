@@ -8,7 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
-from ellipse.demo import DEMO_PASSWORD, seed_demo
+from ellipse.accounts.demo import DEMO_PASSWORD
+from ellipse.demo import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

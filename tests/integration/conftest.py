@@ -99,7 +99,7 @@ class WorkerProcess:
     def kill(self) -> None:
         """Kill the whole worker (parent and children) without a warm shutdown."""
         if self.process and self.process.poll() is None:
-            subprocess.run(["pkill", "-KILL", "-f", f"-Q {self.queue}"], check=False)
+            subprocess.run(["pkill", "-KILL", "-f", "--", f"-Q {self.queue}"], check=False)
             self.process.kill()
             self.process.wait(timeout=30)
 

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
-from meetings.invitations.services import invitation_recipients, invitations_send
+from meetings.invitations.selectors import invitation_recipients
+from meetings.invitations.services import invitations_send
 from meetings.models import Meeting
 from tests.invitations.data import published_schedule
 

@@ -3,11 +3,15 @@
 import icalendar
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from ellipse.accounts.roles import Role
+from ellipse.core.jobs import job_advance, job_begin, job_create, job_finish
+from ellipse.core.models import BackgroundJob
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
+from meetings.invitations.selectors import invitation_recipients
 from meetings.models import Meeting
 from tests.factories import CompanyMembershipFactory, UserFactory
 
@@ -24,15 +28,24 @@ def test_staff_sends_invitations_and_follows_the_batch(
     staff_client, schedule, django_capture_on_commit_callbacks
 ):
     edition, _b, _c = schedule
-    page = staff_client.get(reverse("admin:outbox_invitations"))
+    page = staff_client.get(reverse("admin:invitations_send"))
     assert page.status_code == 200 and "Envoyer les invitations 2031" in page.content.decode()
+    expected = len(invitation_recipients(edition=edition)[0])
+    confirm = staff_client.post(
+        reverse("admin:invitations_send"), {"edition": edition.pk, "action": "send"}
+    )
+    assert f"{expected} e-mails vont partir : confirmer ?" in confirm.content.decode()
+    assert not OutgoingEmail.objects.exists() and not BackgroundJob.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
-            reverse("admin:outbox_invitations"),
-            {"edition": edition.pk, "action": "send"},
-            follow=True,
+            reverse("admin:invitations_send"),
+            {"edition": edition.pk, "action": "send", "run": "yes"},
         )
-    assert "nouvel(s) envoi(s)" in response.content.decode()
+    job = BackgroundJob.objects.get()
+    assert response["Location"] == reverse("core:job", args=[job.pk])
+    assert job.status == "done" and job.done == job.total == expected and not job.failures
+    page = staff_client.get(response["Location"]).content.decode()
+    assert f"{expected} invitation(s) envoyée(s)." in page
     total = OutgoingEmail.objects.filter(batch="invitations-2031").count()
     assert total == len(mail.outbox) > 0
     data = staff_client.get(reverse("admin:outbox_batches_json")).json()
@@ -45,7 +58,7 @@ def test_staff_sends_invitations_and_follows_the_batch(
     assert changelist.status_code == 200
     # Resend refused without the confirmation box.
     refused = staff_client.post(
-        reverse("admin:outbox_invitations"),
+        reverse("admin:invitations_send"),
         {"edition": edition.pk, "action": "resend"},
         follow=True,
     )
@@ -59,7 +72,7 @@ def test_sending_before_publication_shows_a_french_error(staff_client, schedule)
     edition.save()
     Meeting.objects.update(status="draft")  # a schedule computed but not published
     response = staff_client.post(
-        reverse("admin:outbox_invitations"), {"edition": edition.pk, "action": "send"}, follow=True
+        reverse("admin:invitations_send"), {"edition": edition.pk, "action": "send"}, follow=True
     )
     assert "Publiez le planning" in response.content.decode()
     assert not OutgoingEmail.objects.exists()
@@ -135,7 +148,47 @@ def test_buyer_space_shows_invitation_sent_and_links(
     assert OutgoingEmail.objects.filter(to=user.email, status=EmailStatus.SENT).count() == 1
     from django.template import Context, Template
 
-    html = Template("{% load outbox_invitations %}{% invitation_block user %}").render(
+    html = Template("{% load invitations %}{% invitation_block user %}").render(
         Context({"user": user})
     )
     assert "Invitation envoyée le" in html and "agenda.pdf" in html and "rendez-vous.ics" in html
+
+
+def test_a_second_start_never_runs_a_second_batch(
+    staff_client, schedule, django_capture_on_commit_callbacks
+):
+    edition, _b, _c = schedule
+    running = job_create(kind="invitations", key=f"invitations-{edition.year}", label="En cours")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:invitations_send"),
+            {"edition": edition.pk, "action": "send", "run": "yes"},
+        )
+    assert response["Location"] == reverse("core:job", args=[running.pk])
+    assert BackgroundJob.objects.count() == 1 and not OutgoingEmail.objects.exists()
+    with pytest.raises(IntegrityError), transaction.atomic():  # the guard is in the database
+        BackgroundJob.objects.create(kind="x", key=running.key, label="doublon")
+    # The same task delivered twice: the second delivery does nothing.
+    from meetings.invitations.tasks import invitations_send_job
+
+    assert invitations_send_job(job_id=running.pk, edition_id=edition.pk) == "done"
+    sent = OutgoingEmail.objects.count()
+    assert invitations_send_job(job_id=running.pk, edition_id=edition.pk) == "already started"
+    assert OutgoingEmail.objects.count() == sent > 0
+
+
+def test_job_page_refreshes_until_done_and_only_for_its_owner(client, staff_client, schedule):
+    job = job_create(kind="invitations", key="invitations-x", label="Envoi des invitations x")
+    page = staff_client.get(reverse("core:job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and "data-refresh-url" in page
+    assert "job-progress.js" in page
+    job_begin(job_id=job.pk, total=3)
+    job_advance(job_id=job.pk, failure="anne@exemple.fr : refusé")
+    fragment = staff_client.get(reverse("core:job_progress", args=[job.pk])).content.decode()
+    assert "1 sur 3" in fragment
+    job_finish(job_id=job.pk, result={"lines": ["3 invitation(s) envoyée(s)."]})
+    page = staff_client.get(reverse("core:job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page and "data-refresh-url" not in page
+    assert "3 invitation(s) envoyée(s)." in page and "anne@exemple.fr : refusé" in page
+    client.force_login(UserFactory(role="company"))
+    assert client.get(reverse("core:job", args=[job.pk])).status_code == 403

@@ -7,14 +7,11 @@ from django.core import mail
 
 from ellipse.editions.enums import EditionStatus
 from ellipse.outbox.enums import EmailStatus
-from ellipse.outbox.models import GeneratedDocument, OutgoingEmail
+from ellipse.outbox.models import OutgoingEmail
 from meetings.enums import MeetingStatus
-from meetings.invitations.services import (
-    InvitationError,
-    invitation_last_sent,
-    invitation_recipients,
-    invitations_send,
-)
+from meetings.invitations.models import GeneratedDocument
+from meetings.invitations.selectors import invitation_last_sent, invitation_recipients
+from meetings.invitations.services import InvitationError, invitations_send
 from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db

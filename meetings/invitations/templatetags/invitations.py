@@ -2,12 +2,12 @@
 the links to download their own agenda (PDF) and calendar (ICS)."""
 
 from django import template
-from django.utils.module_loading import import_string
+
+from ..selectors import space_invitation_status
 
 register = template.Library()
 
 
-@register.inclusion_tag("outbox/invitation_block.html")
+@register.inclusion_tag("invitations/invitation_block.html")
 def invitation_block(user) -> dict:
-    space_status = import_string("meetings.invitations.selectors.space_invitation_status")
-    return {"status": space_status(user=user)}
+    return {"status": space_invitation_status(user=user)}

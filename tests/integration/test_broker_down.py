@@ -1,0 +1,57 @@
+"""A broker that is down: a company registration still succeeds, its e-mails stay pending, and
+once the broker is back the sweep sends exactly one acknowledgement and one confirmation."""
+
+import email
+import email.policy
+import time
+
+import pytest
+from django.urls import reverse
+
+from ellipse.outbox.enums import EmailStatus
+from ellipse.outbox.models import OutgoingEmail
+from ellipse.outbox.tasks import outbox_sweep
+from tests.companies.registration_helpers import valid_post
+from tests.factories import EditionFactory
+from tests.outbox.broker import broker_unreachable
+
+pytestmark = pytest.mark.integration
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_registration_with_broker_down_then_back(celery_worker_process, client, caplog):
+    EditionFactory()
+    with broker_unreachable():
+        response = client.post("/entreprises/inscription/", valid_post())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("companies:register_done")
+    assert "non mise en file" in caplog.text
+    emails = OutgoingEmail.objects.order_by("pk")
+    assert [e.status for e in emails] == [EmailStatus.PENDING, EmailStatus.PENDING], [
+        (e.template, e.status, e.last_error) for e in emails
+    ]
+    assert {e.template for e in emails} == {"companies/registration_received", "outbox/rendered"}
+
+    queued = outbox_sweep(older_than_minutes=0)  # the broker is back
+    assert queued == 2, (queued, caplog.text[-2000:])
+    assert _wait_for(lambda: OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 2), (
+        celery_worker_process.log
+    )
+    outbox_sweep(older_than_minutes=0)  # a spare sweep changes nothing
+    time.sleep(1.0)
+    messages = [
+        email.message_from_string(f.read_text(), policy=email.policy.default)
+        for f in celery_worker_process.mail_dir.glob("*.log")
+    ]
+    sent_ids = sorted(int(m["X-Ellipse-Email-Id"]) for m in messages)
+    assert sent_ids == sorted(e.pk for e in emails)  # one acknowledgement, one confirmation
+    subjects = " | ".join(str(m["Subject"]) for m in messages)
+    assert "Inscription reçue" in subjects and "Confirm" in subjects, subjects
