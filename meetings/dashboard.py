@@ -1,37 +1,16 @@
-"""Meetings' steps on the staff dashboard: the schedule, then the invitations."""
+"""Meetings' step on the staff dashboard: the schedule (the invitations' step is theirs)."""
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from companies.enums import RegistrationStatus
 from companies.models import Registration
 from ellipse.core.dashboard import DashboardStep, register_dashboard_steps
-from ellipse.editions.phase import EditionPhase
-from ellipse.outbox.services import batch_counters
 
 from .enums import MeetingStatus
 from .models import Meeting
-
-
-def _invitation_batch(edition) -> str | None:
-    """The outbox batch of the edition's invitations (glue: the invitations app may move)."""
-    try:
-        from meetings.invitations.services import invitation_batch
-    except ImportError:
-        try:
-            from invitations.services import invitation_batch
-        except ImportError:
-            return None
-    return invitation_batch(edition)
-
-
-def _invitations_url() -> str:
-    try:
-        return reverse("admin:outbox_invitations")
-    except NoReverseMatch:
-        return reverse("admin:index")
 
 
 @register_dashboard_steps
@@ -44,7 +23,6 @@ def meeting_steps(edition) -> list[DashboardStep]:
     )
     retained = Registration.objects.filter(edition=edition, status=RegistrationStatus.RETAINED)
     without = retained.exclude(Exists(active.filter(company=OuterRef("company_id")))).count()
-    published = edition.phase in (EditionPhase.SCHEDULE_PUBLISHED, EditionPhase.HELD)
     if counts["total"] == 0:
         todo = _("Calculer le planning des rendez-vous.") if retained.exists() else ""
     elif counts["drafts"]:
@@ -75,38 +53,4 @@ def meeting_steps(edition) -> list[DashboardStep]:
             todo=todo,
         )
     ]
-    batch = _invitation_batch(edition)
-    if batch is not None:
-        sent = next(iter(batch_counters(batches=[batch])), None)
-        if sent is None:
-            summary = _("Aucune invitation envoyée.")
-            todo = _("Envoyer les invitations et les agendas.") if published else ""
-        else:
-            summary = _(
-                "%(sent)d invitations envoyées, %(pending)d en attente, %(failed)d en échec."
-            ) % {
-                "sent": sent["sent"],
-                "pending": sent["pending"] + sent["sending"],
-                "failed": sent["failed"],
-            }
-            todo = (
-                ngettext(
-                    "%(n)d invitation en échec à reprendre.",
-                    "%(n)d invitations en échec à reprendre.",
-                    sent["failed"],
-                )
-                % {"n": sent["failed"]}
-                if sent["failed"]
-                else ""
-            )
-        steps.append(
-            DashboardStep(
-                order=50,
-                title=_("Invitations"),
-                summary=summary,
-                url=_invitations_url(),
-                link_text=_("Envoyer et suivre les invitations"),
-                todo=todo,
-            )
-        )
     return steps
