@@ -78,8 +78,8 @@ class BuyerOrganisation(models.Model):
     website = models.URLField(_("site internet"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="buyers/logos/", blank=True)
     description = models.TextField(_("présentation"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("organisation acheteuse")
@@ -122,7 +122,7 @@ class BuyerMembership(models.Model):
         related_name="memberships",
         verbose_name=_("organisation"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membre d'une organisation acheteuse")
@@ -199,8 +199,8 @@ class PlannedContract(models.Model):
     status = models.CharField(
         _("statut"), max_length=10, choices=ContractStatus.choices, default=ContractStatus.DRAFT
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("marché prévisionnel")
@@ -305,8 +305,8 @@ class BuyerParticipation(models.Model):
         _("rendez-vous maximum"), default=9, validators=[MinValueValidator(1)]
     )
     table = models.CharField(_("table ou salle"), max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("participation d'un acheteur")

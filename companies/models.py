@@ -86,8 +86,8 @@ class Company(models.Model):
     contact_role = models.CharField(_("fonction du contact"), max_length=120, blank=True)
     contact_email = models.EmailField(_("e-mail du contact"))
     contact_phone = PhoneNumberField(_("téléphone du contact"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("entreprise")
@@ -126,7 +126,7 @@ class CompanyMembership(models.Model):
         related_name="memberships",
         verbose_name=_("entreprise"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membre d'une entreprise")
@@ -239,7 +239,7 @@ class Registration(models.Model):
     match_count = models.PositiveIntegerField(_("marchés correspondants"), default=0)
     match_refreshed_at = models.DateTimeField(_("scores calculés le"), null=True, blank=True)
     created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("inscription")
@@ -286,7 +286,7 @@ class Wish(models.Model):
         related_name="wishes",
         verbose_name=_("marché prévisionnel"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("souhait de rendez-vous")
@@ -338,7 +338,7 @@ class CallLog(models.Model):
     outcome = models.CharField(_("résultat"), max_length=16, choices=CallOutcome.choices)
     callback_at = models.DateTimeField(_("rappeler le"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("appel")

@@ -44,8 +44,8 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("rendez-vous")
@@ -77,7 +77,9 @@ class Meeting(models.Model):
 class BuyerPreference(models.Model):
     """A buyer's wish about a company: must meet, or won't meet."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("édition")
+    )
     buyer = models.ForeignKey(
         BuyerOrganisation,
         on_delete=models.CASCADE,
@@ -91,7 +93,7 @@ class BuyerPreference(models.Model):
         verbose_name=_("entreprise"),
     )
     kind = models.CharField(_("souhait"), max_length=4, choices=BuyerPreferenceKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("souhait d'un acheteur")
@@ -199,9 +201,15 @@ class RelevanceScore(models.Model):
     """The stored relevance of one (buyer, company) pair of an edition: computed by a task
     (``services.relevance.edition_relevance_store``), read by pages and the scheduler."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
-    buyer = models.ForeignKey(BuyerOrganisation, on_delete=models.CASCADE, related_name="+")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("édition")
+    )
+    buyer = models.ForeignKey(
+        BuyerOrganisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("acheteur")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("entreprise")
+    )
     score = models.FloatField(_("pertinence"))
     must_meet = models.BooleanField(_("doit rencontrer"), default=False)
     reasons = models.JSONField(_("raisons"), default=list, blank=True)
@@ -227,13 +235,13 @@ class RelevanceState(models.Model):
     which refresh is queued, so a page queues at most one task per change of inputs."""
 
     edition = models.OneToOneField(
-        Edition, on_delete=models.CASCADE, related_name="relevance_state"
+        Edition, on_delete=models.CASCADE, related_name="relevance_state", verbose_name=_("édition")
     )
-    fingerprint = models.CharField(max_length=32, blank=True)
-    queued_fingerprint = models.CharField(max_length=32, blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True)
-    pair_count = models.PositiveIntegerField(default=0)
-    seconds = models.FloatField(default=0)
+    fingerprint = models.CharField(_("empreinte des données"), max_length=32, blank=True)
+    queued_fingerprint = models.CharField(_("empreinte demandée"), max_length=32, blank=True)
+    computed_at = models.DateTimeField(_("calculé le"), null=True, blank=True)
+    pair_count = models.PositiveIntegerField(_("nombre de paires"), default=0)
+    seconds = models.FloatField(_("durée du calcul (s)"), default=0)
 
     class Meta:
         verbose_name = _("état du calcul de pertinence")

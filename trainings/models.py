@@ -76,8 +76,8 @@ class Session(models.Model):
         related_name="workshops",
         verbose_name=_("atelier de l'après-midi de l'édition"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -176,7 +176,7 @@ class Participant(models.Model):
         _("présence"), max_length=8, choices=Attendance.choices, blank=True, default=""
     )
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -226,8 +226,12 @@ class Participant(models.Model):
 class SessionInvitation(models.Model):
     """A targeted invitation to a session: never twice to the same address for one session."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitations")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("session")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("entreprise")
+    )
     email = models.EmailField(_("e-mail"))
     sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
 
@@ -246,14 +250,17 @@ class SurveyAnswer(models.Model):
     """The satisfaction survey of one participant (one answer each, by a signed link)."""
 
     participant = models.OneToOneField(
-        Participant, on_delete=models.CASCADE, related_name="survey_answer"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="survey_answer",
+        verbose_name=_("participant"),
     )
     rating = models.PositiveSmallIntegerField(
         _("satisfaction (1 à 5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     useful = models.BooleanField(_("utile pour répondre aux marchés"), default=True)
     comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
-    answered_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(_("répondu le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("réponse au questionnaire")
@@ -278,7 +285,12 @@ class PastAttendance(models.Model):
     company_name = models.CharField(_("entreprise"), max_length=200)
     person_name = models.CharField(_("participant"), max_length=150, blank=True)
     company = models.ForeignKey(
-        Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entreprise"),
     )
 
     class Meta:
@@ -328,8 +340,8 @@ class Pairing(models.Model):
         default=PairingStatus.PROPOSED,
         db_index=True,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("binôme de cotraitance")

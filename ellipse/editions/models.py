@@ -83,8 +83,8 @@ class Edition(models.Model):
         default=1.0,
         help_text=_("Valeur donnée à chaque entreprise qui obtient au moins un rendez-vous."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = EditionQuerySet.as_manager()
 

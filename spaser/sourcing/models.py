@@ -57,10 +57,20 @@ class OutcomeRequest(models.Model):
     )
     side = models.CharField(_("côté"), max_length=8, choices=Side.choices)
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entreprise"),
     )
     buyer = models.ForeignKey(
-        BuyerOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        BuyerOrganisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acheteur"),
     )
     email = models.EmailField(_("destinataire"))
     sent_at = models.DateTimeField(_("envoyée le"))
@@ -103,9 +113,13 @@ class SearchDocument(models.Model):
     """
 
     company = models.OneToOneField(
-        Company, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+        Company,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("entreprise"),
     )
-    document = SearchVectorField()
+    document = SearchVectorField(_("texte indexé"))
 
     class Meta:
         verbose_name = _("index de recherche d'une entreprise")
