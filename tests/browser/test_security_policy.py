@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Browser
 
-from ellipse.demo import DEMO_PASSWORD, seed_demo
+from ellipse.accounts.demo import DEMO_PASSWORD
+from ellipse.demo import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Browser
 
-from ellipse.demo import DEMO_PASSWORD, seed_demo
+from ellipse.accounts.demo import DEMO_PASSWORD
+from ellipse.demo import seed_demo
 from trainings import services
 from trainings.models import Participant, Session
 
