@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from .catalogue import (
     DECP,
-    HEADLINE,
     ELLIPSE,
+    HEADLINE,
     INDICATORS,
     MANUAL,
     ORIENTATIONS,
