@@ -162,8 +162,13 @@ def _json_validators() -> dict:
 def _schema_errors(kind: str, data: dict) -> list[tuple[str, str]]:
     errors = []
     for error in _json_validators()[kind].iter_errors(data):
-        where = ".".join(str(p) for p in error.absolute_path) or "(enregistrement)"
-        errors.append((where, error.message[:300]))
+        where = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "required":
+            missing = re.match(r"'([^']+)'", error.message)
+            where = ".".join(filter(None, [where, missing.group(1) if missing else ""]))
+            errors.append((where, "champ obligatoire absent"))
+        else:
+            errors.append((where or "(enregistrement)", error.message[:300]))
         if len(errors) >= MAX_SCHEMA_ERRORS:
             break
     return errors

@@ -41,8 +41,18 @@ def marche(
         "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": h}} for h in holders],
         "considerationsSociales": {"considerationSociale": list(social)},
         "considerationsEnvironnementales": {"considerationEnvironnementale": list(environmental)},
-        "modifications": [{"modification": m} for m in modifications],
+        "techniques": {"technique": ["Sans objet"]},
+        "modalitesExecution": {"modaliteExecution": ["Sans objet"]},
+        "offresRecues": 3,
+        "attributionAvance": False,
+        "typeGroupementOperateurs": "Pas de groupement",
+        "lieuExecution": {"code": "93", "typeCode": "Code département"},
+        "typesPrix": {"typePrix": ["Définitif ferme"]},
+        "formePrix": "Forfaitaire",
+        "sousTraitanceDeclaree": False,
     }
+    if modifications:
+        record["modifications"] = [{"modification": m} for m in modifications]
     record.update(extra)
     return {k: v for k, v in record.items() if v is not None}
 
@@ -78,7 +88,12 @@ HAND_REGISTER = [
         environmental=["Clause environnementale"],
         published="2024-06-01",
         modifications=[
-            {"id": 1, "montant": 130000, "datePublicationDonneesModification": "2024-06-01"}
+            {
+                "id": 1,
+                "montant": 130000,
+                "datePublicationDonneesModification": "2024-06-01",
+                "dateNotificationModification": "2024-05-30",
+            }
         ],
     ),
     marche("E", date="2023-12-31", social=["Critère social"]),
