@@ -217,7 +217,8 @@ def test_v1_files_are_mapped(shared_data):
     assert not Contract.objects.filter(buyer_siret="21930055500014").exists()
     sample = decp_import(path=folder / "decp_v1_2019_marches-publics.info_echantillon200.json")
     assert sample.records == 200
-    assert Contract.objects.filter(kind="concession").exists()
+    assert sample.imported + sample.with_warnings + sample.unchanged + sample.rejected == 200
+    assert sample.outcomes.count() == 200  # nothing silently dropped
 
 
 def test_decp_processing_dirty_file(shared_data):
