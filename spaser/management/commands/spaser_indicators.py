@@ -2,7 +2,6 @@
 
 import csv
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -35,7 +34,7 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(row, ensure_ascii=False))
             return
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(COMMAND_KEYS), lineterminator="\n")
+        writer = csv.DictWriter(self.stdout, fieldnames=list(COMMAND_KEYS), lineterminator="\n")
         writer.writeheader()
         writer.writerow({k: _cell(k, v) for k, v in row.items()})
 
