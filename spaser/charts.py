@@ -7,6 +7,9 @@ every chart is accompanied by its data table in the page.
 
 from __future__ import annotations
 
+import re
+import sys
+
 from django.utils.translation import gettext as _
 
 from .catalogue import SHARE, trajectory
@@ -20,9 +23,18 @@ def _scaled(value, unit: str) -> float | None:
     return round(float(value) * 100, 1) if unit == SHARE else float(value)
 
 
+def _pygal():
+    """Import pygal and drop the legacy import hook it adds for ``pygal.maps`` plugins: that
+    hook only has ``find_module`` and makes every later failed import warn (Python 3.11)."""
+    import pygal
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
+
 def orientation_chart(row) -> str:
     """Line chart of an indicator 2023–2026: achieved values and the path to the 2026 target."""
-    import pygal
+    pygal = _pygal()
     from pygal.style import Style
 
     style = Style(
@@ -73,4 +85,5 @@ def orientation_chart(row) -> str:
             show_dots=False,
             stroke_style={"width": 3, "dasharray": "8, 6"},
         )
-    return chart.render(is_unicode=True)
+    # pygal always embeds its config as an inline script for its (absent) JS: drop it.
+    return re.sub(r"<script[^>]*>.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
