@@ -159,7 +159,28 @@ def _json_validators() -> dict:
     }
 
 
+@cache
+def _fast_validators() -> dict:
+    """Compiled validators (fastjsonschema, ~0.15 ms a record) for the common, valid case."""
+    import fastjsonschema
+
+    schema = json.loads(JSON_SCHEMA.read_text(encoding="utf-8"))
+    base = {"$schema": schema["$schema"], "definitions": schema["definitions"]}
+    return {
+        MARCHE: fastjsonschema.compile({**base, "$ref": "#/definitions/marche"}),
+        CONCESSION: fastjsonschema.compile({**base, "$ref": "#/definitions/contrat-concession"}),
+    }
+
+
 def _schema_errors(kind: str, data: dict) -> list[tuple[str, str]]:
+    """Schema errors of one record: a compiled check first, jsonschema's full list if it fails."""
+    import fastjsonschema
+
+    try:
+        _fast_validators()[kind](data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = []
     for error in _json_validators()[kind].iter_errors(data):
         where = ".".join(str(p) for p in error.absolute_path)
