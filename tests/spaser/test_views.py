@@ -150,3 +150,23 @@ def test_cofil_pdf_text(official_client, register, tmp_path):
     assert "Défauts d'import encore ouverts" in flat
     assert "Montant absent" in flat  # record H of the register, still open
     assert "Parcours des entreprises" in flat
+
+
+def test_staff_enter_a_manual_figure_with_author_and_duplicates_are_refused(client):
+    staff = UserFactory(role=Role.STAFF, is_staff=True)
+    client.force_login(staff)
+    data = {
+        "year": 2024,
+        "indicator": "trained_people",
+        "value": "42",
+        "source": "Plan de formation",
+        "entered_on": "2025-01-15",
+    }
+    response = client.post("/admin/spaser/manualentry/add/", data)
+    assert response.status_code == 302
+    entry = ManualEntry.objects.get()
+    assert entry.author == staff and entry.buyer is None
+    response = client.post("/admin/spaser/manualentry/add/", data)
+    assert response.status_code == 200
+    assert "déjà saisi pour cette année" in response.content.decode()
+    assert ManualEntry.objects.count() == 1
