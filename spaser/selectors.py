@@ -158,24 +158,25 @@ def contracts_for(*, year: int | None = None, prefixes: tuple[str, ...] | None =
     return qs
 
 
-def _holder_exists(**filters):
-    return Exists(ContractHolder.objects.filter(contract=OuterRef("pk"), **filters))
+def _held_by(**company_filters):
+    """Ids of contracts with a holder whose company matches: an uncorrelated subquery, which
+    PostgreSQL evaluates once as a hashed set whatever the number of contracts."""
+    return ContractHolder.objects.filter(company__isnull=False, **company_filters).values(
+        "contract_id"
+    )
 
 
 SMALL_SIZES = [SizeClass.MICRO, SizeClass.PME, SizeClass.ARTISAN]
+ESS_STATUSES = [s for s in EssStatus.values if s != EssStatus.NONE]
 
 
 def register_indicators(*, year: int, prefixes: tuple[str, ...] | None = None) -> dict:
     """The indicators of ``spaser.indicators.compute`` aggregated in the database (2 queries)."""
-    qs = contracts_for(year=year, prefixes=prefixes).annotate(
-        known=_holder_exists(company__isnull=False),
-        small=_holder_exists(company__size_class__in=SMALL_SIZES),
-        ess=_holder_exists(
-            company__isnull=False,
-            company__ess_status__in=[s for s in EssStatus.values if s != EssStatus.NONE],
-        ),
-        ellipse=_holder_exists(company__registrations__isnull=False),
-    )
+    qs = contracts_for(year=year, prefixes=prefixes)
+    known = Q(pk__in=_held_by())
+    small = Q(pk__in=_held_by(company__size_class__in=SMALL_SIZES))
+    ess = Q(pk__in=_held_by(company__ess_status__in=ESS_STATUSES))
+    ellipse = Q(pk__in=_held_by(company__in=Registration.objects.values("company_id")))
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
     agg = qs.aggregate(
         x_contracts=Count("pk"),
@@ -185,13 +186,13 @@ def register_indicators(*, year: int, prefixes: tuple[str, ...] | None = None) -
         x_over_40k=Count("pk", filter=Q(amount_ht__gt=THRESHOLD)),
         x_social_over_40k=Count("pk", filter=Q(amount_ht__gt=THRESHOLD, is_social=True)),
         x_reserved=Count("pk", filter=Q(is_reserved=True)),
-        x_ess_contracts=Count("pk", filter=Q(ess=True)),
-        x_small_under_40k=Count("pk", filter=Q(small=True, amount_ht__lt=THRESHOLD)),
-        x_known_amount_ht=Coalesce(Sum("amount_ht", filter=Q(known=True)), zero),
-        x_small_amount_ht=Coalesce(Sum("amount_ht", filter=Q(small=True)), zero),
-        x_ellipse_contracts=Count("pk", filter=Q(ellipse=True)),
-        x_ellipse_amount_ht=Coalesce(Sum("amount_ht", filter=Q(ellipse=True)), zero),
-        x_ellipse_under_40k=Count("pk", filter=Q(ellipse=True, amount_ht__lt=THRESHOLD)),
+        x_ess_contracts=Count("pk", filter=ess),
+        x_small_under_40k=Count("pk", filter=small & Q(amount_ht__lt=THRESHOLD)),
+        x_known_amount_ht=Coalesce(Sum("amount_ht", filter=known), zero),
+        x_small_amount_ht=Coalesce(Sum("amount_ht", filter=small), zero),
+        x_ellipse_contracts=Count("pk", filter=ellipse),
+        x_ellipse_amount_ht=Coalesce(Sum("amount_ht", filter=ellipse), zero),
+        x_ellipse_under_40k=Count("pk", filter=ellipse & Q(amount_ht__lt=THRESHOLD)),
         x_modified=Count("pk", filter=Q(modifications__gt=0)),
         x_dialogue=Count("pk", filter=Q(procedure=DIALOGUE)),
         x_innovative=Count("pk", filter=Q(innovative=True)),
@@ -201,7 +202,7 @@ def register_indicators(*, year: int, prefixes: tuple[str, ...] | None = None) -
     agg["ellipse_holders"] = (
         ContractHolder.objects.filter(
             contract__in=contracts_for(year=year, prefixes=prefixes),
-            company__registrations__isnull=False,
+            company__in=Registration.objects.values("company_id"),
         )
         .values("company_id")
         .distinct()
@@ -282,7 +283,7 @@ def edition_funnel(*, edition: Edition) -> dict:
         .count()
     )
     counts["contract_buyer_met"] = (
-        ContractHolder.objects.filter(window)
+        ContractHolder.objects.filter(window, company__in=met.values("company_id"))
         .filter(
             Exists(
                 met.filter(

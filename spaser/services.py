@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from buyers.models import BuyerOrganisation
@@ -69,6 +69,13 @@ def decp_import(
     run.status = ImportStatus.DONE
     run.finished_at = timezone.now()
     run.save()
+    if (
+        not dry_run
+        and connection.vendor == "postgresql"
+        and run.imported + run.with_warnings > BATCH
+    ):
+        with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
+            cursor.execute("ANALYZE spaser_contract, spaser_contractholder")
     return run
 
 
