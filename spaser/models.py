@@ -1,7 +1,6 @@
 """Contracts register (DECP), its import reports, and the manual SPASER figures."""
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,23 +107,15 @@ class Contract(models.Model):
     duration_months = models.IntegerField(_("durée (mois)"), null=True, blank=True)
     ccag = models.CharField(_("CCAG"), max_length=100, blank=True)
     innovative = models.BooleanField(_("marché innovant"), null=True, blank=True)
-    social_considerations = ArrayField(
-        models.CharField(max_length=100),
-        default=list,
-        blank=True,
-        verbose_name=_("considérations sociales"),
-    )
-    environmental_considerations = ArrayField(
-        models.CharField(max_length=100),
-        default=list,
-        blank=True,
-        verbose_name=_("considérations environnementales"),
+    social_considerations = models.JSONField(_("considérations sociales"), default=list, blank=True)
+    environmental_considerations = models.JSONField(
+        _("considérations environnementales"), default=list, blank=True
     )
     is_social = models.BooleanField(_("considération sociale"), default=False)
     is_environmental = models.BooleanField(_("considération environnementale"), default=False)
     is_reserved = models.BooleanField(_("réservé"), default=False)
-    techniques = ArrayField(models.CharField(max_length=100), default=list, blank=True)
-    execution_modes = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    techniques = models.JSONField(_("techniques"), default=list, blank=True)
+    execution_modes = models.JSONField(_("modalités d'exécution"), default=list, blank=True)
     framework_id = models.CharField(_("accord-cadre"), max_length=100, blank=True)
     grouping = models.CharField(_("groupement d'opérateurs"), max_length=100, blank=True)
     subcontracting_declared = models.BooleanField(
@@ -218,8 +209,16 @@ class ManualEntry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "buyer", "indicator"],
-                name="spaser_manual_unique",
-                nulls_distinct=False,
+                condition=models.Q(buyer__isnull=False),
+                name="spaser_manual_unique_buyer",
+                violation_error_message=_(
+                    "Ce chiffre est déjà saisi pour cette année et cet acheteur."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "indicator"],
+                condition=models.Q(buyer__isnull=True),
+                name="spaser_manual_unique_est_ensemble",
                 violation_error_message=_(
                     "Ce chiffre est déjà saisi pour cette année et cet acheteur."
                 ),
