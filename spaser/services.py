@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 from buyers.models import BuyerOrganisation
@@ -156,7 +157,7 @@ def _import_batch(*, run: DecpImport, batch: list, seen: dict[str, str], source:
                 run=run,
                 source=source,
             )
-        DecpImportRecord.objects.bulk_create(outcomes)
+        _insert(DecpImportRecord, outcomes)
         run.save(update_fields=["records", "imported", "with_warnings", "unchanged", "rejected"])
 
 
@@ -210,11 +211,15 @@ def _write_contracts(*, records, existing, companies, buyers, run, source) -> No
             updated.append(contract)
         else:
             new.append(Contract(uid=record.uid, **values))
-    Contract.objects.bulk_create(new)
+    _insert(Contract, new)
     if updated:
         Contract.objects.bulk_update(updated, fields)
         ContractHolder.objects.filter(contract__in=updated).delete()
     by_uid = {c.uid: c for c in (*new, *updated)}
+    if new and new[0].pk is None:  # written by COPY: fetch the ids in one query
+        ids = dict(Contract.objects.filter(uid__in=[c.uid for c in new]).values_list("uid", "pk"))
+        for contract in new:
+            contract.pk = ids[contract.uid]
     holders = []
     for record in records:
         contract = by_uid[record.uid]
@@ -227,7 +232,7 @@ def _write_contracts(*, records, existing, companies, buyers, run, source) -> No
                     company_id=companies.get(identifier),
                 )
             )
-    ContractHolder.objects.bulk_create(holders)
+    _insert(ContractHolder, holders)
 
 
 def decp_link_companies() -> int:
@@ -237,3 +242,37 @@ def decp_link_companies() -> int:
     return ContractHolder.objects.filter(company__isnull=True).update(
         company_id=Subquery(Company.objects.filter(siret=OuterRef("identifier")).values("pk")[:1])
     )
+
+
+def _insert(model, objects: list) -> None:
+    """Insert new rows: PostgreSQL ``COPY`` (psycopg 3) — 100,000 contracts in seconds rather
+    than minutes of INSERT statements — or ``bulk_create`` on other databases. Ids are not set
+    on the objects after a COPY."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects)
+        return
+    from psycopg.types.json import Jsonb
+
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    auto = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    json = {f.attname for f in fields if isinstance(f, JSONField)}
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objects:
+            row = []
+            for field in fields:
+                name = field.attname
+                value = now if name in auto else getattr(obj, name)
+                row.append(Jsonb(value) if name in json else value)
+            copy.write_row(row)
