@@ -307,3 +307,13 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+def data_stamp() -> str:
+    """Changes whenever the figures may change: an import, a manual figure, a registration."""
+    imports = DecpImport.objects.aggregate(last=Max("pk"), done=Max("finished_at"))
+    manual = ManualEntry.objects.aggregate(n=Count("pk"), last=Max("pk"), total=Sum("value"))
+    registrations = Registration.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return "-".join(
+        str(v) for v in (*imports.values(), *manual.values(), *registrations.values())
+    ).replace(" ", "_")

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -17,7 +18,7 @@ from ellipse.editions.models import Edition
 from .charts import orientation_chart
 from .forms import DashboardFilterForm
 from .overview import spaser_overview
-from .selectors import convention_figures, edition_funnel, open_defects
+from .selectors import convention_figures, data_stamp, edition_funnel, open_defects
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, int, tuple | None, str]:
@@ -30,20 +31,39 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, int, tuple | No
     return form, year, None, _("Tous les acheteurs du registre")
 
 
-def _context(request: HttpRequest, *, charts: bool) -> dict:
-    form, year, prefixes, buyer_label = _filters(request)
+CACHE_SECONDS = 10 * 60
+
+
+def _figures(*, year: int, prefixes: tuple | None) -> dict:
+    """Indicators, charts and funnels, cached for 10 minutes under a key that changes with any
+    import, manual figure or registration, so new data shows at once."""
+    key = f"spaser:figures:{year}:{','.join(prefixes or ())}:{data_stamp()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     overview = spaser_overview(year=year, prefixes=prefixes)
-    if charts:
-        for orientation in overview["orientations"]:
-            orientation["chart"] = mark_safe(orientation_chart(orientation["principal"]))  # noqa: S308 (pygal's own SVG)
+    for orientation in overview["orientations"]:
+        orientation["chart"] = orientation_chart(orientation["principal"])
     editions = list(Edition.objects.order_by("-year")[:5])
+    figures = {
+        "overview": overview,
+        "funnels": [(edition, edition_funnel(edition=edition)) for edition in editions],
+    }
+    cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def _context(request: HttpRequest) -> dict:
+    form, year, prefixes, buyer_label = _filters(request)
+    figures = _figures(year=year, prefixes=prefixes)
+    for orientation in figures["overview"]["orientations"]:
+        orientation["chart"] = mark_safe(orientation["chart"])  # noqa: S308 (pygal's own SVG)
     current = Edition.objects.current()
     return {
         "form": form,
         "year": year,
         "buyer_label": buyer_label,
-        "overview": overview,
-        "funnels": [(edition, edition_funnel(edition=edition)) for edition in editions],
+        **figures,
         "edition": current,
         "figures": convention_figures(edition=current),
         "query": request.GET.urlencode(),
@@ -53,7 +73,7 @@ def _context(request: HttpRequest, *, charts: bool) -> dict:
 @role_required(Role.OFFICIAL)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Indicators against targets, one chart and table per orientation, the convention funnel."""
-    return render(request, "spaser/dashboard.html", _context(request, charts=True))
+    return render(request, "spaser/dashboard.html", _context(request))
 
 
 def _export_rows(context: dict) -> list[list]:
@@ -101,7 +121,7 @@ def _export_rows(context: dict) -> list[list]:
 @role_required(Role.OFFICIAL)
 def export_csv(request: HttpRequest) -> HttpResponse:
     """Every indicator as CSV (semicolon, UTF-8 with BOM for spreadsheets), formulas neutralised."""
-    context = _context(request, charts=False)
+    context = _context(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for row in _export_rows(context):
@@ -116,7 +136,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     """Every indicator as an XLSX sheet, text cells neutralised against formula injection."""
     from openpyxl import Workbook
 
-    context = _context(request, charts=False)
+    context = _context(request)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"SPASER {context['year']}"
@@ -137,7 +157,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     """The annual COFIL report: definitions, values, targets, trajectory, funnel, open defects."""
     from ellipse.pdf import pdf_render
 
-    context = _context(request, charts=True)
+    context = _context(request)
     context["defects"] = list(open_defects())
     pdf = pdf_render(template="spaser/report_pdf.html", context=context)
     response = HttpResponse(pdf, content_type="application/pdf")

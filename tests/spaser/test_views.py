@@ -170,3 +170,21 @@ def test_staff_enter_a_manual_figure_with_author_and_duplicates_are_refused(clie
     assert response.status_code == 200
     assert "déjà saisi pour cette année" in response.content.decode()
     assert ManualEntry.objects.count() == 1
+
+
+def test_figures_are_cached_until_the_data_changes(
+    official_client, register, django_assert_max_num_queries
+):
+    url = reverse("spaser:dashboard")
+    official_client.get(url, {"year": 2024})
+    with django_assert_max_num_queries(15):  # cache hit: session, user, filters, stamp, edition
+        html = official_client.get(url, {"year": 2024}).content.decode()
+    assert "Bilan annuel du facilitateur" in html
+    ManualEntry.objects.create(
+        year=2024,
+        indicator="insertion_hours",
+        value=80500,
+        source="Bilan 2024",
+        entered_on=dt.date(2025, 2, 1),
+    )
+    assert "80\u202f500" in official_client.get(url, {"year": 2024}).content.decode()
