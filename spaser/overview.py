@@ -22,7 +22,7 @@ from .catalogue import (
     Indicator,
     trajectory,
 )
-from .selectors import data_date, manual_values, register_indicators
+from .selectors import data_date, manual_values, register_indicators_by_year
 
 YEARS = (2023, 2024, 2025, 2026)
 PRINCIPAL = {
@@ -77,7 +77,7 @@ def trained_people_per_year() -> dict[int, int] | None:
 def spaser_overview(*, year: int, prefixes: tuple[str, ...] | None) -> dict:
     """Rows per orientation for ``year``, each with its values 2023–2026, plus the data date."""
     years = sorted(set(YEARS) | {year})
-    register = {y: register_indicators(year=y, prefixes=prefixes) for y in years}
+    register = register_indicators_by_year(years=years, prefixes=prefixes)
     manual = manual_values(years=years, prefixes=prefixes)
     trained = trained_people_per_year()
 

@@ -172,48 +172,76 @@ ESS_STATUSES = [s for s in EssStatus.values if s != EssStatus.NONE]
 
 def register_indicators(*, year: int, prefixes: tuple[str, ...] | None = None) -> dict:
     """The indicators of ``spaser.indicators.compute`` aggregated in the database (2 queries)."""
-    qs = contracts_for(year=year, prefixes=prefixes)
+    return register_indicators_by_year(years=[year], prefixes=prefixes)[year]
+
+
+def register_indicators_by_year(
+    *, years, prefixes: tuple[str, ...] | None = None
+) -> dict[int, dict]:
+    """``register_indicators`` for several years at once, still 2 queries (grouped by year)."""
+    years = sorted(set(years))
     known = Q(pk__in=_held_by())
     small = Q(pk__in=_held_by(company__size_class__in=SMALL_SIZES))
     ess = Q(pk__in=_held_by(company__ess_status__in=ESS_STATUSES))
     ellipse = Q(pk__in=_held_by(company__in=Registration.objects.values("company_id")))
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
-    agg = qs.aggregate(
-        x_contracts=Count("pk"),
-        x_amount_ht=Coalesce(Sum("amount_ht"), zero),
-        x_environmental=Count("pk", filter=Q(is_environmental=True)),
-        x_social=Count("pk", filter=Q(is_social=True)),
-        x_over_40k=Count("pk", filter=Q(amount_ht__gt=THRESHOLD)),
-        x_social_over_40k=Count("pk", filter=Q(amount_ht__gt=THRESHOLD, is_social=True)),
-        x_reserved=Count("pk", filter=Q(is_reserved=True)),
-        x_ess_contracts=Count("pk", filter=ess),
-        x_small_under_40k=Count("pk", filter=small & Q(amount_ht__lt=THRESHOLD)),
-        x_known_amount_ht=Coalesce(Sum("amount_ht", filter=known), zero),
-        x_small_amount_ht=Coalesce(Sum("amount_ht", filter=small), zero),
-        x_ellipse_contracts=Count("pk", filter=ellipse),
-        x_ellipse_amount_ht=Coalesce(Sum("amount_ht", filter=ellipse), zero),
-        x_ellipse_under_40k=Count("pk", filter=ellipse & Q(amount_ht__lt=THRESHOLD)),
-        x_modified=Count("pk", filter=Q(modifications__gt=0)),
-        x_dialogue=Count("pk", filter=Q(procedure=DIALOGUE)),
-        x_innovative=Count("pk", filter=Q(innovative=True)),
-        x_innovative_amount_ht=Coalesce(Sum("amount_ht", filter=Q(innovative=True)), zero),
+    rows = (
+        contracts_for(prefixes=prefixes)
+        .filter(year__in=years)
+        .values("year")
+        .order_by()
+        .annotate(
+            x_contracts=Count("pk"),
+            x_amount_ht=Coalesce(Sum("amount_ht"), zero),
+            x_environmental=Count("pk", filter=Q(is_environmental=True)),
+            x_social=Count("pk", filter=Q(is_social=True)),
+            x_over_40k=Count("pk", filter=Q(amount_ht__gt=THRESHOLD)),
+            x_social_over_40k=Count("pk", filter=Q(amount_ht__gt=THRESHOLD, is_social=True)),
+            x_reserved=Count("pk", filter=Q(is_reserved=True)),
+            x_ess_contracts=Count("pk", filter=ess),
+            x_small_under_40k=Count("pk", filter=small & Q(amount_ht__lt=THRESHOLD)),
+            x_known_amount_ht=Coalesce(Sum("amount_ht", filter=known), zero),
+            x_small_amount_ht=Coalesce(Sum("amount_ht", filter=small), zero),
+            x_ellipse_contracts=Count("pk", filter=ellipse),
+            x_ellipse_amount_ht=Coalesce(Sum("amount_ht", filter=ellipse), zero),
+            x_ellipse_under_40k=Count("pk", filter=ellipse & Q(amount_ht__lt=THRESHOLD)),
+            x_modified=Count("pk", filter=Q(modifications__gt=0)),
+            x_dialogue=Count("pk", filter=Q(procedure=DIALOGUE)),
+            x_innovative=Count("pk", filter=Q(innovative=True)),
+            x_innovative_amount_ht=Coalesce(Sum("amount_ht", filter=Q(innovative=True)), zero),
+        )
     )
-    agg = {key.removeprefix("x_"): value for key, value in agg.items()}
-    agg["ellipse_holders"] = (
+    found = {row.pop("year"): row for row in rows}
+    holders = dict(
         ContractHolder.objects.filter(
-            contract__in=contracts_for(year=year, prefixes=prefixes),
+            contract__in=contracts_for(prefixes=prefixes).filter(year__in=years),
             company__in=Registration.objects.values("company_id"),
         )
-        .values("company_id")
-        .distinct()
-        .count()
+        .values("contract__year")
+        .order_by()
+        .annotate(n=Count("company_id", distinct=True))
+        .values_list("contract__year", "n")
     )
-    agg["environmental_share"] = share(agg["environmental"], agg["contracts"])
-    agg["social_share"] = share(agg["social"], agg["contracts"])
-    agg["social_over_40k_share"] = share(agg["social_over_40k"], agg["over_40k"])
-    agg["small_amount_share"] = share(agg["small_amount_ht"], agg["known_amount_ht"])
-    agg["dialogue_share"] = share(agg["dialogue"], agg["contracts"])
-    return agg
+    empty = {
+        key: (Decimal("0.00") if key.endswith("_ht") else 0)
+        for key in (
+            "x_contracts x_amount_ht x_environmental x_social x_over_40k x_social_over_40k "
+            "x_reserved x_ess_contracts x_small_under_40k x_known_amount_ht x_small_amount_ht "
+            "x_ellipse_contracts x_ellipse_amount_ht x_ellipse_under_40k x_modified x_dialogue "
+            "x_innovative x_innovative_amount_ht"
+        ).split()
+    }
+    out = {}
+    for year in years:
+        agg = {key.removeprefix("x_"): value for key, value in found.get(year, empty).items()}
+        agg["ellipse_holders"] = holders.get(year, 0)
+        agg["environmental_share"] = share(agg["environmental"], agg["contracts"])
+        agg["social_share"] = share(agg["social"], agg["contracts"])
+        agg["social_over_40k_share"] = share(agg["social_over_40k"], agg["over_40k"])
+        agg["small_amount_share"] = share(agg["small_amount_ht"], agg["known_amount_ht"])
+        agg["dialogue_share"] = share(agg["dialogue"], agg["contracts"])
+        out[year] = agg
+    return out
 
 
 def manual_values(
