@@ -89,6 +89,7 @@ assert again.unchanged == args.records
 
 client = Client()
 client.force_login(UserFactory(role=Role.OFFICIAL))
+client.get("/spaser/?year=2023")  # warm-up: imports (pygal), templates, fonts
 
 
 def timed(label, call):
