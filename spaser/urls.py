@@ -6,4 +6,7 @@ app_name = "spaser"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("rapport.pdf", views.report_pdf, name="report_pdf"),
 ]
