@@ -59,17 +59,12 @@ class Row:
 
 
 def trained_people_per_year() -> dict[int, int] | None:
-    """Glue to the trainings module: agents + officials trained per year, None until it exists."""
-    try:
-        from trainings import selectors as trainings_selectors
-    except ImportError:
-        return None
-    reader = getattr(trainings_selectors, "people_trained_per_year", None)
-    if reader is None:
-        return None
+    """Agents and elected officials trained per year, from the trainings module's attendance."""
+    from trainings.selectors import people_trained_per_year
+
     totals: dict[int, int] = {}
     for audience in ("agents", "officials"):
-        for year, count in reader(audience=audience).items():
+        for year, count in people_trained_per_year(audience=audience).items():
             totals[year] = totals.get(year, 0) + count
     return totals
 

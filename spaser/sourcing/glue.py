@@ -1,31 +1,22 @@
-"""The few reads sourcing needs from modules that may not be there yet (trainings, the contracts
-register). Each returns None when the module does not offer the function: the page then says the
-data is not available yet. Wired once, here."""
+"""The reads sourcing takes from the trainings module and the contracts register, in one place
+(pages and exports call these, never the other apps directly)."""
 
 import datetime as dt
-import importlib
+
+from spaser import selectors as register
+from trainings import selectors as trainings
 
 
-def _function(module: str, name: str):
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
+def trainings_of(*, company_ids: list[int]) -> dict:
+    """Company id → sessions attended (``trainings.selectors.company_trainings``)."""
+    return trainings.company_trainings(company_ids=company_ids)
 
 
-def trainings_of(*, company_ids: list[int]) -> dict | None:
-    """``trainings.selectors.company_trainings``: company id → sessions attended."""
-    fn = _function("trainings.selectors", "company_trainings")
-    return None if fn is None else fn(company_ids=company_ids)
+def contracts_held(*, sirets: list[str]) -> dict:
+    """Holder SIRET → contracts in the register (``spaser.selectors.contracts_held``)."""
+    return register.contracts_held(sirets=sirets)
 
 
-def contracts_held(*, sirets: list[str]) -> dict | None:
-    """``spaser.selectors.contracts_held``: holder SIRET → contracts in the register."""
-    fn = _function("spaser.selectors", "contracts_held")
-    return None if fn is None else fn(sirets=sirets)
-
-
-def contracts_between(*, pairs: list[tuple[str, str]], since: dt.date) -> dict | None:
-    """``spaser.selectors.contracts_between``: (buyer SIRET, holder SIRET) → contracts since."""
-    fn = _function("spaser.selectors", "contracts_between")
-    return None if fn is None else fn(pairs=pairs, since=since)
+def contracts_between(*, pairs: list[tuple[str, str]], since: dt.date) -> dict:
+    """(buyer SIRET, holder SIRET) → contracts notified since (``contracts_between``)."""
+    return register.contracts_between(pairs=pairs, since=since)

@@ -57,7 +57,6 @@ class OutcomeOverview:
     answered_company: int
     answered_buyer: int
     disagreements: int
-    contracts_available: bool = True
     by_status: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
@@ -95,8 +94,7 @@ def outcome_overview(
     ]
     contracts = glue.contracts_between(pairs=pairs, since=edition.date) if pairs else {}
     for row in rows:
-        if contracts is not None:
-            row.contracts = contracts.get((row.meeting.buyer.siret, row.meeting.company.siret), [])
+        row.contracts = contracts.get((row.meeting.buyer.siret, row.meeting.company.siret), [])
     by_status: dict[str, dict[str, int]] = {Side.COMPANY: {}, Side.BUYER: {}}
     for row in rows:
         for side, outcome in ((Side.COMPANY, row.company), (Side.BUYER, row.buyer)):
@@ -108,7 +106,6 @@ def outcome_overview(
         answered_company=sum(1 for r in rows if r.company),
         answered_buyer=sum(1 for r in rows if r.buyer),
         disagreements=sum(1 for r in rows if r.disagree),
-        contracts_available=contracts is not None,
         by_status=by_status,
     )
     return overview

@@ -87,8 +87,8 @@ def supplier(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "company": company,
             "show_contact": perms.can_see_contacts(request.user),
-            "trainings": None if trainings is None else trainings.get(company.pk, []),
-            "contracts": None if contracts is None else contracts.get(company.siret, []),
+            "trainings": trainings.get(company.pk, []),
+            "contracts": contracts.get(company.siret, []),
         },
     )
 

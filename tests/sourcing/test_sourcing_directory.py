@@ -170,7 +170,33 @@ def test_supplier_sheet_shows_contact_to_buyer(client, buyer, supplier):
     page = client.get(reverse("sourcing:supplier", args=[company.pk])).content.decode()
     assert "joindre@exemple.fr" in page
     assert "Mairie de Pantin" in page
-    assert "pas encore disponible" in page or "Aucune formation" in page
+    assert "Aucune formation suivie." in page and "Aucun marché enregistré." in page
+
+
+def test_supplier_sheet_lists_trainings_followed_and_contracts_held(client, buyer, supplier):
+    import datetime as dt
+    from decimal import Decimal
+
+    from spaser.models import Contract, ContractHolder
+    from tests.factories import ParticipantFactory
+    from trainings.enums import Attendance
+
+    company = supplier()
+    ParticipantFactory(company=company, attendance=Attendance.PRESENT, session__title="Le DUME")
+    contract = Contract.objects.create(
+        uid="21930048000019-2025-7",
+        decp_id="2025-7",
+        kind="marche",
+        buyer_siret="21930048000019",
+        object="Entretien des espaces verts",
+        amount_ht=Decimal("52000"),
+        notified_on=dt.date(2025, 3, 4),
+        year=2025,
+    )
+    ContractHolder.objects.create(contract=contract, identifier=company.siret, company=company)
+    client.force_login(buyer)
+    page = client.get(reverse("sourcing:supplier", args=[company.pk])).content.decode()
+    assert "Le DUME" in page and "Entretien des espaces verts" in page
 
 
 def test_supplier_sheet_not_found_without_consent(client, buyer):
