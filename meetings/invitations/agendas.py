@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from buyers.models import BuyerParticipation, CpvCode
 from companies.enums import EssStatus, RegistrationStatus
@@ -106,6 +107,7 @@ def company_agendas(*, edition, company_ids=None) -> dict[int, dict]:
         )
     )
     info = edition_info(edition)
+    afternoon = _afternoons(edition, list(companies))
     result: dict[int, dict] = {}
     for meeting in meetings:
         company = meeting.company
@@ -116,6 +118,7 @@ def company_agendas(*, edition, company_ids=None) -> dict[int, dict]:
                 "edition": info,
                 "owner": {"id": company.pk, "name": str(company), "siret": company.siret},
                 "workshops": workshops.get(company.pk, ""),
+                **afternoon[company.pk],
                 "meetings": [],
             },
         )
@@ -131,6 +134,39 @@ def company_agendas(*, edition, company_ids=None) -> dict[int, dict]:
             }
         )
     return result
+
+
+def _afternoons(edition, company_ids: list[int]) -> dict[int, dict]:
+    """Company id → the afternoon workshops it holds seats at and its published co-contracting
+    pairings (trainings module), JSON-ready for the PDF, the ICS and the e-mail."""
+    from trainings.selectors import company_pairings, company_workshops
+
+    workshops = company_workshops(edition=edition, company_ids=company_ids)
+    pairings = company_pairings(edition=edition, company_ids=company_ids)
+    local = timezone.localtime
+    return {
+        pk: {
+            "sessions": [
+                {
+                    "id": w.session_id,
+                    "title": w.title,
+                    "topic": w.topic,
+                    "place": w.place,
+                    "people": list(w.people),
+                    "start": fr_time(local(w.starts_at).time()),
+                    "end": fr_time(local(w.ends_at).time()),
+                    "start_iso": local(w.starts_at).replace(tzinfo=None).isoformat(),
+                    "end_iso": local(w.ends_at).replace(tzinfo=None).isoformat(),
+                }
+                for w in workshops[pk]
+            ],
+            "pairings": [
+                {"partner": p.partner, "table": p.table, "reasons": list(p.reasons)}
+                for p in pairings[pk]
+            ],
+        }
+        for pk in company_ids
+    }
 
 
 def _company_profile(company: Company) -> dict:

@@ -34,6 +34,16 @@ def agenda_ics(agenda: dict) -> bytes:
         ]
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
+    for session in agenda.get("sessions", []):
+        event = Event()
+        event.add("uid", f"ellipse-session-{session['id']}-{agenda['owner']['id']}@est-ensemble.fr")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dt.datetime.fromisoformat(session["start_iso"]).replace(tzinfo=tz))
+        event.add("dtend", dt.datetime.fromisoformat(session["end_iso"]).replace(tzinfo=tz))
+        event.add("summary", f"Atelier : {session['title']}")
+        event.add("location", session["place"] or location)
+        event.add("description", ", ".join(session["people"]))
+        calendar.add_component(event)
     day = dt.date.fromisoformat(edition["date"])
     calendar.add_missing_timezones(
         first_date=day - dt.timedelta(days=366), last_date=day + dt.timedelta(days=366)

@@ -200,11 +200,11 @@ def test_building_every_agenda_takes_a_bounded_number_of_queries(
     from tests.invitations.data import published_schedule
 
     edition, _b, _c = published_schedule(buyers=8, companies=20, per_buyer=6, year=2032)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):  # + the afternoon's workshops and pairings
         companies = company_agendas(edition=edition)
     with django_assert_max_num_queries(4):
         buyers = buyer_agendas(edition=edition)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         booklet = booklet_context(edition=edition)
     assert sum(len(a["meetings"]) for a in companies.values()) == 48
     assert len(buyers) == 8 and booklet["counts"]["meetings"] == 48
@@ -234,3 +234,33 @@ def test_sweep_requeues_invitations_left_waiting_by_a_lost_worker(
     assert len(mail.outbox) == result.created
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {EmailStatus.SENT}
     assert invitations_sweep() == 0
+
+
+def test_company_agenda_shows_its_afternoon_workshop_in_pdf_and_ics(
+    schedule, django_capture_on_commit_callbacks
+):
+    """A company holding seats at the edition's afternoon workshop finds it on its agenda."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import ParticipantFactory, SessionFactory
+
+    edition, _buyers, companies = schedule
+    company = next(c for c in companies if Meeting.objects.filter(company=c).exists())
+    start = timezone.make_aware(dt.datetime.combine(edition.date, dt.time(14, 0)))
+    workshop = SessionFactory(
+        edition=edition, title="Répondre en groupement", starts_at=start, place="Salle Rosa-Parks"
+    )
+    ParticipantFactory(session=workshop, company=company, name="Aïcha Diallo")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_send(edition=edition)
+    message = next(m for m in mail.outbox if m.to[0] == company.contact_email)
+    names = {a[0]: a[1] for a in message.attachments}
+    text = _pdf_text(names["agenda-2031.pdf"])
+    assert "Répondre en groupement" in text and "Salle Rosa-Parks" in text
+    assert "14 h 00" in text and "Aïcha Diallo" in text
+    calendar = icalendar.Calendar.from_ical(names["rendez-vous-2031.ics"])
+    summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
+    assert "Atelier : Répondre en groupement" in summaries
+    assert len(summaries) == Meeting.objects.filter(company=company).count() + 1
