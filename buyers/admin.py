@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.admin import EllipseModelAdmin, EllipseTabularInline
 from ellipse.core.params import year_param
 
 from . import services
@@ -42,7 +42,7 @@ class CpvCodeAdmin(AccentInsensitiveSearchMixin, EllipseModelAdmin):
     search_fields = ["code", "label"]
 
 
-class BuyerMembershipInline(admin.TabularInline):
+class BuyerMembershipInline(EllipseTabularInline):
     model = BuyerMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -106,7 +106,7 @@ class BuyerOrganisationAdmin(AccentInsensitiveSearchMixin, EllipseModelAdmin):
         return _download(content, filename="previsions.xlsx", file_format="xlsx")
 
 
-class LotInline(admin.TabularInline):
+class LotInline(EllipseTabularInline):
     model = PlannedContractLot
     extra = 0
     autocomplete_fields = ["cpv"]

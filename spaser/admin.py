@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.admin import EllipseModelAdmin, EllipseTabularInline
 from ellipse.core.spreadsheets import neutralise_formula
 
 from .models import Contract, ContractHolder, DecpImport, DecpImportRecord, ManualEntry
@@ -159,7 +159,7 @@ class DecpImportRecordAdmin(EllipseModelAdmin):
         return False
 
 
-class ContractHolderInline(admin.TabularInline):
+class ContractHolderInline(EllipseTabularInline):
     model = ContractHolder
     extra = 0
     fields = ("identifier", "identifier_type", "company")

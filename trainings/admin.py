@@ -14,7 +14,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from companies.models import Topic
-from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.admin import EllipseModelAdmin, EllipseTabularInline
 
 from . import services, services_pairing
 from .models import Pairing, Participant, PastAttendance, Session, SurveyAnswer
@@ -29,7 +29,7 @@ class TopicAdmin(EllipseModelAdmin):
     search_fields = ("name", "keywords")
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(EllipseTabularInline):
     model = Participant
     extra = 0
     fields = ("name", "email", "kind", "company", "status", "seat_number", "attendance")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ellipse.core.decorators import role_required
+from ellipse.core.params import id_param
 from ellipse.pdf import pdf_render
 
 from . import selectors, services
@@ -100,7 +101,8 @@ def cocontracting(request: HttpRequest) -> HttpResponse:
     from .services_pairing import pairings_propose
 
     editions = Edition.objects.order_by("-year")
-    edition = editions.filter(pk=request.GET.get("edition") or request.POST.get("edition")).first()
+    chosen = id_param(request.POST, "edition") or id_param(request, "edition")
+    edition = editions.filter(pk=chosen).first() if chosen else None
     edition = edition or editions.first()
     if request.method == "POST" and edition is not None:
         created = pairings_propose(edition_id=edition.pk)

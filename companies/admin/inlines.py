@@ -1,13 +1,15 @@
 """Inlines of a registration's admin page: calls, status history, wishes."""
 
-from django.contrib import admin
+
 from django.utils.translation import gettext_lazy
+
+from ellipse.core.admin import EllipseTabularInline
 
 from ..models import CallLog, StatusChange, Wish
 from .forms import CallLogForm
 
 
-class CallLogInline(admin.TabularInline):
+class CallLogInline(EllipseTabularInline):
     """Past calls are read-only; a new call is recorded through the service."""
 
     model = CallLog
@@ -26,7 +28,7 @@ class CallLogInline(admin.TabularInline):
         return super().get_queryset(request).select_related("called_by")
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(EllipseTabularInline):
     model = StatusChange
     extra = 0
     fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
@@ -44,7 +46,7 @@ class StatusChangeInline(admin.TabularInline):
         return super().get_queryset(request).select_related("changed_by")
 
 
-class WishInline(admin.TabularInline):
+class WishInline(EllipseTabularInline):
     model = Wish
     extra = 0
     autocomplete_fields = ["organisation", "planned_contract"]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
-from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.admin import EllipseModelAdmin, ExportFiltersMixin
 
 from ..enums import CallOutcome, RegistrationStatus
 from ..models import CallLog, Registration
@@ -37,7 +37,9 @@ from .pages import RegistrationPagesMixin
 
 
 @admin.register(Registration)
-class RegistrationAdmin(RegistrationPagesMixin, ExportMixin, EllipseModelAdmin):
+class RegistrationAdmin(
+    RegistrationPagesMixin, ExportFiltersMixin, ExportMixin, EllipseModelAdmin
+):
     list_display = [
         "company_link",
         "commune",

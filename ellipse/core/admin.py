@@ -1,13 +1,32 @@
 """The project's ModelAdmin base: every admin page of Ellipse derives from it."""
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin import widgets as admin_widgets
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
+
+from ellipse.core.params import parse_int
 
 AUDIT_FIELDS = ("created_at", "updated_at", "created_by", "updated_by")
 
 
-class EllipseModelAdmin(admin.ModelAdmin):
+class SafeFormfieldsMixin:
+    """Form fields of the project's admin pages and inlines."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Autocomplete widgets that survive a forged value (see :class:`SafeAutocomplete`)."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        inner = getattr(widget, "widget", widget)  # inside the "add another" wrapper
+        for base, safe in SAFE_AUTOCOMPLETE.items():
+            if type(inner) is base:
+                inner.__class__ = safe
+        return formfield
+
+
+class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
     """Save buttons on top, audit fields read-only, ``list_select_related`` declared per page."""
 
     save_on_top = True
@@ -31,11 +50,49 @@ class EllipseModelAdmin(admin.ModelAdmin):
                 field = self.model._meta.get_field(name)
             except FieldDoesNotExist:  # not a model field: Django ignores it as well
                 continue
-            if isinstance(field, numeric) and not _is_id(initial[name]):
+            if isinstance(field, numeric) and parse_int(initial[name]) is None:
                 del initial[name]
         return initial
 
 
-def _is_id(value) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and int(text) < 2**63
+class SafeAutocompleteMixin:
+    """Django's autocomplete widgets look the posted ids up to redisplay them: a forged value
+    (``abc``, 40 digits) would fail that query and turn a form error into a 500. Only ids that
+    can exist are looked up; the form itself still reports the bad value in French."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.pk
+        if target.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField"):
+            value = [v for v in value if parse_int(v) is not None]
+        return super().optgroups(name, value, attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, admin_widgets.AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(
+    SafeAutocompleteMixin, admin_widgets.AutocompleteSelectMultiple
+):
+    pass
+
+
+SAFE_AUTOCOMPLETE = {
+    admin_widgets.AutocompleteSelect: SafeAutocompleteSelect,
+    admin_widgets.AutocompleteSelectMultiple: SafeAutocompleteSelectMultiple,
+}
+
+
+class EllipseTabularInline(SafeFormfieldsMixin, admin.TabularInline):
+    """The project's inline (same safe form fields as its pages)."""
+
+
+class ExportFiltersMixin:
+    """For django-import-export's export page: the list's filters come from the query string,
+    and an unknown one (``?meeting=``) raises while building the list; answer 400 instead."""
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as exc:
+            raise BadRequest(_("Filtre inconnu dans l'adresse de l'export.")) from exc

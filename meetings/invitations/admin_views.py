@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ellipse.core.jobs import JobAlreadyRunning, job_create, job_url
+from ellipse.core.params import id_param
 from ellipse.core.queueing import task_enqueue_on_commit
 from ellipse.editions.models import Edition
 from ellipse.outbox.services import batch_counters
@@ -26,7 +27,7 @@ def invitations_view(request, model_admin):
     if request.method == "POST":
         if not model_admin.has_change_permission(request):
             raise PermissionDenied
-        edition = get_object_or_404(Edition, pk=request.POST.get("edition"))
+        edition = get_object_or_404(Edition, pk=id_param(request.POST, "edition", strict=True))
         if request.POST.get("action") == "changes":
             result = schedule_changes_notify(edition=edition)
             messages.success(
