@@ -14,6 +14,7 @@ from companies.enums import RegistrationStatus
 from companies.models import Registration
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
+from ellipse.core.params import MAX_ID, id_param, int_param
 from ellipse.editions.models import Edition
 
 from . import services
@@ -30,10 +31,7 @@ from .selectors_grid import (
 
 
 def _grid_filters(request: HttpRequest) -> dict:
-    try:
-        buyer_id = int(request.GET.get("acheteur", "")) or None
-    except ValueError:
-        buyer_id = None
+    buyer_id = id_param(request, "acheteur")
     return {
         "page": request.GET.get("page", 1),
         "query": request.GET.get("q", "").strip()[:100],
@@ -127,11 +125,11 @@ def planning_add(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _int(request: HttpRequest, name: str) -> int:
-    try:
-        return int(request.POST.get(name, ""))
-    except ValueError:
+    number = int_param(request.POST, name, min_value=0, max_value=MAX_ID)
+    if number is None:
         message = _("Requête incomplète : choisissez une valeur dans la liste.")
-        raise ValidationError(message) from None
+        raise ValidationError(message)
+    return number
 
 
 ACTIONS = {
@@ -193,12 +191,7 @@ MEETING_ACTIONS = {"move", "swap", "cancel", "lock", "unlock"}
 
 def _buyers_touched(request: HttpRequest, edition: Edition) -> dict[int, tuple[int, int]]:
     """Meeting id → (buyer id, slot) of the meetings an action names, before it runs."""
-    ids = []
-    for name in ("meeting", "other"):
-        try:
-            ids.append(int(request.POST.get(name, "")))
-        except ValueError:
-            continue
+    ids = [i for i in (id_param(request.POST, name) for name in ("meeting", "other")) if i]
     meetings = Meeting.objects.filter(edition=edition, pk__in=ids)
     rows = meetings.values_list("pk", "buyer_id", "slot")
     return {pk: (buyer_id, slot) for pk, buyer_id, slot in rows}
