@@ -16,6 +16,8 @@ PAGES = {
     "entreprise@ellipse.demo": ["/entreprises/espace/", "/rendez-vous/mon-agenda/"],
     "acheteur@ellipse.demo": [
         "/acheteurs/espace/",
+        "/annuaire/",
+        "/annuaire/?q=peinture",
         "/acheteurs/espace/previsions/nouvelle/",
         "/acheteurs/espace/previsions/depot/",
     ],

@@ -37,7 +37,7 @@ def test_official_filters_the_dashboard(live_server, page: Page, tmp_path):
     expect(
         page.get_by_role("table", name=re.compile("Orientation 4 : indicateurs"))
     ).to_contain_text("Données manquantes")
-    expect(page.locator("figure svg")).to_have_count(9)
+    expect(page.locator("figure img.spaser-chart")).to_have_count(9)
 
     page.get_by_label("Acheteur").select_option("pantin")
     page.get_by_role("button", name="Afficher").click()
