@@ -193,3 +193,21 @@ def test_figures_are_cached_until_the_data_changes(
         entered_on=dt.date(2025, 2, 1),
     )
     assert "80\u202f500" in official_client.get(url, {"year": 2024}).content.decode()
+
+
+def test_demo_register_feeds_the_dashboard_through_the_real_import(client):
+    """The demo's register goes through import_decp: figures, not « données manquantes »."""
+    from django.core.management import call_command
+
+    from ellipse.accounts.models import User
+    from spaser.models import Contract, DecpImport
+
+    call_command("seed_demo", verbosity=0)
+    assert Contract.objects.count() >= 600
+    run = DecpImport.objects.get()
+    assert run.rejected == 0 and run.imported + run.with_warnings >= 600
+    client.force_login(User.objects.get(email="elu@ellipse.demo"))
+    html = client.get(reverse("spaser:dashboard"), {"groupe": "est-ensemble"}).content.decode()
+    assert html.count('src="data:image/svg+xml;base64,') == 9
+    call_command("seed_demo", verbosity=0)  # twice: nothing added
+    assert DecpImport.objects.count() == 1
