@@ -21,18 +21,9 @@ from ellipse.editions.models import Edition
 
 from .enums import MeetingStatus, ScheduleRunStatus
 from .models import Meeting, MeetingChange, ScheduleRun
+from .selectors import buyer_capacity, slots_of
 
 ROWS_PER_PAGE = 25
-
-
-def slots_of(declared, slot_count: int) -> set[int]:
-    """The slots a party declared available (all of them when it declared none)."""
-    wanted = {s for s in (declared or []) if isinstance(s, int) and 0 <= s < slot_count}
-    return wanted or set(range(slot_count))
-
-
-def capacity_of(*, edition: Edition, participation: BuyerParticipation) -> int:
-    return min(participation.max_meetings, edition.max_meetings_per_buyer, edition.slot_count)
 
 
 @dataclass
@@ -153,7 +144,7 @@ def grid_rows(*, edition: Edition, participations: list[BuyerParticipation]) -> 
         rows.append(
             Row(
                 participation=participation,
-                capacity=capacity_of(edition=edition, participation=participation),
+                capacity=buyer_capacity(edition=edition, participation=participation),
                 cells=[
                     Cell(slot=s, meeting=own.get(i), available=i in available)
                     for i, s in enumerate(slots)
@@ -197,7 +188,7 @@ def grid_metrics(*, edition: Edition) -> GridMetrics:
     total = figures["total"] or 0
     score = figures["score"] or 0.0
     return GridMetrics(
-        buyer_slots=sum(capacity_of(edition=edition, participation=p) for p in participations),
+        buyer_slots=sum(buyer_capacity(edition=edition, participation=p) for p in participations),
         meetings=total,
         drafts=figures["drafts"] or 0,
         retained=len(retained_ids),
@@ -360,7 +351,7 @@ def waiting_list(*, edition: Edition) -> WaitingList:
             if participation is None:
                 continue
             busy = taken[buyer_id]
-            if len(busy) >= capacity_of(edition=edition, participation=participation):
+            if len(busy) >= buyer_capacity(edition=edition, participation=participation):
                 continue
             free = sorted((slots_of(participation.available_slots, n) & available) - busy)
             if free:
