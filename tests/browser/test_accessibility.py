@@ -2,14 +2,13 @@
 uses, in headless Chromium. It does not replace an RGAA audit by a person; it catches missing
 labels, landmarks, contrast, names of buttons and links, invalid ARIA."""
 
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
-from ellipse.accounts.demo import DEMO_PASSWORD
 from ellipse.demo import seed_demo
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,13 +77,7 @@ def test_pages_of_every_role_pass_wcag_rules(live_server, browser: Browser):
         context = browser.new_context(locale="fr-FR")
         page = context.new_page()
         if email:
-            page.goto(live_server.url + "/comptes/login/")
-            page.fill("#id_login", email)
-            page.fill("#id_password", DEMO_PASSWORD)
-            page.locator("main").get_by_role(
-                "button", name=re.compile("Connexion|Se connecter")
-            ).click()
-            page.wait_for_load_state()
+            sign_in(page, live_server.url, email)
         for path in paths:
             page.goto(live_server.url + path.format(year=year))
             failures += [f"{email or 'anonyme'} {path}: {v}" for v in _violations(axe, page)]

@@ -1,13 +1,12 @@
 """The strict Content-Security-Policy breaks nothing: no page of any role, admin included, makes
 the browser refuse a script, a style or a frame (Chromium reports each refusal on its console)."""
 
-import re
 
 import pytest
 from playwright.sync_api import Browser
 
-from ellipse.accounts.demo import DEMO_PASSWORD
 from ellipse.demo import seed_demo
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,13 +55,7 @@ def test_no_page_violates_the_content_security_policy(live_server, browser: Brow
             else None,
         )
         if email:
-            page.goto(live_server.url + "/comptes/login/")
-            page.fill("#id_login", email)
-            page.fill("#id_password", DEMO_PASSWORD)
-            page.locator("main").get_by_role(
-                "button", name=re.compile("Connexion|Se connecter")
-            ).click()
-            page.wait_for_load_state()
+            sign_in(page, live_server.url, email)
         for path in paths:
             current["path"] = path.format(**values)
             response = page.goto(live_server.url + current["path"])

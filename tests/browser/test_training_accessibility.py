@@ -7,8 +7,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Browser
 
-from ellipse.accounts.demo import DEMO_PASSWORD
 from ellipse.demo import seed_demo
+from tests.browser.helpers import sign_in
 from trainings import services
 from trainings.models import Participant, Session
 
@@ -26,11 +26,7 @@ def _violations(axe: Axe, page) -> list[str]:
 
 
 def _login(page, base, email):
-    page.goto(base + "/comptes/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    sign_in(page, base, email)
 
 
 def test_trainings_pages_pass_wcag_rules(live_server, browser: Browser):

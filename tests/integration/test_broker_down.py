@@ -13,18 +13,12 @@ from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.tasks import outbox_sweep
 from tests.companies.registration_helpers import valid_post
 from tests.factories import EditionFactory
+from tests.integration.helpers import wait_for
 from tests.outbox.broker import broker_unreachable
 
 pytestmark = pytest.mark.integration
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_registration_with_broker_down_then_back(celery_worker_process, client, caplog):
@@ -42,7 +36,7 @@ def test_registration_with_broker_down_then_back(celery_worker_process, client, 
 
     queued = outbox_sweep(older_than_minutes=0)  # the broker is back
     assert queued == 2, (queued, caplog.text[-2000:])
-    assert _wait_for(lambda: OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 2), (
+    assert wait_for(lambda: OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 2), (
         celery_worker_process.log
     )
     outbox_sweep(older_than_minutes=0)  # a spare sweep changes nothing

@@ -1,6 +1,5 @@
 """A real worker process takes a task from Redis and its effect lands in PostgreSQL."""
 
-import time
 
 import pytest
 from django.db import transaction
@@ -8,17 +7,11 @@ from django.db import transaction
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.services import email_enqueue
+from tests.integration.helpers import wait_for
 
 pytestmark = pytest.mark.integration
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_worker_sends_recorded_email(celery_worker_process):
@@ -26,7 +19,7 @@ def test_worker_sends_recorded_email(celery_worker_process):
         email = email_enqueue(
             to="anne@exemple.fr", template="test_message", context={"name": "Anne"}
         )
-    assert _wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT), (
+    assert wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.SENT), (
         celery_worker_process.log
     )
     email.refresh_from_db()

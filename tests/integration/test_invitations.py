@@ -5,7 +5,6 @@ killed in the middle of the batch and started again."""
 import email
 import email.policy
 import io
-import time
 
 import icalendar
 import pytest
@@ -16,18 +15,12 @@ from ellipse.outbox.models import OutgoingEmail
 from meetings.invitations.selectors import invitation_recipients
 from meetings.invitations.services import invitations_send
 from meetings.models import Meeting
+from tests.integration.helpers import wait_for
 from tests.invitations.data import published_schedule
 
 pytestmark = pytest.mark.integration
 
 
-def _wait_for(predicate, timeout: float = 120.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def _messages(mail_dir) -> list:
@@ -71,7 +64,7 @@ def test_invitations_reach_everyone_once_through_a_real_worker(celery_worker_pro
     result = invitations_send(edition=edition)
     assert result.created > 0
     batch = OutgoingEmail.objects.filter(batch=result.batch)
-    assert _wait_for(lambda: batch.filter(status=EmailStatus.SENT).count() == result.created), (
+    assert wait_for(lambda: batch.filter(status=EmailStatus.SENT).count() == result.created, 120), (
         celery_worker_process.log
     )
     _check_each_recipient_once(edition, celery_worker_process.mail_dir)
@@ -85,7 +78,7 @@ def test_killed_worker_mid_batch_still_one_email_each(celery_worker_process):
     result = invitations_send(edition=edition)
     batch = OutgoingEmail.objects.filter(batch=result.batch)
     # Kill (SIGKILL, parent and children) once part of the batch is out, not all of it.
-    assert _wait_for(lambda: batch.filter(status=EmailStatus.SENT).count() >= 2, 120), (
+    assert wait_for(lambda: batch.filter(status=EmailStatus.SENT).count() >= 2, 120), (
         celery_worker_process.log
     )
     celery_worker_process.kill()
@@ -97,7 +90,7 @@ def test_killed_worker_mid_batch_still_one_email_each(celery_worker_process):
     # Staff re-trigger the batch: only those not yet sent are queued again.
     again = invitations_send(edition=edition)
     assert again.created == 0 and again.already_sent >= done_before
-    assert _wait_for(lambda: batch.filter(status=EmailStatus.SENT).count() == result.created), (
+    assert wait_for(lambda: batch.filter(status=EmailStatus.SENT).count() == result.created, 120), (
         list(batch.exclude(status=EmailStatus.SENT).values("to", "status", "last_error")),
         celery_worker_process.log[-3000:],
     )

@@ -20,6 +20,7 @@ from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.services import email_enqueue
 from ellipse.outbox.tasks import outbox_sweep
+from tests.integration.helpers import wait_for
 
 pytestmark = pytest.mark.integration
 RUNS = 5
@@ -49,13 +50,6 @@ class HoldingHandler:
         return "221 Bye"
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
@@ -101,7 +95,7 @@ def test_worker_killed_after_acceptance_sends_no_duplicate(
         worker.start()
         time.sleep(1.5)  # past the lease: a row left in "sending" is due again
         outbox_sweep(older_than_minutes=0)
-        assert _wait_for(lambda pk=row.pk: OutgoingEmail.objects.get(pk=pk).status == "sent")
+        assert wait_for(lambda pk=row.pk: OutgoingEmail.objects.get(pk=pk).status == "sent")
         time.sleep(1.0)  # a second delivery, if any, has had time to reach the server
         copies = handler.received.count(row.message_id)
         assert copies >= 1

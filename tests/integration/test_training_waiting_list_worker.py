@@ -10,19 +10,13 @@ from django.utils import timezone
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
 from tests.factories import ParticipantFactory, SessionFactory
+from tests.integration.helpers import wait_for
 from trainings.models import Participant
 from trainings.tasks import offers_expire_task
 
 pytestmark = pytest.mark.integration
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_worker_expires_the_offer_and_offers_the_seat_to_the_next(celery_worker_process):
@@ -37,13 +31,13 @@ def test_worker_expires_the_offer_and_offers_the_seat_to_the_next(celery_worker_
         session=session, status="waiting", seat_number=None, waiting_since=timezone.now()
     )
     offers_expire_task.delay()
-    assert _wait_for(lambda: Participant.objects.get(pk=nxt.pk).status == "offered"), (
+    assert wait_for(lambda: Participant.objects.get(pk=nxt.pk).status == "offered"), (
         celery_worker_process.log
     )
     assert Participant.objects.get(pk=lapsed.pk).status == "expired"
     offer = OutgoingEmail.objects.get(template="trainings/offer")
     assert offer.to == nxt.email
-    assert _wait_for(lambda: OutgoingEmail.objects.get(pk=offer.pk).status == EmailStatus.SENT)
+    assert wait_for(lambda: OutgoingEmail.objects.get(pk=offer.pk).status == EmailStatus.SENT)
     mails = "".join(p.read_text() for p in celery_worker_process.mail_dir.glob("*.log"))
     assert "/formations/place/" in mails and session.title in mails
     offers_expire_task.delay()  # idempotent: nothing more to do
