@@ -37,7 +37,12 @@ class DecpImport(models.Model):
     rejected = models.PositiveIntegerField(_("rejetés"), default=0)
     error = models.TextField(_("erreur"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
     created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
@@ -58,7 +63,9 @@ class DecpImport(models.Model):
 class DecpImportRecord(models.Model):
     """What happened to one record of a file: imported, with warnings, unchanged or rejected."""
 
-    run = models.ForeignKey(DecpImport, on_delete=models.CASCADE, related_name="outcomes")
+    run = models.ForeignKey(
+        DecpImport, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("import")
+    )
     position = models.PositiveIntegerField(_("position"))
     record_id = models.CharField(_("identifiant"), max_length=100, blank=True)
     outcome = models.CharField(_("résultat"), max_length=10, choices=RecordOutcome.choices)
@@ -128,7 +135,12 @@ class Contract(models.Model):
     source_format = models.CharField(_("format"), max_length=10, blank=True)
     source_file = models.CharField(_("fichier d'origine"), max_length=255, blank=True)
     source_import = models.ForeignKey(
-        DecpImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
+        DecpImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contracts",
+        verbose_name=_("import d'origine"),
     )
     imported_at = models.DateTimeField(_("importé le"), auto_now=True)
 
@@ -150,7 +162,9 @@ class Contract(models.Model):
 class ContractHolder(models.Model):
     """A holder (titulaire, concessionnaire) of a contract, linked to a company by SIRET."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="holders")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="holders", verbose_name=_("marché")
+    )
     identifier = models.CharField(_("identifiant"), max_length=40)
     identifier_type = models.CharField(_("type d'identifiant"), max_length=20, default="SIRET")
     company = models.ForeignKey(
