@@ -82,9 +82,20 @@ class BuyerOrganisationAdmin(AccentInsensitiveSearchMixin, EllipseModelAdmin):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(
-                    request, _("Invitation envoyée à %(email)s.") % {"email": user.email}
-                )
+                if user is None:  # staff may know: the person has an account elsewhere
+                    messages.warning(
+                        request,
+                        _(
+                            "%(email)s a déjà un compte (entreprise, équipe ou autre acheteur) : "
+                            "la personne est prévenue par e-mail ; rattachez son compte à "
+                            "l'organisation depuis l'administration des comptes."
+                        )
+                        % {"email": form.cleaned_data["email"]},
+                    )
+                else:
+                    messages.success(
+                        request, _("Invitation envoyée à %(email)s.") % {"email": user.email}
+                    )
                 return redirect("admin:buyers_buyerorganisation_change", organisation.pk)
         return render(
             request,

@@ -33,3 +33,24 @@ register(
         redacted=True,  # the set-password link is a secret
     )
 )
+
+
+def invitation_existing_sample(ref: str) -> dict:
+    return {
+        "organisation_name": "Ville de Montreuil",
+        "login_url": settings.SITE_URL.rstrip("/") + "/comptes/login/",
+    }
+
+
+register(
+    EmailTemplate(
+        name="buyers/invitation_existing_account",
+        label="Invitation d'un acheteur dont l'adresse a déjà un compte",
+        category=EmailCategory.SERVICE,
+        placeholders={
+            "organisation_name": "Organisation acheteuse qui a voulu inviter la personne.",
+            "login_url": "Adresse de la page de connexion.",
+        },
+        sample=invitation_existing_sample,
+    )
+)

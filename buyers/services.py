@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ellipse.accounts.roles import Role, user_grant_role
@@ -190,17 +191,38 @@ def buyer_invite(
     invited_by=None,
 ):
     """Create a buyer user of ``organisation`` (no password), and e-mail them a link to choose
-    one. An address that already has an account is refused (French message)."""
+    one; returns the new user.
+
+    The form says nothing about other accounts: when the address already has one elsewhere
+    (a company, another organisation, the staff), nothing is created, its owner is told by
+    e-mail (at most once a day per organisation) and None is returned, so that the person
+    inviting learns nothing they could not know. A colleague already in ``organisation`` is a
+    French error: the inviting buyer sees that list in their space anyway."""
     from allauth.account.models import EmailAddress
 
     from ellipse.accounts.models import User
     from ellipse.outbox.services import email_enqueue
 
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("Un compte existe déjà avec l'adresse %(email)s.") % {"email": email}}
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if BuyerMembership.objects.filter(user=existing, organisation=organisation).exists():
+            raise ValidationError(
+                {"email": _("%(email)s fait déjà partie de votre organisation.") % {"email": email}}
+            )
+        email_enqueue(
+            to=existing.email,
+            template="buyers/invitation_existing_account",
+            context={
+                "organisation_name": organisation.name,
+                "login_url": settings.SITE_URL.rstrip("/") + reverse("account_login"),
+            },
+            category="service",
+            recipient=existing,
+            dedup_key=f"buyer-invite-existing:{organisation.pk}:{existing.pk}:"
+            f"{timezone.localdate().isoformat()}",
         )
+        return None
     user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     BuyerMembership.objects.create(user=user, organisation=organisation)

@@ -424,19 +424,20 @@ def colleague_invite(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.buyer_invite(
+            services.buyer_invite(
                 organisation=organisation, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            # The same words whether or not the address already had an account elsewhere.
             messages.success(
                 request,
                 _(
-                    "Invitation envoyée à %(email)s : un lien lui permet de choisir son "
-                    "mot de passe."
+                    "Invitation envoyée à %(email)s : un lien lui permet de rejoindre votre "
+                    "espace acheteur."
                 )
-                % {"email": user.email},
+                % {"email": form.cleaned_data["email"].strip().lower()},
             )
             return redirect("buyers:space")
     return render(request, "buyers/invite_form.html", {"form": form, "organisation": organisation})

@@ -284,10 +284,33 @@ def test_buyer_invites_a_colleague_of_the_same_organisation(
     # Once sent, the set-password link is no longer kept in the outbox.
     assert mail.context.get("redacted") is True
     assert "set_password_url" not in mail.context
-    # The same address twice: a French error next to the field, nothing created.
+    # The same colleague twice: a French error next to the field, nothing created.
     response = client.post(reverse("buyers:invite"), {"email": "collegue@montreuil.fr"})
-    assert "Un compte existe déjà" in response.content.decode()
+    assert "fait déjà partie de votre organisation" in response.content.decode()
     assert BuyerMembership.objects.filter(user__email="collegue@montreuil.fr").count() == 1
+
+
+def test_buyer_invitation_reveals_no_account_elsewhere_and_tells_its_owner(
+    client, buyer, organisation, django_capture_on_commit_callbacks
+):
+    """A company's or the staff's address: the same answer as for a new one, nothing created,
+    the owner is told by e-mail (once a day)."""
+    from ellipse.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    UserFactory(email="gerante@tpe.fr", role=Role.COMPANY)
+    client.force_login(buyer)
+    answers = []
+    for email in ("gerante@tpe.fr", "inconnue@montreuil.fr", "gerante@tpe.fr"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("buyers:invite"), {"email": email}, follow=True)
+        page = response.content.decode().replace(email, "ADRESSE")
+        answers.append(page.split('class="messages"', 1)[1].split("</div>", 1)[0])
+    assert answers[0] == answers[1] == answers[2]
+    assert "Invitation envoyée à ADRESSE" in answers[0] and "déjà un compte" not in answers[0]
+    assert not BuyerMembership.objects.filter(user__email="gerante@tpe.fr").exists()
+    notices = OutgoingEmail.objects.filter(template="buyers/invitation_existing_account")
+    assert list(notices.values_list("to", flat=True)) == ["gerante@tpe.fr"]  # once a day
 
 
 def test_invitation_link_lets_the_colleague_choose_a_password(client, organisation):
