@@ -338,6 +338,13 @@ class CallLog(models.Model):
     outcome = models.CharField(_("résultat"), max_length=16, choices=CallOutcome.choices)
     callback_at = models.DateTimeField(_("rappeler le"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    topics = models.ManyToManyField(
+        "Topic",
+        blank=True,
+        related_name="calls",
+        verbose_name=_("besoins de formation repérés"),
+        help_text=_("Thèmes de formation dont l'entreprise a besoin, d'après l'appel."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:

@@ -98,14 +98,15 @@ def _needs_q(topic: Topic, prefix: str, fields: list[str]) -> Q:
 
 
 def targeted_companies(*, session: Session) -> QuerySet[Company]:
-    """Companies whose needs (registration, chosen topics, qualification call notes) name the
-    session's topic and who have not followed it (nor are registered to a session of it)."""
+    """Companies whose needs (registration text and topics, a qualification call's topics or
+    notes) name the session's topic and who have not followed it (nor are registered to a
+    session of it)."""
     topic = session.topic
     needs = Registration.objects.filter(company=OuterRef("pk")).filter(
         Q(training_topics=topic) | _needs_q(topic, "", ["training_needs", "needs", "workshops"])
     )
     notes = CallLog.objects.filter(registration__company=OuterRef("pk")).filter(
-        _needs_q(topic, "", ["notes"])
+        Q(topics=topic) | _needs_q(topic, "", ["notes"])
     )
     followed = Participant.objects.filter(company=OuterRef("pk"), session__topic=topic).filter(
         Q(status__in=ACTIVE) | Q(attendance=Attendance.PRESENT)

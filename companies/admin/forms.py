@@ -17,8 +17,11 @@ from ..suggestions import DEFAULT_THRESHOLD
 class CallLogForm(forms.ModelForm):
     class Meta:
         model = CallLog
-        fields = ["called_at", "outcome", "callback_at", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+        fields = ["called_at", "outcome", "callback_at", "notes", "topics"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "topics": forms.SelectMultiple(attrs={"size": 4}),
+        }
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,7 @@ class CallLogInline(EllipseTabularInline):
     model = CallLog
     form = CallLogForm
     extra = 1
-    fields = ["called_at", "called_by", "outcome", "callback_at", "notes"]
+    fields = ["called_at", "called_by", "outcome", "callback_at", "notes", "topics"]
     readonly_fields = ["called_by"]
     can_delete = False
     verbose_name = gettext_lazy("appel")

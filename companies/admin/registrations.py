@@ -237,6 +237,7 @@ class RegistrationAdmin(
                 callback_at=data.get("callback_at"),
                 notes=data.get("notes") or "",
                 called_at=data.get("called_at"),
+                topics=data.get("topics") or (),
             )
             formset.new_objects.append(call)
 

@@ -29,6 +29,7 @@ def call_log_record(
     callback_at: dt.datetime | None = None,
     notes: str = "",
     called_at: dt.datetime | None = None,
+    topics=(),
 ) -> CallLog:
     """Record one call. A "call back" needs its date and time, the other outcomes none.
 
@@ -49,6 +50,8 @@ def call_log_record(
         callback_at=callback_at,
         notes=notes.strip(),
     )
+    if topics:
+        call.topics.set(topics)  # training needs heard on the phone (trainings invite on them)
     status = Registration.objects.values_list("status", flat=True).get(pk=registration.pk)
     if status == RegistrationStatus.REGISTERED:
         registration_transition(

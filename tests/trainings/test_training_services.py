@@ -180,13 +180,17 @@ def test_targeted_invitations_reach_interested_companies_once():
     RegistrationFactory(training_needs="Rien de particulier")
     already = RegistrationFactory(needs="clauses sociales").company
     ParticipantFactory(session=SessionFactory(topic=topic), company=already)
-    assert services.invitations_count(session=session) == 2
-    assert services.session_invite(session_id=session.pk) == 2
+    from companies.services.qualification import call_log_record  # a need heard on the phone
+
+    on_the_phone = RegistrationFactory()
+    call_log_record(registration=on_the_phone, by=None, outcome="reached", topics=[topic])
+    assert services.invitations_count(session=session) == 3
+    assert services.session_invite(session_id=session.pk) == 3
     assert services.session_invite(session_id=session.pk) == 0
     assert services.invitations_count(session=session) == 0
     invited = set(SessionInvitation.objects.values_list("company_id", flat=True))
-    assert invited == {interested.pk, by_topic.pk}
-    assert OutgoingEmail.objects.filter(template="trainings/invitation").count() == 2
+    assert invited == {interested.pk, by_topic.pk, on_the_phone.company_id}
+    assert OutgoingEmail.objects.filter(template="trainings/invitation").count() == 3
 
 
 def test_reminders_d7_and_d1_are_sent_once_each_with_the_place():
