@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -366,7 +367,7 @@ class CallLog(models.Model):
         indexes = [models.Index(fields=["registration", "-called_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} — {self.called_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_outcome_display()} — {timezone.localtime(self.called_at):%d/%m/%Y %H:%M}"
 
 
 class StatusChange(models.Model):

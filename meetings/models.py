@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerOrganisation
@@ -150,7 +151,8 @@ class ScheduleRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.edition} — {self.get_status_display()} ({self.created_at:%d/%m/%Y %H:%M})"
+        when = timezone.localtime(self.created_at)
+        return f"{self.edition} — {self.get_status_display()} ({when:%d/%m/%Y %H:%M})"
 
 
 class MeetingChange(models.Model):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .catalogue import MANUAL_CHOICES
@@ -54,7 +55,7 @@ class DecpImport(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+            f"{self.file_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
             if self.created_at
             else self.file_name
         )

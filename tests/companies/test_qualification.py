@@ -185,3 +185,19 @@ def test_staff_columns_count_wishes_without_duplicating_rows():
     rows = list(registrations_with_staff_columns().filter(pk=registration.pk))
     assert len(rows) == 1
     assert rows[0].wish_count == 3
+
+
+def test_a_call_is_shown_in_paris_time_not_utc():
+    """« Joint·e — 15/01/2031 10:30 » for a call at 09:30 UTC (winter, UTC+1)."""
+    import datetime as dt
+
+    from companies.services.qualification import call_log_record
+    from tests.factories import RegistrationFactory
+
+    call = call_log_record(
+        registration=RegistrationFactory(),
+        by=None,
+        outcome="reached",
+        called_at=dt.datetime(2031, 1, 15, 9, 30, tzinfo=dt.UTC),
+    )
+    assert str(call).endswith("15/01/2031 10:30")
