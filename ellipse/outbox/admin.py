@@ -34,6 +34,26 @@ class BatchFilter(admin.SimpleListFilter):
         return queryset.filter(batch=self.value()) if self.value() else queryset
 
 
+class TemplateFilter(admin.SimpleListFilter):
+    """By kind of e-mail, named as the registry names it (not « companies/decision »)."""
+
+    title = gettext_lazy("modèle")
+    parameter_name = "modele"
+
+    def lookups(self, request, model_admin):
+        return sorted(
+            ((name, str(t.label)) for name, t in registry().items()), key=lambda c: c[1]
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template=self.value()) if self.value() else queryset
+
+
+def template_label(name: str) -> str:
+    entry = registry().get(name)
+    return str(entry.label) if entry else name
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(EllipseModelAdmin):
     list_display = [
@@ -46,14 +66,14 @@ class OutgoingEmailAdmin(EllipseModelAdmin):
         "created_at",
         "sent_at",
     ]
-    list_filter = ["status", "category", "template", BatchFilter]
+    list_filter = ["status", "category", TemplateFilter, BatchFilter]
     search_fields = ["to", "subject", "batch"]
     list_select_related = ["recipient"]
     actions = ["retry_failed", "resend"]
     readonly_fields = [
         "to",
         "recipient",
-        "template",
+        "template_name",
         "context",
         "subject",
         "category",
@@ -75,7 +95,11 @@ class OutgoingEmailAdmin(EllipseModelAdmin):
 
     @admin.display(description=gettext_lazy("objet"))
     def subject_or_template(self, obj):
-        return obj.subject or obj.template
+        return obj.subject or template_label(obj.template)
+
+    @admin.display(description=gettext_lazy("modèle"))
+    def template_name(self, obj):
+        return template_label(obj.template)
 
     @admin.action(description=gettext_lazy("Réessayer les envois en échec sélectionnés"))
     def retry_failed(self, request, queryset):
