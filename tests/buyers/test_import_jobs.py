@@ -39,7 +39,7 @@ def test_large_file_previewed_then_imported_in_the_background(
 
     page = client.get(response.url)
     html = page.content.decode()
-    assert "1200 lignes : 1200 nouvelles" in html
+    assert "1200 lignes lues." in html and "Nouvelles : 1200 · modifiées : 0" in html
     assert "Confirmer l'import" in html and 'http-equiv="refresh"' not in html
     token = page.context["pending"].token
 
