@@ -11,6 +11,8 @@
         .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
         .then(function (html) {
           block.outerHTML = html;
+          var next = document.getElementById("job-progress");
+          if (next && next.dataset.nextUrl) { window.location.assign(next.dataset.nextUrl); return; }
           schedule();
         })
         .catch(function () { schedule(); });
