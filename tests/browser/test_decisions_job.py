@@ -79,3 +79,14 @@ def test_job_page_running_with_unknown_total_passes_the_audit(live_server, page:
     expect(page.locator(".job-links")).to_contain_text("Rapport", timeout=10_000)
     expect(page.get_by_role("status")).to_contain_text("Terminé — 1500 sur 1500")
     assert _violations(Axe(), page) == []
+
+
+def test_job_page_goes_on_to_its_next_page_once_done(live_server, page: Page):
+    staff = UserFactory(role="staff")
+    job = job_create(kind="demo", key="demo-2", label="Vérification de démonstration", by=staff)
+    job_begin(job_id=job.pk, total=2)
+    _login(page, live_server, staff)
+    page.goto(f"{live_server.url}/taches/{job.pk}/")
+    expect(page.get_by_role("status")).to_contain_text("0 sur 2")
+    job_finish(job_id=job.pk, result={"lines": ["Vérifié."], "next_url": "/admin/"})
+    expect(page).to_have_url(re.compile(r"/admin/$"), timeout=10_000)
