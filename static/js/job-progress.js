@@ -29,5 +29,16 @@
       button.setAttribute("aria-disabled", "true");
     });
   });
+  // Back to a page kept by the browser (back button): its once-forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-once][data-submitted]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-disabled");
+      });
+    });
+  });
   schedule();
 })();
