@@ -53,9 +53,3 @@ class CpvLevel(models.IntegerChoices):
     DETAIL = 7, _("Détail")
     FULL = 8, _("Code complet")
 
-
-class ImportJobStatus(models.TextChoices):
-    QUEUED = "queued", _("en attente")
-    RUNNING = "running", _("en cours")
-    DONE = "done", _("terminé")
-    FAILED = "failed", _("échec")

@@ -8,13 +8,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ellipse.core.models import BackgroundJob
 from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
 from .enums import (
     ContractStatus,
     CpvLevel,
-    ImportJobStatus,
     OrganisationKind,
     Procedure,
     Reservation,
@@ -326,10 +326,15 @@ class BuyerParticipation(models.Model):
 
 
 class ForecastImportJob(models.Model):
-    """A forecast file checked or imported in the background, with its progress and report
-    (large files: the page shows the progress instead of holding the request)."""
+    """A forecast file checked or imported in the background: what the import needs (the
+    stored upload, the year, preview or real import) and its report. Status, progress and
+    failures are those of its ``job`` (``ellipse.core`` BackgroundJob, the project's one
+    progress page)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.OneToOneField(
+        BackgroundJob, on_delete=models.CASCADE, related_name="+", verbose_name=_("tâche de fond")
+    )
     organisation = models.ForeignKey(
         BuyerOrganisation,
         on_delete=models.CASCADE,
@@ -341,42 +346,14 @@ class ForecastImportJob(models.Model):
     path = models.CharField(_("fichier déposé"), max_length=255)
     name = models.CharField(_("nom du fichier"), max_length=255)
     dry_run = models.BooleanField(_("aperçu seulement"), default=True)
-    status = models.CharField(
-        _("état"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
-    )
-    done = models.PositiveIntegerField(_("lignes traitées"), default=0)
-    total = models.PositiveIntegerField(_("lignes à traiter"), default=0)
     report = models.JSONField(_("rapport"), null=True, blank=True)
-    error = models.TextField(_("erreur"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="+",
-        verbose_name=_("déposé par"),
-    )
     done_url = models.CharField(_("page d'arrivée"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     class Meta:
         verbose_name = _("import de prévisions en cours")
         verbose_name_plural = _("imports de prévisions en cours")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
-                name="forecast_import_job_progress_range",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.name} — {self.organisation_id} {self.year}"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)

@@ -514,59 +514,95 @@ def forecast_import_job_start(
     dry_run: bool,
     user=None,
     done_url: str = "",
+    upload_url: str = "",
 ):
-    """Record a job for a stored upload and queue it after the commit; returns the job."""
+    """Record a job for a stored upload (its progress on a ``BackgroundJob``: one at a time per
+    organisation and year, ``JobAlreadyRunning`` otherwise) and queue it after the commit."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from ellipse.core.jobs import job_create
+    from ellipse.core.queueing import task_enqueue_on_commit
+
     from .models import ForecastImportJob
     from .tasks import forecast_import_job
 
-    job = ForecastImportJob.objects.create(
-        organisation=organisation,
-        year=year,
-        token=token,
-        path=path,
-        name=name,
-        dry_run=dry_run,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-        done_url=done_url,
-    )
-    transaction.on_commit(lambda: forecast_import_job.delay(job_id=str(job.pk)))
-    return job
+    label = (
+        _("Vérification du fichier « %(name)s »")
+        if dry_run
+        else _("Import du fichier « %(name)s »")
+    ) % {"name": name}
+    with transaction.atomic():
+        job = job_create(
+            kind="forecast-import",
+            key=f"forecast-import-{organisation.pk}-{year}",
+            label=label,
+            by=user if getattr(user, "is_authenticated", False) else None,
+            return_url=upload_url,
+        )
+        forecast_job = ForecastImportJob.objects.create(
+            job=job,
+            organisation=organisation,
+            year=year,
+            token=token,
+            path=path,
+            name=name,
+            dry_run=dry_run,
+            done_url=done_url,
+        )
+        # Once done, the progress page goes on to the preview (or the result) page.
+        next_url = reverse("buyers:import_job", args=[forecast_job.pk])
+        if upload_url:
+            next_url += "?" + urlencode({"retour": upload_url})
+        job.result = {"next_url": next_url}
+        job.save(update_fields=["result"])
+        task_enqueue_on_commit(forecast_import_job, job_id=str(forecast_job.pk))
+    return forecast_job
 
 
 def forecast_import_job_run(*, job_id) -> None:
-    """Run a job (idempotent: a finished job is left alone), saving progress and report."""
+    """Run a job (idempotent: a job already started is left alone), reporting progress on its
+    BackgroundJob and keeping the report for the preview page."""
     from django.core.files.storage import default_storage
 
-    from .enums import ImportJobStatus
+    from ellipse.core.jobs import job_begin, job_fail, job_finish, job_progress
+
     from .models import ForecastImportJob
 
-    job = ForecastImportJob.objects.select_related("organisation").filter(pk=job_id).first()
-    if job is None or job.finished:
+    forecast_job = (
+        ForecastImportJob.objects.select_related("organisation", "job__created_by")
+        .filter(pk=job_id)
+        .first()
+    )
+    if forecast_job is None or not job_begin(job_id=forecast_job.job_id):
         return
-    ForecastImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING)
+    background_id = forecast_job.job_id
 
     def progress(done: int, total: int) -> None:
-        ForecastImportJob.objects.filter(pk=job.pk).update(done=min(done, total), total=total)
+        job_progress(job_id=background_id, done=done, total=total)
 
     try:
-        with default_storage.open(job.path, "rb") as handle:
+        with default_storage.open(forecast_job.path, "rb") as handle:
             report = forecast_import(
-                organisation=job.organisation,
-                year=job.year,
+                organisation=forecast_job.organisation,
+                year=forecast_job.year,
                 file=handle,
-                file_format="xlsx" if job.path.endswith(".xlsx") else "csv",
-                dry_run=job.dry_run,
-                user=job.created_by,
+                file_format="xlsx" if forecast_job.path.endswith(".xlsx") else "csv",
+                dry_run=forecast_job.dry_run,
+                user=forecast_job.job.created_by,
                 progress=progress,
             )
     except FileNotFoundError:
-        ForecastImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJobStatus.FAILED,
-            error=_("Ce dépôt a expiré : déposez le fichier à nouveau."),
-        )
+        job_fail(job_id=background_id, error=_("Ce dépôt a expiré : déposez le fichier à nouveau."))
         return
-    if report.written and default_storage.exists(job.path):
-        default_storage.delete(job.path)
-    ForecastImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJobStatus.DONE, report=report.to_dict()
+    except Exception as exc:
+        job_fail(job_id=background_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    if report.written and default_storage.exists(forecast_job.path):
+        default_storage.delete(forecast_job.path)
+    ForecastImportJob.objects.filter(pk=forecast_job.pk).update(report=report.to_dict())
+    job_finish(
+        job_id=background_id,
+        result={**forecast_job.job.result, "lines": [report.summary()]},
     )

@@ -1,8 +1,6 @@
 """Buyer's space and the public catalogue. Views stay thin: reads come from selectors, rules
 from perms, writes from services."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -290,43 +288,63 @@ def _in_background(pending) -> bool:
 
 
 def _job_redirect(request, pending, organisation, *, dry_run: bool, extra: dict):
-    job = services.forecast_import_job_start(
-        organisation=organisation,
-        year=pending.year,
-        token=pending.token,
-        path=pending.path,
-        name=pending.name,
-        dry_run=dry_run,
-        user=request.user,
-        done_url=extra.get("done_url") or request.path,
-    )
-    query = urlencode({"retour": request.path})
-    return redirect(f"{reverse('buyers:import_job', args=[job.pk])}?{query}")
+    """Check or import in the background; the answer is the project's progress page, which
+    goes on to ``import_job`` (the preview, or the result) once done."""
+    from ellipse.core.jobs import JobAlreadyRunning, job_url
+
+    try:
+        forecast_job = services.forecast_import_job_start(
+            organisation=organisation,
+            year=pending.year,
+            token=pending.token,
+            path=pending.path,
+            name=pending.name,
+            dry_run=dry_run,
+            user=request.user,
+            done_url=extra.get("done_url") or request.path,
+            upload_url=request.path,
+        )
+    except JobAlreadyRunning as running:
+        messages.warning(
+            request,
+            _("Un fichier de prévisions %(year)s de %(org)s est déjà en cours de traitement.")
+            % {"year": pending.year, "org": organisation.name},
+        )
+        return redirect(job_url(running.job))
+    return redirect(job_url(forecast_job.job))
 
 
 @require_http_methods(["GET"])
 def import_job(request: HttpRequest, pk) -> HttpResponse:
-    """A background check or import: progress (refreshed every 2 s, without JavaScript too),
-    then the preview with its confirmation, or the result."""
-    from .enums import ImportJobStatus
+    """A background check or import once done: the preview with its confirmation, or the
+    result. Until then (or when it failed) the project's progress page tells."""
+    from ellipse.core.jobs import job_url
+    from ellipse.core.models import JobStatus
+
     from .models import ForecastImportJob
 
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    job = ForecastImportJob.objects.select_related("organisation").filter(pk=pk).first()
-    if job is None or job.created_by_id != request.user.pk:
+    forecast_job = (
+        ForecastImportJob.objects.select_related("organisation", "job").filter(pk=pk).first()
+    )
+    if forecast_job is None or forecast_job.job.created_by_id != request.user.pk:
         raise Http404
-    report = None
-    if job.status == ImportJobStatus.DONE:
-        report = services.ForecastImportReport.from_dict(job.report)
-        if report.written:
-            messages.success(
-                request,
-                _("Prévisions %(year)s de %(org)s enregistrées. %(summary)s")
-                % {"year": job.year, "org": job.organisation.name, "summary": report.summary()},
-            )
-            return redirect(job.done_url or "buyers:space")
-    pending = uploads.upload_get(request=request, token=job.token) if report else None
+    if forecast_job.job.status != JobStatus.DONE or forecast_job.report is None:
+        return redirect(job_url(forecast_job.job))
+    report = services.ForecastImportReport.from_dict(forecast_job.report)
+    if report.written:
+        messages.success(
+            request,
+            _("Prévisions %(year)s de %(org)s enregistrées. %(summary)s")
+            % {
+                "year": forecast_job.year,
+                "org": forecast_job.organisation.name,
+                "summary": report.summary(),
+            },
+        )
+        return redirect(forecast_job.done_url or "buyers:space")
+    pending = uploads.upload_get(request=request, token=forecast_job.token)
     confirm_url = request.GET.get("retour", "")
     if not confirm_url.startswith("/") or confirm_url.startswith("//"):
         confirm_url = reverse("buyers:upload")
@@ -334,10 +352,10 @@ def import_job(request: HttpRequest, pk) -> HttpResponse:
         request,
         "buyers/import_job.html",
         {
-            "job": job,
+            "job": forecast_job,
             "report": report,
-            "pending": pending if report and not report.has_errors else None,
-            "pending_organisation": job.organisation,
+            "pending": pending if not report.has_errors else None,
+            "pending_organisation": forecast_job.organisation,
             "confirm_url": confirm_url,
         },
     )

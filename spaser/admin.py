@@ -4,19 +4,28 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ellipse.core.admin import EllipseModelAdmin, EllipseTabularInline
+from ellipse.core.jobs import JobAlreadyRunning, job_create, job_url
+from ellipse.core.models import ACTIVE_STATUSES, BackgroundJob
+from ellipse.core.queueing import task_enqueue_on_commit
 from ellipse.core.spreadsheets import neutralise_formula
 
-from .models import Contract, ContractHolder, DecpImport, DecpImportRecord, ManualEntry
-from .tasks import decp_import_task
+from .models import (
+    Contract,
+    ContractHolder,
+    DecpImport,
+    DecpImportRecord,
+    ImportStatus,
+    ManualEntry,
+)
+from .tasks import DECP_JOB_KEY, decp_import_task
 
 
 class DecpUploadForm(forms.ModelForm):
@@ -33,12 +42,17 @@ class DecpUploadForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Format non reconnu : déposez un fichier .json, .xml ou .csv.")
             )
+        if BackgroundJob.objects.filter(key=DECP_JOB_KEY, status__in=ACTIVE_STATUSES).exists():
+            raise forms.ValidationError(
+                _("Un import DECP est déjà en cours : déposez ce fichier une fois qu'il est fini.")
+            )
         return upload
 
 
 @admin.register(DecpImport)
 class DecpImportAdmin(EllipseModelAdmin):
-    """Upload a DECP file: the import runs as a Celery task; the page shows its progress."""
+    """Upload a DECP file: the import runs as a background job; its page shows the progress,
+    then the counts and the links to the report."""
 
     list_display = (
         "file_name",
@@ -84,13 +98,36 @@ class DecpImportAdmin(EllipseModelAdmin):
         return () if obj is None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
+        """Record the run and start its background job (one DECP import at a time, guarded
+        in the database); ``response_add`` then shows the job's progress page."""
         if change:
             return
         obj.file_name = obj.upload.name.rsplit("/", 1)[-1]
         obj.created_by = request.user
+        try:
+            job = job_create(
+                kind="decp-import",
+                key=DECP_JOB_KEY,
+                label=_("Import DECP « %(name)s »") % {"name": obj.file_name},
+                by=request.user,
+                return_url=reverse("admin:spaser_decpimport_changelist"),
+            )
+        except JobAlreadyRunning as running:  # two uploads at the same instant
+            obj.status, obj.finished_at = ImportStatus.FAILED, timezone.now()
+            obj.error = _("Non lancé : un autre import DECP était en cours.")
+            super().save_model(request, obj, form, change)
+            request.decp_job = running.job
+            messages.warning(request, _("Un import DECP est déjà en cours : voici son avancement."))
+            return
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: decp_import_task.delay(import_id=obj.pk))
-        messages.info(request, _("Import lancé : la page du dépôt affiche sa progression."))
+        request.decp_job = job
+        task_enqueue_on_commit(decp_import_task, import_id=obj.pk, job_id=job.pk)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        job = getattr(request, "decp_job", None)
+        if job is not None:
+            return redirect(job_url(job))
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description=_("rapport"))
     def report_link(self, obj):

@@ -1,12 +1,13 @@
 """The intermediate pages of the registrations' admin: one status change with its reason,
-retaining every qualified company above a score, and the buyers no company matches."""
+retaining every qualified company above a score (a background job with its e-mails), and the
+buyers no company matches."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 
 from ellipse.editions.models import Edition
@@ -14,7 +15,7 @@ from ellipse.editions.models import Edition
 from ..enums import RegistrationStatus
 from ..models import Registration
 from ..selectors import qualified_above, schedule_published
-from ..services.selection import edition_retain_above, registration_transition
+from ..services.selection import registration_transition
 from ..suggestions import DEFAULT_THRESHOLD, buyers_without_match
 from .display import current_edition_id, schedule_published_warning
 from .forms import ThresholdForm, TransitionForm
@@ -103,27 +104,16 @@ class RegistrationPagesMixin:
         if form.is_bound and form.is_valid():
             edition, threshold = form.cleaned_data["edition"], form.cleaned_data["threshold"]
             if request.method == "POST" and "apply" in request.POST:
-                try:
-                    changes = edition_retain_above(
-                        edition=edition, threshold=threshold, by=request.user
-                    )
-                except ValidationError as exc:
-                    self.message_user(request, " ".join(exc.messages), messages.ERROR)
-                else:
-                    self.message_user(
+                ids = [r.pk for r in qualified_above(edition=edition, threshold=threshold)]
+                if ids:
+                    return self._start_decisions(
                         request,
-                        _("%(n)d entreprise(s) qualifiée(s) retenue(s) (score ≥ %(t)s).")
-                        % {"n": len(changes), "t": threshold},
-                        messages.SUCCESS,
+                        Registration.objects.filter(pk__in=ids),
+                        RegistrationStatus.RETAINED,
                     )
-                    if changes and schedule_published(edition=edition):
-                        self.message_user(
-                            request, schedule_published_warning(edition), messages.WARNING
-                        )
-                    return redirect(
-                        reverse("admin:companies_registration_changelist")
-                        + f"?edition__id__exact={edition.pk}&status__exact=retained"
-                    )
+                self.message_user(
+                    request, _("Aucune entreprise qualifiée au-dessus de ce seuil."), messages.INFO
+                )
             candidates = qualified_above(edition=edition, threshold=threshold)
         context = {
             **self.admin_site.each_context(request),

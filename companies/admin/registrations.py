@@ -7,6 +7,7 @@ The intermediate pages are in ``pages``."""
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,15 +17,18 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
 from ellipse.core.admin import EllipseModelAdmin, ExportFiltersMixin
+from ellipse.core.jobs import JobAlreadyRunning, job_create, job_url
+from ellipse.core.queueing import task_enqueue_on_commit
 
 from ..enums import CallOutcome, RegistrationStatus
 from ..models import CallLog, Registration
 from ..resources import RegistrationExportResource
 from ..selectors import registrations_with_staff_columns, schedule_published
+from ..services.decisions import decisions_job_start, decisions_plan
 from ..services.qualification import QUALIFICATION_FIELDS, call_log_record, registration_qualify
 from ..services.selection import registrations_transition
 from ..suggestions import registration_suggestions
-from .display import SPREADSHEET_FORMATS, local, schedule_published_warning
+from .display import SPREADSHEET_FORMATS, local
 from .filters import (
     CpvDivisionFilter,
     HasWishesFilter,
@@ -37,9 +41,7 @@ from .pages import RegistrationPagesMixin
 
 
 @admin.register(Registration)
-class RegistrationAdmin(
-    RegistrationPagesMixin, ExportFiltersMixin, ExportMixin, EllipseModelAdmin
-):
+class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin, EllipseModelAdmin):
     list_display = [
         "company_link",
         "commune",
@@ -271,22 +273,22 @@ class RegistrationAdmin(
         return self._bulk(request, queryset, RegistrationStatus.QUALIFIED)
 
     def _confirm_decision(self, request, queryset, to_status, action: str):
-        """A decision sends one e-mail per company: say how many first, then apply."""
+        """A decision sends one e-mail per company: say how many first, then run it as a
+        background job and show its progress page."""
         if "apply" in request.POST:
-            result = self._bulk(request, queryset, to_status)
-            if to_status == RegistrationStatus.RETAINED:
-                self._warn_if_schedule_published(request, queryset)
-            return result
+            return self._start_decisions(request, queryset, to_status)
         registrations = list(queryset.select_related("company", "edition"))
+        allowed, refusals = decisions_plan(registrations=registrations, to_status=to_status)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Confirmer : « %(status)s »")
             % {"status": RegistrationStatus(to_status).label},
             "opts": self.model._meta,
             "registrations": registrations,
-            "email_count": len(registrations),
+            "email_count": len(allowed),
+            "refusals": refusals,
             "status_label": RegistrationStatus(to_status).label,
-            "late_editions": self._published_editions(registrations)
+            "late_editions": self._published_editions(allowed)
             if to_status == RegistrationStatus.RETAINED
             else [],
             "action": action,
@@ -296,15 +298,32 @@ class RegistrationAdmin(
             request, "admin/companies/registration/confirm_decision.html", context
         )
 
+    def _start_decisions(self, request, queryset, to_status, reason: str = ""):
+        """The decisions as a background job (one run per selection, guarded in the
+        database); the answer is its progress page."""
+        try:
+            job = decisions_job_start(
+                registration_ids=list(queryset.values_list("pk", flat=True)),
+                to_status=to_status,
+                by=request.user,
+                reason=reason,
+            )
+        except JobAlreadyRunning as running:
+            self.message_user(
+                request,
+                _("Ces décisions sont déjà en cours : voici leur avancement."),
+                messages.WARNING,
+            )
+            return redirect(job_url(running.job))
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+        return redirect(job_url(job))
+
     @staticmethod
     def _published_editions(registrations) -> list:
         editions = {r.edition_id: r.edition for r in registrations}
         return [e for e in editions.values() if schedule_published(edition=e)]
-
-    def _warn_if_schedule_published(self, request, queryset) -> None:
-        registrations = list(queryset.select_related("edition"))
-        for edition in self._published_editions(registrations):
-            self.message_user(request, schedule_published_warning(edition), messages.WARNING)
 
     @admin.action(description=gettext_lazy("Retenir (e-mail de décision)"), permissions=["change"])
     def retain(self, request, queryset):
@@ -326,7 +345,7 @@ class RegistrationAdmin(
     def not_retain(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            return self._bulk(
+            return self._start_decisions(
                 request, queryset, RegistrationStatus.NOT_RETAINED, form.cleaned_data["reason"]
             )
         context = {
@@ -344,22 +363,25 @@ class RegistrationAdmin(
         description=gettext_lazy("Recalculer les scores de correspondance"), permissions=["change"]
     )
     def refresh_matches(self, request, queryset):
-        """A background task per edition: at 5,000 companies this takes seconds."""
-        from ..tasks import edition_refresh_matches_task
+        """A background job over the selection's editions (seconds at 5,000 companies)."""
+        from ..tasks import match_refresh_job_task
 
         editions = sorted(set(queryset.values_list("edition_id", flat=True)))
-        for edition_id in editions:
-            transaction.on_commit(
-                lambda edition_id=edition_id: edition_refresh_matches_task.delay(
-                    edition_id=edition_id
+        try:
+            with transaction.atomic():
+                job = job_create(
+                    kind="match-refresh",
+                    key="match-refresh",
+                    label=_("Recalcul des scores de correspondance"),
+                    by=request.user,
+                    return_url=reverse("admin:companies_registration_changelist"),
                 )
+                task_enqueue_on_commit(match_refresh_job_task, job_id=job.pk, edition_ids=editions)
+        except JobAlreadyRunning as running:
+            self.message_user(
+                request,
+                _("Ce recalcul est déjà en cours : voici son avancement."),
+                messages.WARNING,
             )
-        self.message_user(
-            request,
-            _(
-                "Recalcul des scores lancé en arrière-plan pour %(n)d édition(s) : "
-                "rechargez la liste dans quelques secondes."
-            )
-            % {"n": len(editions)},
-            messages.SUCCESS,
-        )
+            return redirect(job_url(running.job))
+        return redirect(job_url(job))

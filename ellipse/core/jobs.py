@@ -11,13 +11,16 @@ and in the task: ``job_begin(job_id=, total=)`` (False: already started, stop),
 ``job_set_total(job_id=, total=)`` if known later, ``job_advance(job_id=, failure=)`` per item,
 ``job_finish(job_id=, result={...})`` or ``job_fail(job_id=, error=)``. The page refreshes
 itself (a small local script, or a meta refresh without JavaScript) until the job is finished,
-then shows ``result["lines"]`` (sentences) and the failures.
+then shows ``result["lines"]`` (sentences), ``result["links"]`` (``{"url", "label"}``) and
+the failures; with ``result["next_url"]`` a finished job's page goes on to that page (a
+preview to confirm, say). ``total=0`` means "not known": the page counts items without a bar.
 """
 
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,16 +88,26 @@ def job_advance(*, job_id: int, count: int = 1, failure: str = "") -> None:
     """``count`` more items processed; ``failure`` (a French sentence) is listed at the end."""
     with transaction.atomic():
         job = BackgroundJob.objects.select_for_update().get(pk=job_id)
-        job.done = min(job.total, job.done + count)
+        job.done = job.done + count
+        if job.total:
+            job.done = min(job.total, job.done)
         if failure:
             job.failures = [*job.failures, failure]
         job.save(update_fields=["done", "failures", "updated_at"])
 
 
+def job_progress(*, job_id: int, done: int, total: int) -> None:
+    """Set the progress at once (``done`` of ``total``), for tasks that count by themselves."""
+    BackgroundJob.objects.filter(pk=job_id).update(
+        done=min(done, total) if total else done, total=total, updated_at=timezone.now()
+    )
+
+
 def job_finish(*, job_id: int, result: dict | None = None) -> None:
     BackgroundJob.objects.filter(pk=job_id).update(
         status=JobStatus.DONE,
-        done=F("total"),
+        done=Greatest(F("total"), F("done")),
+        total=Greatest(F("total"), F("done")),
         result=result or {},
         finished_at=timezone.now(),
         updated_at=timezone.now(),

@@ -55,7 +55,7 @@ class BackgroundJob(models.Model):
                 name="background_job_one_active_per_key",
             ),
             models.CheckConstraint(
-                condition=models.Q(done__lte=models.F("total")),
+                condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
                 name="background_job_done_within_total",
             ),
         ]

@@ -11,6 +11,8 @@
         .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
         .then(function (html) {
           block.outerHTML = html;
+          var next = document.getElementById("job-progress");
+          if (next && next.dataset.nextUrl) { window.location.assign(next.dataset.nextUrl); return; }
           schedule();
         })
         .catch(function () { schedule(); });
@@ -25,6 +27,17 @@
     form.querySelectorAll("button[type=submit]").forEach(function (button) {
       button.disabled = true;
       button.setAttribute("aria-disabled", "true");
+    });
+  });
+  // Back to a page kept by the browser (back button): its once-forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-once][data-submitted]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-disabled");
+      });
     });
   });
   schedule();

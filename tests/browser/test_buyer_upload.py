@@ -83,3 +83,30 @@ def test_buyer_uploading_the_template_unchanged_is_told_nothing_will_be_imported
     )
     expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
     assert PlannedContract.objects.count() == 1
+
+
+def test_buyer_large_file_goes_through_the_job_page_to_preview_and_result(
+    live_server, page: Page, settings
+):
+    """A large file is checked, then imported, by background jobs: the progress page goes on
+    by itself to the preview, then to the buyer's space."""
+    settings.ELLIPSE_FORECAST_BACKGROUND_BYTES = 0  # every file counts as large
+    seed_cpv()
+    membership = BuyerMembershipFactory(organisation__name="Ville de Bobigny (test)")
+    page.goto(live_server.url + "/comptes/login/")
+    page.get_by_label(re.compile("courriel|e-mail", re.IGNORECASE)).fill(membership.user.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("Connexion|Se connecter")).click()
+    page.get_by_role("link", name="Déposer un fichier de prévisions").click()
+    rows = [row(Référence=f"2031-{i:03d}", Code_CPV_principal="45442100") for i in range(40)]
+    page.get_by_label("Fichier de prévisions (XLSX ou CSV)").set_input_files(
+        files=[{"name": "gros.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}]
+    )
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fichier « gros.csv »")
+    expect(page.get_by_role("status").last).to_contain_text("40 nouvelles")
+    assert not PlannedContract.objects.exists()
+    page.get_by_role("button", name="Confirmer l'import").dblclick()
+    expect(page.locator(".messages")).to_contain_text("enregistrées")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Espace acheteur")
+    assert PlannedContract.objects.filter(organisation=membership.organisation).count() == 40

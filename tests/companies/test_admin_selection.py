@@ -111,21 +111,41 @@ def test_changelist_filters_each_return_the_right_rows(staff_client, edition):
     assert names(f"?q={painter.company.siret}") == {painter.pk}
 
 
-def test_action_retain_bulk_with_refusal_changes_nothing(staff_client, edition):
+def _job(response):
+    """The background job a confirmed decision redirected to."""
+    from ellipse.core.models import BackgroundJob
+
+    assert response.status_code == 302, response.status_code
+    job = BackgroundJob.objects.get()
+    assert response.url == reverse("core:job", args=[job.pk])
+    return job
+
+
+def test_action_retain_bulk_lists_refusals_first_then_decides_the_others(
+    staff_client, edition, django_capture_on_commit_callbacks
+):
     ok = RegistrationFactory(edition=edition, qualified=True)
     refused = RegistrationFactory(edition=edition)
-    response = staff_client.post(
-        reverse(CHANGELIST),
-        {"action": "retain", ACTION_CHECKBOX_NAME: [ok.pk, refused.pk], "apply": "1"},
-        follow=True,
-    )
-    content = response.content.decode()
-    assert "Aucun changement enregistré" in content
+    data = {"action": "retain", ACTION_CHECKBOX_NAME: [ok.pk, refused.pk]}
+    page = unescape(staff_client.post(reverse(CHANGELIST), data).content.decode())
+    assert "1 e-mail de décision va partir" in page
+    assert "1 inscription restera inchangée" in page and str(refused.company) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _job(staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"}))
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == ("done", 2, 2)
+    assert len(job.failures) == 1 and str(refused.company) in job.failures[0]
     ok.refresh_from_db()
-    assert ok.status == RegistrationStatus.QUALIFIED
+    refused.refresh_from_db()
+    assert (ok.status, refused.status) == ("retained", "registered")
+    html = unescape(staff_client.get(reverse("core:job", args=[job.pk])).content.decode())
+    assert "1 inscription(s) passée(s) à « Retenue »" in html
+    assert "1 refusée(s), inchangée(s)." in html and "1 échec" in html
 
 
-def test_action_retain_bulk_says_how_many_emails_then_applies(staff_client, edition, staff):
+def test_action_retain_bulk_says_how_many_emails_then_runs_as_a_job(
+    staff_client, edition, staff, django_capture_on_commit_callbacks
+):
     registrations = RegistrationFactory.create_batch(3, edition=edition, qualified=True)
     data = {"action": "retain", ACTION_CHECKBOX_NAME: [r.pk for r in registrations]}
     page = staff_client.post(reverse(CHANGELIST), data)
@@ -133,14 +153,46 @@ def test_action_retain_bulk_says_how_many_emails_then_applies(staff_client, edit
     assert "3 e-mails de décision vont partir" in unescape(page.content.decode())
     assert set(Registration.objects.values_list("status", flat=True)) == {"qualified"}
     assert not OutgoingEmail.objects.exists()
-    staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = _job(staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"}))
+    # Nothing decided inside the request: the task does it.
+    assert set(Registration.objects.values_list("status", flat=True)) == {"qualified"}
+    assert job.status == "pending" and job.created_by == staff
+    running = staff_client.get(reverse("core:job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in running
+    # A second click on the same confirmation starts no second run.
+    again = staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"})
+    assert again.url == reverse("core:job", args=[job.pk])
+    for callback in callbacks:
+        callback()
     assert set(Registration.objects.values_list("status", flat=True)) == {"retained"}
     assert OutgoingEmail.objects.filter(template="companies/decision").count() == 3
     changes = [r.status_changes.get() for r in registrations]
     assert {c.changed_by for c in changes} == {staff}
+    job.refresh_from_db()
+    assert (job.status, job.done, job.failures) == ("done", 3, [])
 
 
-def test_action_not_retain_asks_a_reason_first(staff_client, edition):
+def test_action_waiting_list_runs_as_a_job(
+    staff_client, edition, django_capture_on_commit_callbacks
+):
+    registration = RegistrationFactory(edition=edition, qualified=True)
+    data = {"action": "put_on_waiting_list", ACTION_CHECKBOX_NAME: [registration.pk]}
+    assert "1 e-mail de décision va partir" in unescape(
+        staff_client.post(reverse(CHANGELIST), data).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _job(staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"}))
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.WAITING_LIST
+    assert OutgoingEmail.objects.get().context["status"] == "waiting_list"
+    job.refresh_from_db()
+    assert job.status == "done"
+
+
+def test_action_not_retain_asks_a_reason_first(
+    staff_client, edition, django_capture_on_commit_callbacks
+):
     registration = RegistrationFactory(edition=edition, qualified=True)
     data = {"action": "not_retain", ACTION_CHECKBOX_NAME: [registration.pk]}
     page = staff_client.post(reverse(CHANGELIST), data)
@@ -153,9 +205,13 @@ def test_action_not_retain_asks_a_reason_first(staff_client, edition):
     assert page.status_code == 200
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.QUALIFIED
-    staff_client.post(
-        reverse(CHANGELIST), {**data, "apply": "1", "reason": "Pas de marché correspondant."}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _job(
+            staff_client.post(
+                reverse(CHANGELIST),
+                {**data, "apply": "1", "reason": "Pas de marché correspondant."},
+            )
+        )
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.NOT_RETAINED
     assert registration.status_reason == "Pas de marché correspondant."
@@ -264,7 +320,9 @@ def test_call_queue_lists_callbacks_due_first(staff_client, edition):
     assert change.url == reverse("admin:companies_registration_change", args=[due.pk])
 
 
-def test_retain_above_previews_then_retains(staff_client, edition):
+def test_retain_above_previews_then_retains(
+    staff_client, edition, django_capture_on_commit_callbacks
+):
     PlannedContractFactory(year=edition.year, cpv_main=CpvCodeFactory(code="45442100"))
     high = RegistrationFactory(edition=edition, company=_company("45442100"), qualified=True)
     low = RegistrationFactory(edition=edition, company=_company("45000000"), qualified=True)
@@ -275,7 +333,8 @@ def test_retain_above_previews_then_retains(staff_client, edition):
     assert high.status == RegistrationStatus.QUALIFIED
     bad = staff_client.get(url, {"edition": edition.pk, "threshold": "abc"})
     assert bad.context["candidates"] is None
-    staff_client.post(url, {"edition": edition.pk, "threshold": "0.5", "apply": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        _job(staff_client.post(url, {"edition": edition.pk, "threshold": "0.5", "apply": "1"}))
     high.refresh_from_db()
     low.refresh_from_db()
     assert (high.status, low.status) == ("retained", "qualified")
@@ -326,26 +385,24 @@ def test_company_user_cannot_change_status_through_the_admin(client, edition):
     assert registration.status == RegistrationStatus.REGISTERED
 
 
-def test_action_refresh_matches_runs_as_a_task(
+def test_action_refresh_matches_runs_as_a_job(
     staff_client, edition, django_capture_on_commit_callbacks
 ):
-    contract = PlannedContractFactory(year=edition.year, cpv_main=CpvCodeFactory(code="45442100"))
+    PlannedContractFactory(year=edition.year, cpv_main=CpvCodeFactory(code="45442100"))
     registration = RegistrationFactory(edition=edition, company=_company("45442100"))
     assert registration.match_score is None
+    data = {"action": "refresh_matches", ACTION_CHECKBOX_NAME: [registration.pk]}
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = staff_client.post(
-            reverse(CHANGELIST),
-            {"action": "refresh_matches", ACTION_CHECKBOX_NAME: [registration.pk]},
-            follow=True,
-        )
-    assert "lancé en arrière-plan" in response.content.decode()
+        job = _job(staff_client.post(reverse(CHANGELIST), data))
     registration.refresh_from_db()
     assert registration.match_score is None  # nothing computed inside the request
+    assert staff_client.post(reverse(CHANGELIST), data).url == reverse("core:job", args=[job.pk])
     assert len(callbacks) == 1
     callbacks[0]()  # the queued task (eager here; a real worker in production)
     registration.refresh_from_db()
     assert registration.match_score == 1.0 and registration.match_count == 1
-    assert contract.pk
+    html = unescape(staff_client.get(reverse("core:job", args=[job.pk])).content.decode())
+    assert "1 score(s) recalculé(s)." in html
 
 
 def test_retaining_after_the_schedule_is_published_warns_staff_and_tells_the_company(
@@ -365,8 +422,10 @@ def test_retaining_after_the_schedule_is_published_warns_staff_and_tells_the_com
     assert "1 e-mail de décision va partir" in page
     assert "déjà publié" in page and reverse("meetings:planning", args=[edition.year]) in page
     with django_capture_on_commit_callbacks(execute=True):
-        done = staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"}, follow=True)
-    assert "Complétez le planning" in unescape(done.content.decode())
+        job = _job(staff_client.post(reverse(CHANGELIST), {**data, "apply": "1"}))
+    done = unescape(staff_client.get(reverse("core:job", args=[job.pk])).content.decode())
+    assert "est déjà publié" in done and "complétez le planning" in done
+    assert reverse("meetings:planning", args=[edition.year]) in done
     body = mail.outbox[-1].body
     assert "planning des rendez-vous était déjà publié" in body
     assert "Vous recevrez prochainement votre invitation" not in body
@@ -384,6 +443,8 @@ def test_retaining_before_publication_keeps_the_usual_wording(
     registration = RegistrationFactory(edition=edition, qualified=True)
     data = {"action": "retain", ACTION_CHECKBOX_NAME: [registration.pk], "apply": "1"}
     with django_capture_on_commit_callbacks(execute=True):
-        done = staff_client.post(reverse(CHANGELIST), data, follow=True)
-    assert "Complétez le planning" not in unescape(done.content.decode())
+        job = _job(staff_client.post(reverse(CHANGELIST), data))
+    done = unescape(staff_client.get(reverse("core:job", args=[job.pk])).content.decode())
+    assert "1 inscription(s) passée(s) à « Retenue »" in done
+    assert "est déjà publié" not in done
     assert "Vous recevrez prochainement votre invitation" in mail.outbox[-1].body

@@ -163,19 +163,60 @@ def test_report_csv_in_admin_names_record_and_field(tmp_path, admin_client):
     assert listing.status_code == 200 and "Montant absent" in listing.content.decode()
 
 
-def test_admin_upload_runs_the_import_task(admin_client, django_capture_on_commit_callbacks):
+def _upload(admin_client, name: str, body: bytes, **data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    body = json.dumps({"marches": {"marche": [marche("UP1")]}}).encode()
+    return admin_client.post(
+        "/admin/spaser/decpimport/add/",
+        {"upload": SimpleUploadedFile(name, body, "application/json"), **data},
+    )
+
+
+def test_admin_upload_runs_as_a_job_with_counts_and_report_links(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from ellipse.core.models import BackgroundJob
+
+    body = json.dumps({"marches": {"marche": [marche("UP1"), marche("UP2", amount=None)]}}).encode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            "/admin/spaser/decpimport/add/",
-            {"upload": SimpleUploadedFile("flux.json", body, "application/json")},
-        )
-    assert response.status_code == 302
+        response = _upload(admin_client, "flux.json", body)
+    job = BackgroundJob.objects.get(kind="decp-import")
+    assert response.status_code == 302 and response.url == reverse("core:job", args=[job.pk])
     run = DecpImport.objects.get()
     assert run.status == "done" and run.imported == 1 and run.file_name == "flux.json"
+    assert (job.status, job.done, job.total) == ("done", 2, 2)
     assert Contract.objects.filter(decp_id="UP1").exists()
+    html = admin_client.get(response.url).content.decode()
+    assert "2 enregistrement(s) lu(s) : 1 importé(s)" in html and "1 rejeté(s)" in html
+    assert f"/admin/spaser/decpimportrecord/?run__id__exact={run.pk}" in html
+    assert f"/admin/spaser/decpimport/{run.pk}/rapport.csv" in html
+
+
+def test_admin_upload_refused_while_another_import_runs(admin_client):
+    from ellipse.core.jobs import job_create
+
+    running = job_create(kind="decp-import", key="decp-import", label="Import DECP « a.json »")
+    body = json.dumps({"marches": {"marche": [marche("UP1")]}}).encode()
+    response = _upload(admin_client, "b.json", body)
+    assert response.status_code == 200
+    assert "Un import DECP est déjà en cours" in response.content.decode()
+    assert not DecpImport.objects.exists()
+    assert running.pk
+
+
+def test_admin_upload_of_an_unreadable_file_ends_the_job_with_its_reason(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from ellipse.core.models import BackgroundJob
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(admin_client, "casse.json", b"{pas du json")
+    job = BackgroundJob.objects.get(kind="decp-import")
+    assert job.status == "failed" and job.error.startswith("Fichier illisible")
+    assert DecpImport.objects.get().status == "failed"
+    assert "Fichier illisible" in admin_client.get(response.url).content.decode()
 
 
 def test_official_examples_import_without_defect(shared_data):
