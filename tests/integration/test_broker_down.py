@@ -36,9 +36,17 @@ def test_registration_with_broker_down_then_back(celery_worker_process, client, 
 
     queued = outbox_sweep(older_than_minutes=0)  # the broker is back
     assert queued == 2, (queued, caplog.text[-2000:])
-    assert wait_for(lambda: OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 2), (
-        celery_worker_process.log
-    )
+
+    def all_sent() -> bool:
+        return OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 2
+
+    # As in production, where beat sweeps every 10 minutes: a hand-off the loaded machine lost
+    # is taken again by a later sweep; what must never happen is a second e-mail.
+    for _sweep in range(4):
+        if wait_for(all_sent, 45):
+            break
+        outbox_sweep(older_than_minutes=0)
+    assert all_sent(), celery_worker_process.log
     outbox_sweep(older_than_minutes=0)  # a spare sweep changes nothing
     time.sleep(1.0)
     messages = [
