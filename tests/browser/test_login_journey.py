@@ -40,3 +40,19 @@ def test_wrong_password_is_refused_in_french(live_server, page: Page):
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.locator("main").get_by_role("button", name=re.compile("Connexion|Se connecter")).click()
     expect(page.locator("main")).to_contain_text("incorrect")
+
+
+def test_visitor_reaches_the_catalogue_from_the_home_page_and_searches_without_accents(
+    live_server, page: Page
+):
+    """The public catalogue of planned contracts is one click from the home page, and a search
+    typed without accents finds lines written with them."""
+    seed_demo()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Voir les marchés prévus").click()
+    expect(page).to_have_url(re.compile(r"/previsions/"))
+    expect(page.get_by_role("navigation", name="Menu principal")).to_contain_text("Marchés prévus")
+    search = page.get_by_role("searchbox").or_(page.get_by_label(re.compile("Rechercher", re.I)))
+    search.first.fill("electricite")
+    search.first.press("Enter")
+    expect(page.locator("main")).to_contain_text(re.compile("électricité", re.IGNORECASE))
