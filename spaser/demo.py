@@ -54,7 +54,9 @@ def _territory_sirets(rng: random.Random) -> list[str]:
     return sirets or [make_siret(rng, prefix=EST_ENSEMBLE_SIREN[:8])]
 
 
-def _record(rng: random.Random, index: int, *, buyer: str, year: int, holder: str) -> dict:
+def _record(
+    rng: random.Random, index: int, *, buyer: str, year: int, holder: str, today: dt.date
+) -> dict:
     progress = min(max(year - 2022, 0), 4) / 4  # the plan's effect, 2022 → 2026
     social = [s for s in SOCIAL[:2] if rng.random() < 0.18 + 0.25 * progress]
     if rng.random() < 0.03 + 0.04 * progress:
@@ -62,6 +64,7 @@ def _record(rng: random.Random, index: int, *, buyer: str, year: int, holder: st
     environmental = [e for e in ENVIRONMENTAL if rng.random() < 0.25 + 0.35 * progress]
     cpv, obj = CPV_OBJECTS[index % len(CPV_OBJECTS)]
     notified = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(0, 360))
+    notified = min(notified, today - dt.timedelta(days=30))  # published, so in the past
     amount = round(rng.lognormvariate(10.6, 1.1), 2)
     return {
         "id": f"{year}-D{index:04d}",
@@ -106,12 +109,14 @@ def demo_seed(*, edition, rng: random.Random) -> None:
         .values_list("company__siret", flat=True)
         .distinct()
     )
-    last = timezone.localdate().year
+    today = timezone.localdate()
+    last = today.year
     records = []
     for index in range(700):
         year = local.randint(2022, last)
         holder = local.choice(ellipse) if ellipse and local.random() < 0.25 else make_siret(local)
-        records.append(_record(local, index, buyer=local.choice(buyers), year=year, holder=holder))
+        buyer = local.choice(buyers)
+        records.append(_record(local, index, buyer=buyer, year=year, holder=holder, today=today))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "decp-demo-est-ensemble.json"
         path.write_text(json.dumps({"marches": {"marche": records}}), encoding="utf-8")

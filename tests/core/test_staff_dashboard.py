@@ -82,3 +82,16 @@ def test_admin_home_without_edition(staff_client):
     response = staff_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert "Prochaine étape" not in response.content.decode()
+
+
+def test_trainings_step_counts_seats_and_asks_to_fill_half_empty_sessions():
+    from tests.factories import ParticipantFactory, SessionFactory
+
+    edition = EditionFactory()
+    full = SessionFactory(capacity=2)
+    ParticipantFactory(session=full, seat_number=1)
+    ParticipantFactory(session=full, seat_number=2)
+    SessionFactory(capacity=10, edition=edition)  # an empty afternoon workshop
+    step = next(s for s in staff_dashboard(edition=edition).steps if s.order == 60)
+    assert "2 sessions à venir (dont 1 ateliers de l'après-midi), 10 places libres" in step.summary
+    assert step.todo.startswith("1 session à venir est remplie à moins de moitié")
