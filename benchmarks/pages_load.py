@@ -63,7 +63,7 @@ ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "DJANGO_SETTINGS_MODULE": "settings_bench",
     "SECRET_KEY": "bench-pages-not-secret-" + "x" * 40,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "MEDIA_ROOT": "/tmp/ellipse-bench-pages-media",
     "PYTHONPATH": f"{ROOT / 'benchmarks'}:{ROOT}",
 }
@@ -246,13 +246,25 @@ def profile(pages_: list, cookies: dict[str, str]) -> None:
         response = client.get(path)
         profiler.disable()
         took = time.perf_counter() - started
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
-        stats.print_stats(18)
         print(f"\n### {name} — {path} ({response.status_code}, {took * 1000:.0f} ms profiled)")
-        lines = out.getvalue().splitlines()
-        start = next(i for i, line in enumerate(lines) if "cumtime" in line)
-        print("\n".join(line[:150] for line in lines[start : start + 19]))
+        for sort, count in (("cumulative", 22), ("tottime", 8)):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(200)
+            lines = out.getvalue().splitlines()
+            start = next(i for i, line in enumerate(lines) if "cumtime" in line)
+            kept = [x for x in lines[start + 1 :] if x.strip() and not WRAPPERS.search(x)]
+            print(f"by {sort}:")
+            print("\n".join(_short(line) for line in kept[:count]))
+
+
+WRAPPERS = re.compile(
+    r"django/test/|core/handlers/|utils/deprecation|utils/decorators|whitenoise/|"
+    r"contextlib|functools|\{built-in method builtins.exec\}|cProfile|<string>"
+)
+
+
+def _short(line: str) -> str:
+    return re.sub(r"/\S*/site-packages/|" + re.escape(str(ROOT)) + "/", "", line)[:160]
 
 
 def main() -> None:
