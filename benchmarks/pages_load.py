@@ -87,6 +87,10 @@ def psql(sql: str) -> None:
     )
 
 
+def psql_db(sql: str) -> None:
+    subprocess.run(["psql", f"{PG}/{DB_NAME}", "-qc", sql], check=True, capture_output=True)
+
+
 def create_database() -> None:
     psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     psql(f"CREATE DATABASE {DB_NAME}")
@@ -94,6 +98,7 @@ def create_database() -> None:
 
 def seed() -> None:
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0, interactive=False)
     from _regional import seed_regional
@@ -110,6 +115,8 @@ def seed() -> None:
         edition=edition,
     )
     grid_fill(edition)
+    connection.close()
+    psql_db("VACUUM ANALYZE")  # as autovacuum would soon after a bulk load: real plans
     print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -173,7 +180,7 @@ def pages() -> list[tuple[str, str, str | None]]:
         ("home", "/", None),
         ("registration form", "/entreprises/inscription/", None),
         ("catalogue", "/previsions/", None),
-        ("catalogue, search", "/previsions/?q=cr%C3%A8che", None),
+        ("catalogue, search", "/previsions/?q=nettoyage%20b%C3%A2timents", None),
         ("company space", "/entreprises/espace/", "company"),
         ("buyer space", "/acheteurs/espace/", "buyer"),
         ("SPASER dashboard", "/spaser/", "official"),
