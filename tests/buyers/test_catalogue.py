@@ -254,3 +254,29 @@ def test_catalogue_search_treats_like_wildcards_as_text(client):
     PlannedContractFactory(title="Réfection des sols")
     assert titles(client.get(URL, {"q": "100%"})) == {"Réfection 100% des toitures"}
     assert titles(client.get(URL, {"q": "_"})) == set()
+
+
+def test_catalogue_search_finds_lines_written_in_bulk(client):
+    """Imports write with bulk_create / update(): the stored document follows them too."""
+    from buyers.models import PlannedContract
+
+    model = PlannedContractFactory(title="Modèle")
+    PlannedContract.objects.bulk_create(
+        [
+            PlannedContract(
+                organisation=model.organisation,
+                year=model.year,
+                reference=f"BULK-{i}",
+                title="Élagage des arbres",
+                cpv_main=model.cpv_main,
+                visibility=Visibility.PUBLISHED,
+                status=ContractStatus.PUBLISHED,
+            )
+            for i in range(3)
+        ]
+    )
+    assert len(titles(client.get(URL, {"q": "elagage"}))) == 1
+    assert client.get(URL, {"q": "elagage"}).context["paginator"].count == 3
+    PlannedContract.objects.filter(reference="BULK-0").update(title="Fauchage")
+    assert client.get(URL, {"q": "élagage"}).context["paginator"].count == 2
+    assert titles(client.get(URL, {"q": "fauchage"})) == {"Fauchage"}
