@@ -10,6 +10,8 @@ DEMO_ENV := DEBUG=true DJANGO_SETTINGS_MODULE=ellipse.settings.base SITE_URL=htt
 # gettext (compilemessages), docker-compose (validates docker-compose.yml in CI).
 APT_PACKAGES := python3-venv chromium poppler-utils fonts-dejavu-core libpango-1.0-0 \
 	libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+# wrk: the page-load benchmark (make bench-pages).
+APT_PACKAGES += wrk
 
 .PHONY: help demo test venv system-deps migrate seed run lint worker beat bench messages makemessages clean
 
@@ -74,7 +76,11 @@ beat: venv
 	$(BIN)/celery -A ellipse beat -l info
 
 bench: venv
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $(filter-out benchmarks/pages_load.py benchmarks/settings_bench.py benchmarks/urls_bench.py,$(wildcard benchmarks/*.py)); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Page load at a region's size under gunicorn + wrk (PostgreSQL needed; not part of make bench).
+bench-pages: venv
+	$(BIN)/python benchmarks/pages_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -2,7 +2,8 @@
 
 Contracts and companies draw from the demo's activities (their CPV code, or a code of the same
 division, and their words), so matches are as dense as in the demo. Reusable by benchmarks:
-``seed_regional(contracts=10_000, registrations=5_000, buyers=200)`` returns the edition.
+``seed_regional(contracts=10_000, registrations=5_000, buyers=200)`` returns the edition
+(a new one, or ``edition=`` an existing one, e.g. the demo's).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import random
 from decimal import Decimal
 
 
-def seed_regional(*, contracts: int, registrations: int, buyers: int, seed: int = 14):
+def seed_regional(
+    *, contracts: int, registrations: int, buyers: int, seed: int = 14, edition=None
+):
     from buyers.demo import ACTIVITIES, seed_cpv
     from buyers.enums import ContractStatus, OrganisationKind, Visibility
     from buyers.models import BuyerOrganisation, BuyerParticipation, CpvCode, PlannedContract
@@ -24,7 +27,7 @@ def seed_regional(*, contracts: int, registrations: int, buyers: int, seed: int 
     by_division: dict[str, list[str]] = {}
     for code in CpvCode.objects.values_list("code", flat=True):
         by_division.setdefault(code[:2], []).append(code)
-    edition = EditionFactory(year=2035, slot_count=12)
+    edition = edition or EditionFactory(year=2035, slot_count=12)
 
     def code_of(activity) -> str:
         same = by_division.get(activity[2][:2], [activity[2]])

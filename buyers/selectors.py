@@ -7,10 +7,12 @@ relations ``PlannedContract.wishes`` and ``BuyerOrganisation.company_wishes``.
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField, Value
-from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField, Window
+from django.db.models.expressions import Expression
 
 from .enums import ContractStatus, Visibility
 from .matching import ContractInfo
@@ -144,13 +146,26 @@ def search_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+class StoredColumn(Expression):
+    """A column of the query's main table that the model does not declare (kept by triggers)."""
+
+    def __init__(self, column: str, output_field) -> None:
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(self.column)}", []
+
+
 def planned_contracts_search(qs: QuerySet[PlannedContract], text: str) -> QuerySet:
     """Lines matching every word of ``text`` (six at most), accents and case ignored.
 
-    On PostgreSQL each word is found in one document (reference, title, description, CPV label,
-    buyer's names) either as a part of a word once accents are removed (« creche » finds
-    « Crèches ») or by French full-text search (« crèche » finds « crèches »): one condition
-    per word in one query. Elsewhere, ``icontains`` on each field."""
+    On PostgreSQL each word is found in the line's stored search document (reference, title,
+    description, CPV label, buyer's names; buyers migration 0006 keeps it and its indexes)
+    either as a part of a word once accents are removed (« creche » finds « Crèches ») or by
+    French full-text search (« crèche » finds « crèches »): one condition per word, nothing
+    rebuilt per line. Elsewhere, ``icontains`` on each field."""
     words = text.split()[:6]
     if not words:
         return qs
@@ -161,18 +176,11 @@ def planned_contracts_search(qs: QuerySet[PlannedContract], text: str) -> QueryS
                 condition |= Q(**{f"{name}__icontains": word})
             qs = qs.filter(condition)
         return qs
-    from django.contrib.postgres.search import SearchQuery, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchVectorField
 
-    parts = []
-    for name in SEARCH_FIELDS:
-        parts += [
-            Coalesce(F(name), Value(""), output_field=TextField()),
-            Value(" ", output_field=TextField()),
-        ]
-    document = Concat(*parts, output_field=TextField())
-    qs = qs.annotate(
-        search_text=Func(Lower(document), function="unaccent", output_field=TextField()),
-        search_vector=SearchVector(document, config=SEARCH_CONFIG),
+    qs = qs.alias(
+        search_text=StoredColumn("search_text", output_field=TextField()),
+        search_vector=StoredColumn("search_vector", output_field=SearchVectorField()),
     )
     for word in words:
         qs = qs.filter(
@@ -215,6 +223,31 @@ def catalogue_contracts(*, filters: CatalogueFilters) -> QuerySet[PlannedContrac
     return qs.select_related("organisation", "cpv_main").order_by(
         "-year", "publication_quarter", "organisation__name", "reference", "pk"
     )
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (by the page's own query) instead of asking the database."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> Page:
+    """One page of the catalogue and how many lines match, in one query (a window count):
+    the search conditions are evaluated once. Out of range: the last page, as
+    ``Paginator.get_page`` gives it."""
+    qs = catalogue_contracts(filters=filters)
+    start = (number - 1) * per_page
+    rows = list(qs.annotate(matching_count=Window(Count("pk")))[start : start + per_page])
+    if not rows and number > 1:
+        return Paginator(qs, per_page).get_page(number)
+    paginator = _CountedPaginator(qs, per_page, count=rows[0].matching_count if rows else 0)
+    return Page(rows, number, paginator)
 
 
 def catalogue_organisations() -> list[BuyerOrganisation]:

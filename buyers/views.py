@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
-from ellipse.core.params import ids_param, year_param
+from ellipse.core.params import ids_param, int_param, year_param
 from ellipse.editions.models import Edition
 
 from . import selectors, services, spreadsheets, uploads
@@ -503,8 +503,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if data.get("mine") and company is not None and edition is not None:
             filters.mine_company_id = company.pk
             filters.mine_edition_id = edition.pk
-    paginator = Paginator(selectors.catalogue_contracts(filters=filters), CATALOGUE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = selectors.catalogue_page(
+        filters=filters,
+        number=int_param(request, "page", 1, min_value=1, max_value=1_000_000),
+        per_page=CATALOGUE_PAGE_SIZE,
+    )
+    paginator = page.paginator
     wishes = None
     if company is not None and edition is not None:
         wishes = selectors.company_wishes(company_id=company.pk, edition_id=edition.pk)

@@ -205,3 +205,78 @@ def test_catalogue_is_linked_from_the_home_page_and_the_navigation(client):
     assert html.count('href="/previsions/"') >= 2
     response = client.get(URL)
     assert 'href="/previsions/" aria-current="page"' in response.content.decode()
+
+
+def test_catalogue_search_follows_a_renamed_buyer_and_cpv_label(client):
+    organisation = BuyerOrganisationFactory(name="Ville de Bagnolet")
+    cpv = CpvCodeFactory(code="77310000", label="Services de plantation")
+    PlannedContractFactory(title="Tonte", organisation=organisation, cpv_main=cpv)
+    assert titles(client.get(URL, {"q": "bagnolet"})) == {"Tonte"}
+    organisation.name = "Ville de Pantin"
+    organisation.short_name = "Pantin"
+    organisation.save()
+    cpv.label = "Services d'élagage"
+    cpv.save()
+    assert titles(client.get(URL, {"q": "bagnolet"})) == set()
+    assert titles(client.get(URL, {"q": "pantin elagage"})) == {"Tonte"}
+    assert titles(client.get(URL, {"q": "plantation"})) == set()
+
+
+def test_catalogue_search_reads_the_stored_document_once_per_page(client):
+    """The page and its count come from one query; on PostgreSQL it reads the stored,
+    indexed columns (buyers 0006) instead of building each line's document."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PlannedContractFactory.create_batch(30, title="Entretien des crèches")
+    PlannedContractFactory(title="Peinture")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": "creche", "page": 2})
+    assert response.context["paginator"].count == 30
+    assert len(response.context["page"].object_list) == 5
+    searching = [q["sql"] for q in captured.captured_queries if "creche" in q["sql"]]
+    assert len(searching) == 1
+    if connection.vendor == "postgresql":
+        assert "search_vector" in searching[0] and "to_tsvector" not in searching[0]
+
+
+@pytest.mark.parametrize(("number", "expected"), [("9", 2), ("0", 1), ("junk", 1), ("", 1)])
+def test_catalogue_page_numbers_out_of_range(client, number, expected):
+    PlannedContractFactory.create_batch(30)
+    response = client.get(URL, {"page": number})
+    assert response.status_code == 200
+    assert response.context["page"].number == expected
+    assert response.context["paginator"].count == 30
+
+
+def test_catalogue_search_treats_like_wildcards_as_text(client):
+    PlannedContractFactory(title="Réfection 100% des toitures")
+    PlannedContractFactory(title="Réfection des sols")
+    assert titles(client.get(URL, {"q": "100%"})) == {"Réfection 100% des toitures"}
+    assert titles(client.get(URL, {"q": "_"})) == set()
+
+
+def test_catalogue_search_finds_lines_written_in_bulk(client):
+    """Imports write with bulk_create / update(): the stored document follows them too."""
+    from buyers.models import PlannedContract
+
+    model = PlannedContractFactory(title="Modèle")
+    PlannedContract.objects.bulk_create(
+        [
+            PlannedContract(
+                organisation=model.organisation,
+                year=model.year,
+                reference=f"BULK-{i}",
+                title="Élagage des arbres",
+                cpv_main=model.cpv_main,
+                visibility=Visibility.PUBLISHED,
+                status=ContractStatus.PUBLISHED,
+            )
+            for i in range(3)
+        ]
+    )
+    assert len(titles(client.get(URL, {"q": "elagage"}))) == 1
+    assert client.get(URL, {"q": "elagage"}).context["paginator"].count == 3
+    PlannedContract.objects.filter(reference="BULK-0").update(title="Fauchage")
+    assert client.get(URL, {"q": "élagage"}).context["paginator"].count == 2
+    assert titles(client.get(URL, {"q": "fauchage"})) == {"Fauchage"}
