@@ -86,6 +86,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("buyers", "0005_french_labels")]
+    dependencies = [("buyers", "0006_forecast_import_job_progress_on_background_job")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
