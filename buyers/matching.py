@@ -4,8 +4,10 @@ The one matching rule of the project, used by the companies' suggestions and mat
 meetings' relevance and the sourcing directory. Scores:
 
 - CPV: the deeper the prefix a company code shares with a contract code, the higher the score;
-  sharing only the division (2 digits: "construction", "services to buildings"…) is the loosest
-  link and weighs least, below one keyword;
+  sharing only the division (2 digits: "construction", "services to buildings"…) is a weak
+  hint: it weighs least, below one keyword, and never makes a match on its own (a landscaper
+  and interior painting both sit in division 45) — it only adds to a contract that also
+  matches by keywords (:func:`is_match`, the one place of that rule);
 - keywords: each of the company's keyword phrases found (stemmed, accents folded) in the
   contract's title or description, plus the extra hits a caller found elsewhere (PostgreSQL's
   full-text search), capped.
@@ -18,9 +20,9 @@ contracts of a company" and "best companies of a contract" cost the same. Matche
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +38,8 @@ KEYWORD_SCORE = 0.3
 KEYWORD_CAP = 0.6
 #: Highest score of one (company, contract) pair.
 SCORE_CAP = 1.5
+#: Digits of a shared division: a weak hint, never a match on its own (:func:`is_match`).
+WEAK_DEPTH = 2
 #: Default score from which a company "matches" a contract (same CPV group or better).
 DEFAULT_THRESHOLD = 0.5
 STOPWORDS = frozenset(
@@ -87,6 +91,13 @@ def score_of(*, cpv_depth: int, keyword_count: int) -> float:
     """The pair's score from its CPV depth and number of keyword phrases found."""
     score = cpv_depth_score(cpv_depth) + min(KEYWORD_CAP, KEYWORD_SCORE * keyword_count)
     return round(min(score, SCORE_CAP), 4)
+
+
+def is_match(*, cpv_depth: int, keyword_count: int) -> bool:
+    """Whether a (company, contract) link counts as a match: a keyword found, or a CPV link
+    deeper than a shared division (or two identical codes). A link made only by a shared
+    division is a weak hint: not a match, a suggestion nor a meeting candidate."""
+    return keyword_count > 0 or cpv_depth > WEAK_DEPTH
 
 
 def _fold(text: str) -> str:
@@ -153,7 +164,7 @@ def match_contract(
     depth, own, theirs = _best_cpv(company_codes, contract.codes)
     terms = keyword_terms(keywords)
     found = tuple(sorted({terms[w] for w in words(contract.text) & terms.keys()}))
-    if not depth and not found:
+    if not is_match(cpv_depth=depth, keyword_count=len(found)):
         return None
     return Match(
         contract_id=contract.id,
@@ -171,24 +182,26 @@ class MatchIndex:
 
     ``MatchIndex.of_contracts(infos).matches(company)`` scores a company against every contract;
     ``MatchIndex.of_companies(infos).matches_for_contract(contract)`` a contract against every
-    company. Only items sharing a CPV division or a word are looked at."""
+    company. Only items sharing a CPV group (3 digits or more), an identical code or a word are
+    looked at: a shared division alone is never a match (:func:`is_match`), so the numerous
+    division-only links are never enumerated."""
 
     def __init__(self, items: Iterable[tuple[int, Sequence[str], Mapping[str, str]]]):
         self.codes: dict[int, tuple[str, ...]] = {}
         self.terms: dict[int, Mapping[str, str]] = {}
-        #: significant prefix (2 digits or more) → [(item id, its code having that prefix)]
+        #: prefix of 3 digits or more → [(item id, its code having that prefix)]
         self.by_prefix: dict[str, list[tuple[int, str]]] = {}
+        #: 8-digit code → ids of the items having it
+        self.by_code: dict[str, list[int]] = {}
         self.by_word: dict[str, list[int]] = {}
-        #: division → ids of the items having a code in it (set unions run in C)
-        self.by_division: dict[str, set[int]] = {}
         for item_id, codes, terms in items:
             codes = tuple(dict.fromkeys(codes))
             self.codes[item_id] = codes
             self.terms[item_id] = terms
             for code in codes:
+                self.by_code.setdefault(code, []).append(item_id)
                 prefix = cpv_prefix(code)
-                self.by_division.setdefault(prefix[:2], set()).add(item_id)
-                for k in range(2, len(prefix) + 1):
+                for k in range(3, len(prefix) + 1):
                     self.by_prefix.setdefault(prefix[:k], []).append((item_id, code))
             for word in terms:
                 self.by_word.setdefault(word, []).append(item_id)
@@ -204,18 +217,29 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def _cpv_hits(self, codes: Sequence[str]) -> dict[int, tuple[int, str, str]]:
-        """Item id → (depth, query code, item code), deepest first, ties to the first codes."""
+    def _deep_hits(self, codes: Sequence[str]) -> dict[int, tuple[int, str, str]]:
+        """Item id → (depth, query code, item code) of links deeper than a division (or
+        between identical codes), deepest first, ties to the first codes."""
         hits: dict[int, tuple[int, str, str]] = {}
         for code in dict.fromkeys(codes):
+            for item_id in self.by_code.get(code, ()):
+                if hits.get(item_id, (0,))[0] < SAME_CODE:
+                    hits[item_id] = (SAME_CODE, code, code)
             prefix = cpv_prefix(code)
-            for k in range(len(prefix), 1, -1):
+            for k in range(len(prefix), 2, -1):
                 for item_id, theirs in self.by_prefix.get(prefix[:k], ()):
-                    depth = SAME_CODE if theirs == code else k
-                    known = hits.get(item_id)
-                    if known is None or depth > known[0]:
-                        hits[item_id] = (depth, code, theirs)
+                    if k > hits.get(item_id, (0,))[0]:
+                        hits[item_id] = (k, code, theirs)
         return hits
+
+    def _division_link(self, item_id: int, codes: Sequence[str]) -> tuple[int, str, str]:
+        """(WEAK_DEPTH, query code, item code) of the first codes sharing a division, as
+        ``match_contract`` picks them, or (0, "", "")."""
+        for own in codes:
+            for theirs in self.codes[item_id]:
+                if own[:2] == theirs[:2]:
+                    return WEAK_DEPTH, own, theirs
+        return 0, "", ""
 
     def _word_hits(self, words_: Iterable[str]) -> dict[int, set[str]]:
         hits: dict[int, set[str]] = {}
@@ -224,78 +248,60 @@ class MatchIndex:
                 hits.setdefault(item_id, set()).add(word)
         return hits
 
+    def _split(self, company: CompanyInfo, extra) -> tuple[dict, dict[int, set[str]]]:
+        """(contract → (depth, own code, its code) for every match, contract → phrases found):
+        deep CPV links, and the division link of contracts found by keywords only."""
+        terms = keyword_terms(company.keywords)
+        codes = tuple(dict.fromkeys(company.codes))
+        cpv = self._deep_hits(codes)
+        found: dict[int, set[str]] = {
+            item_id: {terms[w] for w in shared}
+            for item_id, shared in self._word_hits(terms).items()
+        }
+        for contract_id, phrases in (extra or {}).items():
+            if contract_id in self.codes:
+                found.setdefault(contract_id, set()).update(phrases)
+        for item_id in found.keys() - cpv.keys():
+            link = self._division_link(item_id, codes)
+            if is_match(cpv_depth=link[0], keyword_count=len(found[item_id])):
+                cpv[item_id] = link
+        return cpv, found
+
     def matches(
         self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
     ) -> list[Match]:
         """Every indexed contract fitting ``company``, best first. ``extra``: contract id → more
         of the company's phrases found there (e.g. by a full-text search)."""
-        terms = keyword_terms(company.keywords)
-        cpv = self._cpv_hits(company.codes)
-        found: dict[int, set[str]] = {
-            item_id: {terms[w] for w in shared}
-            for item_id, shared in self._word_hits(terms).items()
-        }
-        for contract_id, phrases in (extra or {}).items():
-            if contract_id in self.codes:
-                found.setdefault(contract_id, set()).update(phrases)
+        cpv, found = self._split(company, extra)
         return _build(cpv, found, contract_side=False, other_id=company.id)
 
     def matches_for_contract(self, contract: ContractInfo) -> list[Match]:
         """Every indexed company fitting ``contract``, best first."""
-        cpv = self._cpv_hits(contract.codes)
+        codes = tuple(dict.fromkeys(contract.codes))
+        cpv = self._deep_hits(codes)
         found = {
             item_id: {self.terms[item_id][w] for w in shared}
             for item_id, shared in self._word_hits(words(contract.text)).items()
         }
+        for item_id in found.keys() - cpv.keys():
+            link = self._division_link(item_id, codes)
+            if is_match(cpv_depth=link[0], keyword_count=len(found[item_id])):
+                cpv[item_id] = link
         return _build(cpv, found, contract_side=True, other_id=contract.id)
-
-    def _split(self, company: CompanyInfo, extra):
-        """(items sharing a division, item → (depth, own code, its code) of links deeper than
-        a division or between identical codes, item → phrases found)."""
-        terms = keyword_terms(company.keywords)
-        codes = tuple(dict.fromkeys(company.codes))
-        in_divisions: set[int] = set().union(
-            *(self.by_division.get(cpv_prefix(c)[:2], ()) for c in codes)
-        )
-        deep: dict[int, tuple[int, str, str]] = {}
-        for code in codes:
-            prefix = cpv_prefix(code)
-            for k in range(len(prefix), 2, -1):
-                for item_id, theirs in self.by_prefix.get(prefix[:k], ()):
-                    depth = SAME_CODE if theirs == code else k
-                    if depth > deep.get(item_id, (0,))[0]:
-                        deep[item_id] = (depth, code, theirs)
-            if len(prefix) == 2:  # "45000000" twice: the same code
-                for item_id, theirs in self.by_prefix.get(prefix, ()):
-                    if theirs == code and deep.get(item_id, (0,))[0] < SAME_CODE:
-                        deep[item_id] = (SAME_CODE, code, theirs)
-        found: dict[int, set[str]] = {
-            item_id: {terms[w] for w in shared}
-            for item_id, shared in self._word_hits(terms).items()
-        }
-        for contract_id, phrases in (extra or {}).items():
-            if contract_id in self.codes:
-                found.setdefault(contract_id, set()).update(phrases)
-        return in_divisions, deep, found
 
     def summary(
         self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
     ) -> tuple[float, int]:
         """(best score, number of matching contracts) of ``company``: the same as taking
-        ``matches`` whole, without building a match per contract (shared divisions are counted
-        by set unions; only deeper CPV links and keyword hits are looked at one by one)."""
-        in_divisions, deep, found = self._split(company, extra)
-        count = len(in_divisions | found.keys())
-        if not count:
+        ``matches`` whole, without building a match per contract."""
+        cpv, found = self._split(company, extra)
+        if not cpv:
             return 0.0, 0
-        best_depth = max((d for d, _own, _theirs in deep.values()), default=0) or (
-            2 if in_divisions else 0
+        best = max(
+            score_of(cpv_depth=link[0], keyword_count=len(found.get(item_id, ())))
+            for item_id, link in cpv.items()
         )
-        best = score_of(cpv_depth=best_depth, keyword_count=0)
-        for item_id, phrases in found.items():
-            depth = deep[item_id][0] if item_id in deep else (2 if item_id in in_divisions else 0)
-            best = max(best, score_of(cpv_depth=depth, keyword_count=len(phrases)))
-        return best, count
+        return best, len(cpv)
 
     def bulk_matches(
         self,
@@ -312,24 +318,11 @@ class MatchIndex:
 class GroupedIndex:
     """A contracts' index whose results are wanted per group (the contracts' buyer): for a
     company, each group's best ``top`` matches and its number of matching contracts — the same
-    as grouping ``MatchIndex.matches``, ties ordered by ``rank`` (e.g. the reference), without a
-    match per contract linked by a shared division only (the loosest and most numerous)."""
+    as grouping ``MatchIndex.matches``, ties ordered by ``rank`` (e.g. the reference), building
+    a :class:`Match` only for each group's best."""
 
     def __init__(self, index: MatchIndex, *, group_of: Mapping[int, int], rank: Mapping[int, int]):
         self.index, self.group_of, self.rank = index, group_of, rank
-        #: (division, group) → items in rank order; item → division → its first code there
-        self.by_division_group: dict[tuple[str, int], list[int]] = {}
-        self.code_in: dict[int, dict[str, str]] = {}
-        for item_id, codes in index.codes.items():
-            firsts: dict[str, str] = {}
-            for code in codes:
-                firsts.setdefault(code[:2], code)
-            self.code_in[item_id] = firsts
-            for division in firsts:
-                key = (division, group_of[item_id])
-                self.by_division_group.setdefault(key, []).append(item_id)
-        for items in self.by_division_group.values():
-            items.sort(key=rank.__getitem__)
 
     def top(
         self,
@@ -339,70 +332,36 @@ class GroupedIndex:
         extra: Mapping[int, Iterable[str]] | None = None,
     ) -> dict[int, tuple[list[Match], int]]:
         """Group → (its best ``top`` matches, best first; its number of matching contracts)."""
-        in_divisions, deep, found = self.index._split(company, extra)
-        own_in: dict[str, str] = {}
-        for code in dict.fromkeys(company.codes):
-            own_in.setdefault(code[:2], code)
-        cpv = dict(deep)
-        for item_id in found.keys() - deep.keys():
-            if item_id in in_divisions:
-                cpv[item_id] = self._division_link(item_id, company.codes)
-        explicit: dict[int, list[Match]] = {}
-        for match in _build(cpv, found, contract_side=False, other_id=company.id):
-            explicit.setdefault(self.group_of[match.contract_id], []).append(match)
-        loose = in_divisions - cpv.keys() - found.keys()
-        counts = Counter(map(self.group_of.__getitem__, loose))
-        for group, matches in explicit.items():
-            counts[group] += len(matches)
+        cpv, found = self.index._split(company, extra)
+        by_group: dict[int, list[tuple[float, int, int]]] = {}
+        group_of, rank = self.group_of, self.rank
+        for item_id, link in cpv.items():
+            score = score_of(cpv_depth=link[0], keyword_count=len(found.get(item_id, ())))
+            by_group.setdefault(group_of[item_id], []).append((-score, rank[item_id], item_id))
         result = {}
-        for group, count in counts.items():
-            best = sorted(
-                explicit.get(group, []), key=lambda m: (-m.score, self.rank[m.contract_id])
-            )[:top]
-            if len(best) < top and count > len(best):
-                best += self._loose(company, group, own_in, loose, top - len(best))
-            result[group] = (best, count)
-        return result
-
-    def _division_link(self, item_id: int, codes: Sequence[str]) -> tuple[int, str, str]:
-        """(2, own code, its code): the first codes sharing a division, as ``match_contract``
-        picks them when nothing deeper is shared."""
-        firsts = self.code_in[item_id]
-        own = next(c for c in dict.fromkeys(codes) if c[:2] in firsts)
-        return 2, own, firsts[own[:2]]
-
-    def _loose(self, company, group, own_in, loose, wanted) -> list[Match]:
-        """The first ``wanted`` items of ``group`` linked by a shared division only, in rank
-        order."""
-        picked: set[int] = set()
-        for division in own_in:
-            taken = 0
-            for item in self.by_division_group.get((division, group), ()):
-                if item in loose:
-                    picked.add(item)
-                    taken += 1
-                    if taken == wanted:
-                        break
-        matches = []
-        for item in sorted(picked, key=self.rank.__getitem__)[:wanted]:
-            depth, own, theirs = self._division_link(item, company.codes)
-            matches.append(
-                Match(
-                    contract_id=item,
-                    company_id=company.id,
-                    score=score_of(cpv_depth=depth, keyword_count=0),
-                    cpv_depth=depth,
-                    company_code=own,
-                    contract_code=theirs,
+        for group, scored in by_group.items():
+            best = heapq.nsmallest(top, scored) if len(scored) > top else sorted(scored)
+            matches = []
+            for minus_score, _rank, item_id in best:
+                depth, own, theirs = cpv[item_id]
+                matches.append(
+                    Match(
+                        contract_id=item_id,
+                        company_id=company.id,
+                        score=-minus_score,
+                        cpv_depth=depth,
+                        company_code=own,
+                        contract_code=theirs,
+                        keywords=tuple(sorted(found.get(item_id, ()))),
+                    )
                 )
-            )
-        return matches
+            result[group] = (matches, len(scored))
+        return result
 
 
 def _build(cpv, found, *, contract_side: bool, other_id: int) -> list[Match]:
     result = []
-    for item_id in cpv.keys() | found.keys():
-        depth, query_code, item_code = cpv.get(item_id, (0, "", ""))
+    for item_id, (depth, query_code, item_code) in cpv.items():
         phrases = tuple(sorted(found.get(item_id, ())))
         if contract_side:  # items are companies, the query a contract
             contract_id, company_id, own, theirs = other_id, item_id, item_code, query_code

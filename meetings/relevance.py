@@ -1,10 +1,13 @@
 """Relevance of each (buyer, company) pair of an edition, with the reasons that justify it.
 
 A pair is a candidate only when something justifies it: a planned contract of the buyer that
-matches the company's CPV categories or keywords, or a wish (the company's, or the buyer's
+matches the company's CPV categories or keywords (a CPV division shared and nothing else is a
+weak hint, not a match: ``buyers.matching.is_match``), or a wish (the company's, or the buyer's
 "must meet"). A buyer's "won't meet" removes the pair. Policy bonuses (ESS, TPE and artisans,
 the 9 communes, mutual wishes) are added to candidates only, so they never create a meeting on
-their own. Scores are sums of non-negative terms, hence never negative.
+their own. Scores are sums of non-negative terms, hence never negative. A company is a
+candidate with at most its ``CANDIDATE_BUYERS`` best-matching buyers, plus every buyer wished
+for on either side.
 
 Contract matches come from the one rule of ``buyers.matching`` through
 ``companies.suggestions.companies_matches`` (contracts indexed once, companies scored in bulk,
@@ -18,6 +21,7 @@ Requests do not call this: a task stores the result (``services.relevance``) and
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -40,6 +44,10 @@ REASON_CONTRACTS = 3
 COMPANY_WISH_BUYER = 0.3
 COMPANY_WISH_CONTRACT = 0.5
 BUYER_MUST_MEET = 1.0
+#: Buyers a company is a candidate with through its matching contracts alone: its best ones
+#: (wished and "must meet" pairs come on top, whatever their number). Bounds the pairs stored
+#: and given to the solver at a region's size (a company rarely gets more than a few meetings).
+CANDIDATE_BUYERS = 20
 
 
 @dataclass
@@ -124,8 +132,8 @@ def edition_relevance_compute(
         for wish in registration.wishes.all():
             if wish.organisation_id in buyers:
                 wishes_by_buyer[wish.organisation_id].append(wish)
-        for buyer_id in (
-            terms_by_buyer.keys() | wishes_by_buyer.keys() | must_by_company[company.pk]
+        for buyer_id in _candidate_buyers(
+            terms_by_buyer, kept=wishes_by_buyer.keys() | must_by_company[company.pk]
         ):
             key = (buyer_id, company.pk)
             if key in excluded:
@@ -142,6 +150,28 @@ def edition_relevance_compute(
     return EditionRelevance(pairs=pairs, excluded=excluded)
 
 
+def _contract_score(terms: tuple[list, int]) -> float:
+    """What a buyer's matching contracts add to a pair: the best one's score, plus a little for
+    each further one."""
+    best, count = terms
+    if not count:
+        return 0.0
+    return best[0].score + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)
+
+
+def _candidate_buyers(terms_by_buyer: dict[int, tuple[list, int]], *, kept) -> set[int]:
+    """The buyers a company is a candidate with: every buyer it or the buyer wished for
+    (``kept``), and its best ``CANDIDATE_BUYERS`` buyers by matching contracts (ties to the
+    lowest id). Policy bonuses are the same for every buyer of a company, so this is also the
+    best by final score."""
+    matched = terms_by_buyer.keys() - kept
+    if len(matched) > CANDIDATE_BUYERS:
+        matched = heapq.nsmallest(
+            CANDIDATE_BUYERS, matched, key=lambda b: (-_contract_score(terms_by_buyer[b]), b)
+        )
+    return set(matched) | set(kept)
+
+
 def _policy(name: str) -> dict:
     return {"kind": ReasonKind.POLICY.value, "policy": name}
 
@@ -152,7 +182,7 @@ def _pair(*, edition, buyer, company, terms, references, wishes, must_meet) -> P
     score = 0.0
     best, count = terms
     if count:
-        score += best[0].score + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)
+        score += _contract_score(terms)
         for match in best[:REASON_CONTRACTS]:
             result.reasons += match_reasons(match, reference=references[match.contract_id])
         if count > REASON_CONTRACTS:
