@@ -8,9 +8,9 @@ from buyers.match_reasons import match_reason_texts, score_filter_choices, score
 from buyers.matching import (
     DEPTH_SCORES,
     KEYWORD_SCORE,
+    SAME_CODE,
     CompanyInfo,
     ContractInfo,
-    SAME_CODE,
     MatchIndex,
     is_match,
     match_contract,
