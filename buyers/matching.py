@@ -23,7 +23,8 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .cpv import cpv_prefix
@@ -194,6 +195,12 @@ class MatchIndex:
         #: 8-digit code → ids of the items having it
         self.by_code: dict[str, list[int]] = {}
         self.by_word: dict[str, list[int]] = {}
+        #: the same as sets (for unions and updates run in C): prefix → ids, code → ids,
+        #: word → ids, division → ids
+        self.prefix_sets: dict[str, set[int]] = {}
+        self.code_sets: dict[str, set[int]] = {}
+        self.word_sets: dict[str, set[int]] = {}
+        self.division_sets: dict[str, set[int]] = {}
         for item_id, codes, terms in items:
             codes = tuple(dict.fromkeys(codes))
             self.codes[item_id] = codes
@@ -205,6 +212,13 @@ class MatchIndex:
                     self.by_prefix.setdefault(prefix[:k], []).append((item_id, code))
             for word in terms:
                 self.by_word.setdefault(word, []).append(item_id)
+        for name, lists in (("prefix_sets", self.by_prefix), ("code_sets", self.by_code)):
+            sets = getattr(self, name)
+            for key, entries in lists.items():
+                sets[key] = {e[0] if isinstance(e, tuple) else e for e in entries}
+        self.word_sets = {word: set(ids) for word, ids in self.by_word.items()}
+        for code, ids in self.code_sets.items():
+            self.division_sets.setdefault(code[:2], set()).update(ids)
 
     @classmethod
     def of_contracts(cls, contracts: Iterable[ContractInfo]) -> MatchIndex:
@@ -240,6 +254,23 @@ class MatchIndex:
                 if own[:2] == theirs[:2]:
                     return WEAK_DEPTH, own, theirs
         return 0, "", ""
+
+    def _link(self, item_id: int, codes: Sequence[str], depth: int) -> tuple[int, str, str]:
+        """(depth, query code, item code) of the first codes sharing ``depth`` digits (or
+        identical, for ``SAME_CODE``), as ``_deep_hits`` picks them."""
+        for own in codes:
+            for theirs in self.codes[item_id]:
+                if _shared_depth(own, theirs) == depth:
+                    return depth, own, theirs
+        return 0, "", ""
+
+    def phrases_found(self, company: CompanyInfo, item_id: int, extra=None, phrase_hits=None):
+        """The company's phrases found in one item (sorted), as ``matches`` names them."""
+        terms = keyword_terms(company.keywords)
+        found = {terms[w] for w in terms if item_id in self.word_sets.get(w, ())}
+        found.update(p for p, items in (phrase_hits or {}).items() if item_id in items)
+        found.update((extra or {}).get(item_id, ()))
+        return tuple(sorted(found))
 
     def _word_hits(self, words_: Iterable[str]) -> dict[int, set[str]]:
         hits: dict[int, set[str]] = {}
@@ -289,19 +320,76 @@ class MatchIndex:
                 cpv[item_id] = link
         return _build(cpv, found, contract_side=True, other_id=contract.id)
 
+    def _levels(self, codes: Sequence[str]) -> list[tuple[int, set[int]]]:
+        """(depth, items sharing that many digits with one of ``codes``), shallowest first:
+        updating a dict level by level leaves each item its deepest link."""
+        levels = []
+        for code in codes:
+            prefix = cpv_prefix(code)
+            for k in range(3, len(prefix) + 1):
+                if items := self.prefix_sets.get(prefix[:k]):
+                    levels.append((k, items))
+            if items := self.code_sets.get(code):
+                levels.append((SAME_CODE, items))
+        levels.sort(key=lambda level: level[0])
+        return levels
+
+    def _keyword_counts(
+        self,
+        terms: Mapping[str, str],
+        extra: Mapping[int, Iterable[str]] | None = None,
+        phrase_hits: Mapping[str, Iterable[int]] | None = None,
+    ) -> Counter:
+        """Item → number of the company's phrases found there (by its words, plus ``extra``:
+        item → phrases, or ``phrase_hits``: phrase → items, both found elsewhere)."""
+        by_phrase: dict[str, set[int]] = {}
+        for word, phrase in terms.items():
+            if items := self.word_sets.get(word):
+                by_phrase.setdefault(phrase, set()).update(items)
+        for phrase, items in (phrase_hits or {}).items():
+            by_phrase.setdefault(phrase, set()).update(items)
+        for item_id, phrases in (extra or {}).items():
+            for phrase in phrases:
+                by_phrase.setdefault(phrase, set()).add(item_id)
+        counts: Counter = Counter()
+        for items in by_phrase.values():
+            counts.update(items if items <= self.codes.keys() else items & self.codes.keys())
+        return counts
+
+    def _scores(self, company: CompanyInfo, extra, phrase_hits):
+        """(levels, item → depth of its CPV link deeper than a division, item → (score,
+        keyword count) of the items found by keywords): what ``summary`` and
+        ``GroupedIndex.top`` need, by set operations and one pass over the keyword hits."""
+        codes = tuple(dict.fromkeys(company.codes))
+        levels = self._levels(codes)
+        depth: dict[int, int] = {}
+        for k, items in levels:
+            depth.update(dict.fromkeys(items, k))
+        divisions = [d for c in codes if (d := self.division_sets.get(c[:2]))]
+        keyworded = {}
+        counts = self._keyword_counts(keyword_terms(company.keywords), extra, phrase_hits)
+        for item_id, count in counts.items():
+            d = depth.get(item_id) or (WEAK_DEPTH if any(item_id in s for s in divisions) else 0)
+            keyworded[item_id] = (score_of(cpv_depth=d, keyword_count=count), count)
+        return levels, depth, keyworded
+
     def summary(
-        self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
+        self,
+        company: CompanyInfo,
+        *,
+        extra: Mapping[int, Iterable[str]] | None = None,
+        phrase_hits: Mapping[str, Iterable[int]] | None = None,
     ) -> tuple[float, int]:
         """(best score, number of matching contracts) of ``company``: the same as taking
-        ``matches`` whole, without building a match per contract."""
-        cpv, found = self._split(company, extra)
-        if not cpv:
+        ``matches`` whole, without a match per contract. ``phrase_hits``: phrase → contracts
+        where a full-text search found it (``extra`` the other way round)."""
+        levels, depth, keyworded = self._scores(company, extra, phrase_hits)
+        count = len(depth.keys() | keyworded.keys())
+        if not count:
             return 0.0, 0
-        best = max(
-            score_of(cpv_depth=link[0], keyword_count=len(found.get(item_id, ())))
-            for item_id, link in cpv.items()
-        )
-        return best, len(cpv)
+        best = score_of(cpv_depth=levels[-1][0], keyword_count=0) if levels else 0.0
+        best = max(best, max((sc for sc, _n in keyworded.values()), default=0.0))
+        return best, count
 
     def bulk_matches(
         self,
@@ -330,32 +418,68 @@ class GroupedIndex:
         *,
         top: int = 3,
         extra: Mapping[int, Iterable[str]] | None = None,
+        phrase_hits: Mapping[str, Iterable[int]] | None = None,
+        best_groups: int | None = None,
+        group_score: Callable[[float, int], float] | None = None,
+        keep: Collection[int] = (),
     ) -> dict[int, tuple[list[Match], int]]:
-        """Group → (its best ``top`` matches, best first; its number of matching contracts)."""
-        cpv, found = self.index._split(company, extra)
-        by_group: dict[int, list[tuple[float, int, int]]] = {}
+        """Group → (its best ``top`` matches, best first; its number of matching contracts).
+
+        ``best_groups``: only that many groups, the best by ``group_score(best score, count)``
+        (default: the best score; ties to the lowest group), plus those in ``keep``."""
+        index = self.index
+        levels, depth, keyworded = index._scores(company, extra, phrase_hits)
+        items = depth.keys() | keyworded.keys()
         group_of, rank = self.group_of, self.rank
-        for item_id, link in cpv.items():
-            score = score_of(cpv_depth=link[0], keyword_count=len(found.get(item_id, ())))
-            by_group.setdefault(group_of[item_id], []).append((-score, rank[item_id], item_id))
+        counts = Counter(map(group_of.__getitem__, items))
+        chosen = set(counts)
+        if best_groups is not None and len(chosen - set(keep)) > best_groups:
+            best: dict[int, float] = {}
+            for k, level in levels:  # shallowest first: each group keeps its deepest link
+                best.update(dict.fromkeys(map(group_of.__getitem__, level), cpv_depth_score(k)))
+            for item_id, (score, _count) in keyworded.items():
+                group = group_of[item_id]
+                if score > best.get(group, 0.0):
+                    best[group] = score
+            score_of_group = group_score or (lambda score, _count: score)
+            chosen = set(
+                heapq.nsmallest(
+                    best_groups,
+                    chosen - set(keep),
+                    key=lambda g: (-score_of_group(best[g], counts[g]), g),
+                )
+            ) | (chosen & set(keep))
+        scored: dict[int, list[tuple[float, int, int]]] = {}
+        for item_id in [i for i in items if group_of[i] in chosen]:
+            if item_id in keyworded:
+                score = keyworded[item_id][0]
+            else:
+                score = score_of(cpv_depth=depth[item_id], keyword_count=0)
+            scored.setdefault(group_of[item_id], []).append((-score, rank[item_id], item_id))
+        codes = tuple(dict.fromkeys(company.codes))
+        found: dict[int, tuple[str, ...]] = {}
         result = {}
-        for group, scored in by_group.items():
-            best = heapq.nsmallest(top, scored) if len(scored) > top else sorted(scored)
+        for group, entries in scored.items():
             matches = []
-            for minus_score, _rank, item_id in best:
-                depth, own, theirs = cpv[item_id]
+            for minus_score, _rank, item_id in heapq.nsmallest(top, entries):
+                if item_id in keyworded:
+                    found[item_id] = index.phrases_found(company, item_id, extra, phrase_hits)
+                d = depth.get(item_id, 0)
+                d, own, theirs = (
+                    index._link(item_id, codes, d) if d else (index._division_link(item_id, codes))
+                )
                 matches.append(
                     Match(
                         contract_id=item_id,
                         company_id=company.id,
                         score=-minus_score,
-                        cpv_depth=depth,
+                        cpv_depth=d,
                         company_code=own,
                         contract_code=theirs,
-                        keywords=tuple(sorted(found.get(item_id, ()))),
+                        keywords=found.get(item_id, ()),
                     )
                 )
-            result[group] = (matches, len(scored))
+            result[group] = (matches, counts[group])
         return result
 
 

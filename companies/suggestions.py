@@ -109,6 +109,14 @@ class FulltextHits:
         self.contracts_by_phrase = contracts_by_phrase
         self.phrases_by_company = phrases_by_company
 
+    def phrases(self, company_id: int) -> dict[str, list[int]]:
+        """The company's phrases → the contracts where they were found (no copy per company)."""
+        return {
+            phrase: self.contracts_by_phrase[phrase]
+            for phrase in self.phrases_by_company.get(company_id, ())
+            if phrase in self.contracts_by_phrase
+        }
+
     def get(self, company_id: int, default=None) -> dict[int, set[str]] | None:
         """Contract id → the company's phrases found there."""
         found: dict[int, set[str]] = {}
@@ -228,7 +236,7 @@ def edition_match_summaries(
         keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
     )
     summaries = {
-        company_id: contracts.index.summary(info, extra=extra.get(company_id))
+        company_id: contracts.index.summary(info, phrase_hits=extra.phrases(company_id))
         for company_id, info in infos.items()
     }
     return {r.pk: summaries[r.company_id] for r in registrations}

@@ -21,7 +21,6 @@ Requests do not call this: a task stores the result (``services.relevance``) and
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -125,16 +124,20 @@ def edition_relevance_compute(
     pairs: dict[tuple[int, int], PairRelevance] = {}
     for registration in registrations:
         company = registration.company
-        terms_by_buyer = grouped.top(
-            infos[company.pk], top=REASON_CONTRACTS, extra=extra.get(company.pk)
-        )
         wishes_by_buyer: dict[int, list] = defaultdict(list)
         for wish in registration.wishes.all():
             if wish.organisation_id in buyers:
                 wishes_by_buyer[wish.organisation_id].append(wish)
-        for buyer_id in _candidate_buyers(
-            terms_by_buyer, kept=wishes_by_buyer.keys() | must_by_company[company.pk]
-        ):
+        kept = wishes_by_buyer.keys() | must_by_company[company.pk]
+        terms_by_buyer = grouped.top(
+            infos[company.pk],
+            top=REASON_CONTRACTS,
+            phrase_hits=extra.phrases(company.pk),
+            best_groups=CANDIDATE_BUYERS,
+            group_score=_contract_score,
+            keep=kept,
+        )
+        for buyer_id in terms_by_buyer.keys() | kept:
             key = (buyer_id, company.pk)
             if key in excluded:
                 continue
@@ -150,26 +153,14 @@ def edition_relevance_compute(
     return EditionRelevance(pairs=pairs, excluded=excluded)
 
 
-def _contract_score(terms: tuple[list, int]) -> float:
+def _contract_score(best: float, count: int) -> float:
     """What a buyer's matching contracts add to a pair: the best one's score, plus a little for
-    each further one."""
-    best, count = terms
+    each further one. A company's candidate buyers are its best by this (ties to the lowest
+    id); policy bonuses are the same for every buyer of a company, so they are also its best by
+    final score."""
     if not count:
         return 0.0
-    return best[0].score + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)
-
-
-def _candidate_buyers(terms_by_buyer: dict[int, tuple[list, int]], *, kept) -> set[int]:
-    """The buyers a company is a candidate with: every buyer it or the buyer wished for
-    (``kept``), and its best ``CANDIDATE_BUYERS`` buyers by matching contracts (ties to the
-    lowest id). Policy bonuses are the same for every buyer of a company, so this is also the
-    best by final score."""
-    matched = terms_by_buyer.keys() - kept
-    if len(matched) > CANDIDATE_BUYERS:
-        matched = heapq.nsmallest(
-            CANDIDATE_BUYERS, matched, key=lambda b: (-_contract_score(terms_by_buyer[b]), b)
-        )
-    return set(matched) | set(kept)
+    return best + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)
 
 
 def _policy(name: str) -> dict:
@@ -182,7 +173,7 @@ def _pair(*, edition, buyer, company, terms, references, wishes, must_meet) -> P
     score = 0.0
     best, count = terms
     if count:
-        score += _contract_score(terms)
+        score += _contract_score(best[0].score, count)
         for match in best[:REASON_CONTRACTS]:
             result.reasons += match_reasons(match, reference=references[match.contract_id])
         if count > REASON_CONTRACTS:

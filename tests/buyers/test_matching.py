@@ -216,3 +216,26 @@ def test_grouped_index_gives_each_group_s_best_matches_and_count():
         for group, matches in expected.items():
             matches.sort(key=lambda m: (-m.score, rank[m.contract_id]))
             assert got[group] == (matches[:3], len(matches))
+
+
+def test_grouped_index_keeps_the_best_groups_and_those_asked_for():
+    from buyers.matching import GroupedIndex
+
+    contracts, companies = _random_case(5)
+    index = MatchIndex.of_contracts(contracts)
+    group_of = {c.id: c.id % 9 for c in contracts}
+    rank = {c.id: c.id for c in contracts}
+    grouped = GroupedIndex(index, group_of=group_of, rank=rank)
+    checked = 0
+    for company in companies:
+        every = grouped.top(company)
+        if len(every) < 4:
+            continue
+        ranked = sorted(every, key=lambda g: (-(every[g][0][0].score + every[g][1] / 100), g))
+        keep = {ranked[-1], 99}
+        got = grouped.top(
+            company, best_groups=2, group_score=lambda best, n: best + n / 100, keep=keep
+        )
+        assert got == {g: every[g] for g in [*ranked[:2], ranked[-1]]}
+        checked += 1
+    assert checked > 10
