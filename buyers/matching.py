@@ -264,9 +264,11 @@ class MatchIndex:
                     return depth, own, theirs
         return 0, "", ""
 
-    def phrases_found(self, company: CompanyInfo, item_id: int, extra=None, phrase_hits=None):
-        """The company's phrases found in one item (sorted), as ``matches`` names them."""
-        terms = keyword_terms(company.keywords)
+    def phrases_found(
+        self, terms: Mapping[str, str], item_id: int, extra=None, phrase_hits=None
+    ) -> tuple[str, ...]:
+        """The phrases (``terms``: a company's) found in one item, sorted, as ``matches``
+        names them."""
         found = {terms[w] for w in terms if item_id in self.word_sets.get(w, ())}
         found.update(p for p, items in (phrase_hits or {}).items() if item_id in items)
         found.update((extra or {}).get(item_id, ()))
@@ -457,13 +459,14 @@ class GroupedIndex:
                 score = score_of(cpv_depth=depth[item_id], keyword_count=0)
             scored.setdefault(group_of[item_id], []).append((-score, rank[item_id], item_id))
         codes = tuple(dict.fromkeys(company.codes))
+        terms = keyword_terms(company.keywords)
         found: dict[int, tuple[str, ...]] = {}
         result = {}
         for group, entries in scored.items():
             matches = []
             for minus_score, _rank, item_id in heapq.nsmallest(top, entries):
                 if item_id in keyworded:
-                    found[item_id] = index.phrases_found(company, item_id, extra, phrase_hits)
+                    found[item_id] = index.phrases_found(terms, item_id, extra, phrase_hits)
                 d = depth.get(item_id, 0)
                 d, own, theirs = (
                     index._link(item_id, codes, d) if d else (index._division_link(item_id, codes))

@@ -46,7 +46,7 @@ BUYER_MUST_MEET = 1.0
 #: Buyers a company is a candidate with through its matching contracts alone: its best ones
 #: (wished and "must meet" pairs come on top, whatever their number). Bounds the pairs stored
 #: and given to the solver at a region's size (a company rarely gets more than a few meetings).
-CANDIDATE_BUYERS = 20
+CANDIDATE_BUYERS = 10
 
 
 @dataclass
