@@ -358,22 +358,32 @@ class MatchIndex:
             counts.update(items if items <= self.codes.keys() else items & self.codes.keys())
         return counts
 
-    def _scores(self, company: CompanyInfo, extra, phrase_hits):
-        """(levels, item → depth of its CPV link deeper than a division, item → (score,
-        keyword count) of the items found by keywords): what ``summary`` and
-        ``GroupedIndex.top`` need, by set operations and one pass over the keyword hits."""
+    def _tiers(self, company: CompanyInfo, extra, phrase_hits):
+        """(tiers, matching items, item → its CPV depth or None): ``tiers`` are (score, items)
+        lowest score first, an item's score being that of the last tier holding it — computed
+        by set operations (C), with one pass over the keyword hits only."""
         codes = tuple(dict.fromkeys(company.codes))
         levels = self._levels(codes)
-        depth: dict[int, int] = {}
-        for k, items in levels:
-            depth.update(dict.fromkeys(items, k))
-        divisions = [d for c in codes if (d := self.division_sets.get(c[:2]))]
-        keyworded = {}
+        tiers = [(cpv_depth_score(k), items) for k, items in levels]
+        deep: set[int] = set().union(*(items for _k, items in levels))
         counts = self._keyword_counts(keyword_terms(company.keywords), extra, phrase_hits)
-        for item_id, count in counts.items():
-            d = depth.get(item_id) or (WEAK_DEPTH if any(item_id in s for s in divisions) else 0)
-            keyworded[item_id] = (score_of(cpv_depth=d, keyword_count=count), count)
-        return levels, depth, keyworded
+        if counts:
+            by_count: dict[int, list[int]] = {}
+            for item_id, count in counts.items():
+                by_count.setdefault(count, []).append(item_id)
+            divisions = set().union(*(self.division_sets.get(c[:2], ()) for c in codes))
+            for count, ids in by_count.items():
+                items = set(ids)
+                for k, level in levels:
+                    if hit := items & level:
+                        tiers.append((score_of(cpv_depth=k, keyword_count=count), hit))
+                if rest := items - deep:
+                    if weak := rest & divisions:
+                        tiers.append((score_of(cpv_depth=WEAK_DEPTH, keyword_count=count), weak))
+                    if loose := rest - weak:
+                        tiers.append((score_of(cpv_depth=0, keyword_count=count), loose))
+        tiers.sort(key=lambda tier: tier[0])
+        return tiers, levels, deep | counts.keys()
 
     def summary(
         self,
@@ -385,13 +395,10 @@ class MatchIndex:
         """(best score, number of matching contracts) of ``company``: the same as taking
         ``matches`` whole, without a match per contract. ``phrase_hits``: phrase → contracts
         where a full-text search found it (``extra`` the other way round)."""
-        levels, depth, keyworded = self._scores(company, extra, phrase_hits)
-        count = len(depth.keys() | keyworded.keys())
-        if not count:
+        tiers, _levels, items = self._tiers(company, extra, phrase_hits)
+        if not items:
             return 0.0, 0
-        best = score_of(cpv_depth=levels[-1][0], keyword_count=0) if levels else 0.0
-        best = max(best, max((sc for sc, _n in keyworded.values()), default=0.0))
-        return best, count
+        return tiers[-1][0], len(items)
 
     def bulk_matches(
         self,
@@ -430,19 +437,14 @@ class GroupedIndex:
         ``best_groups``: only that many groups, the best by ``group_score(best score, count)``
         (default: the best score; ties to the lowest group), plus those in ``keep``."""
         index = self.index
-        levels, depth, keyworded = index._scores(company, extra, phrase_hits)
-        items = depth.keys() | keyworded.keys()
+        tiers, levels, items = index._tiers(company, extra, phrase_hits)
         group_of, rank = self.group_of, self.rank
         counts = Counter(map(group_of.__getitem__, items))
         chosen = set(counts)
         if best_groups is not None and len(chosen - set(keep)) > best_groups:
             best: dict[int, float] = {}
-            for k, level in levels:  # shallowest first: each group keeps its deepest link
-                best.update(dict.fromkeys(map(group_of.__getitem__, level), cpv_depth_score(k)))
-            for item_id, (score, _count) in keyworded.items():
-                group = group_of[item_id]
-                if score > best.get(group, 0.0):
-                    best[group] = score
+            for score, tier in tiers:  # lowest first: each group keeps its best
+                best.update(dict.fromkeys(map(group_of.__getitem__, tier), score))
             score_of_group = group_score or (lambda score, _count: score)
             chosen = set(
                 heapq.nsmallest(
@@ -451,26 +453,26 @@ class GroupedIndex:
                     key=lambda g: (-score_of_group(best[g], counts[g]), g),
                 )
             ) | (chosen & set(keep))
+        picked = {i for i in items if group_of[i] in chosen}
+        item_score: dict[int, float] = {}
+        depth: dict[int, int] = {}
+        for score, tier in tiers:
+            item_score.update(dict.fromkeys(tier & picked, score))
+        for k, level in levels:
+            depth.update(dict.fromkeys(level & picked, k))
         scored: dict[int, list[tuple[float, int, int]]] = {}
-        for item_id in [i for i in items if group_of[i] in chosen]:
-            if item_id in keyworded:
-                score = keyworded[item_id][0]
-            else:
-                score = score_of(cpv_depth=depth[item_id], keyword_count=0)
+        for item_id, score in item_score.items():
             scored.setdefault(group_of[item_id], []).append((-score, rank[item_id], item_id))
         codes = tuple(dict.fromkeys(company.codes))
         terms = keyword_terms(company.keywords)
-        found: dict[int, tuple[str, ...]] = {}
         result = {}
         for group, entries in scored.items():
             matches = []
             for minus_score, _rank, item_id in heapq.nsmallest(top, entries):
-                if item_id in keyworded:
-                    found[item_id] = index.phrases_found(terms, item_id, extra, phrase_hits)
-                d = depth.get(item_id, 0)
-                d, own, theirs = (
-                    index._link(item_id, codes, d) if d else (index._division_link(item_id, codes))
-                )
+                if item_id in depth:
+                    d, own, theirs = index._link(item_id, codes, depth[item_id])
+                else:
+                    d, own, theirs = index._division_link(item_id, codes)
                 matches.append(
                     Match(
                         contract_id=item_id,
@@ -479,7 +481,7 @@ class GroupedIndex:
                         cpv_depth=d,
                         company_code=own,
                         contract_code=theirs,
-                        keywords=found.get(item_id, ()),
+                        keywords=index.phrases_found(terms, item_id, extra, phrase_hits),
                     )
                 )
             result[group] = (matches, counts[group])
