@@ -23,14 +23,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from django.db.models import Prefetch
+from typing import NamedTuple
 
 from buyers.matching import GroupedIndex, match_reasons
 from buyers.models import BuyerParticipation, PlannedContract
 from companies.enums import RegistrationStatus
 from companies.models import Registration, Wish
-from companies.suggestions import company_info, edition_contracts, fulltext_hits
+from companies.suggestions import company_infos, edition_contracts, fulltext_hits
 
 from .enums import BuyerPreferenceKind, ReasonKind
 from .models import BuyerPreference
@@ -47,6 +46,14 @@ BUYER_MUST_MEET = 1.0
 #: (wished and "must meet" pairs come on top, whatever their number). Bounds the pairs stored
 #: and given to the solver at a region's size (a company rarely gets more than a few meetings).
 CANDIDATE_BUYERS = 10
+
+
+class WishRow(NamedTuple):
+    """What relevance reads of a company's wish."""
+
+    organisation_id: int
+    planned_contract_id: int | None
+    reference: str | None
 
 
 @dataclass
@@ -82,26 +89,28 @@ def edition_relevance_compute(
     if buyer_ids is not None:
         participations = participations.filter(organisation_id__in=buyer_ids)
     buyers = {p.organisation_id: p.organisation for p in participations}
-    registrations = (
-        Registration.objects.filter(edition=edition, status=RegistrationStatus.RETAINED)
-        .select_related("company")
-        .prefetch_related(
-            "company__cpv_codes",
-            Prefetch("wishes", queryset=Wish.objects.select_related("planned_contract")),
-        )
-    )
+    registrations = Registration.objects.filter(
+        edition=edition, status=RegistrationStatus.RETAINED
+    ).select_related("company")
     if company_ids is not None:
         registrations = registrations.filter(company_id__in=company_ids)
     registrations = list(registrations)
+    wishes_of: dict[int, list[WishRow]] = defaultdict(list)
+    for registration_id, *row in Wish.objects.filter(
+        registration_id__in=[r.pk for r in registrations]
+    ).values_list(
+        "registration_id", "organisation_id", "planned_contract_id", "planned_contract__reference"
+    ):
+        wishes_of[registration_id].append(WishRow(*row))
     contracts = edition_contracts(edition=edition, buyer_ids=list(buyers))
-    by_reference = sorted(contracts.contracts.values(), key=lambda c: (c.reference, c.pk))
-    references = {c.pk: c.reference for c in by_reference}
+    by_reference = sorted(contracts.meta, key=lambda pk: (contracts.meta[pk][0], pk))
+    references = {pk: reference for pk, (reference, _buyer) in contracts.meta.items()}
     grouped = GroupedIndex(
         contracts.index,
-        group_of={pk: c.organisation_id for pk, c in contracts.contracts.items()},
-        rank={c.pk: i for i, c in enumerate(by_reference)},
+        group_of={pk: buyer_id for pk, (_reference, buyer_id) in contracts.meta.items()},
+        rank={pk: i for i, pk in enumerate(by_reference)},
     )
-    infos = {r.company_id: company_info(r.company) for r in registrations}
+    infos = company_infos(r.company_id for r in registrations)
     extra = fulltext_hits(
         contract_ids=contracts.infos,
         keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
@@ -125,7 +134,7 @@ def edition_relevance_compute(
     for registration in registrations:
         company = registration.company
         wishes_by_buyer: dict[int, list] = defaultdict(list)
-        for wish in registration.wishes.all():
+        for wish in wishes_of[registration.pk]:
             if wish.organisation_id in buyers:
                 wishes_by_buyer[wish.organisation_id].append(wish)
         kept = wishes_by_buyer.keys() | must_by_company[company.pk]
@@ -188,7 +197,7 @@ def _pair(*, edition, buyer, company, terms, references, wishes, must_meet) -> P
                 {
                     "kind": ReasonKind.COMPANY_WISH.value,
                     "contract_id": wish.planned_contract_id,
-                    "reference": wish.planned_contract.reference,
+                    "reference": wish.reference,
                 }
             )
     elif wishes:
