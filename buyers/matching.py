@@ -420,6 +420,10 @@ class GroupedIndex:
 
     def __init__(self, index: MatchIndex, *, group_of: Mapping[int, int], rank: Mapping[int, int]):
         self.index, self.group_of, self.rank = index, group_of, rank
+        #: group → its items (set unions pick a few groups' items in C)
+        self.items_of: dict[int, set[int]] = {}
+        for item_id, group in group_of.items():
+            self.items_of.setdefault(group, set()).add(item_id)
 
     def top(
         self,
@@ -443,8 +447,13 @@ class GroupedIndex:
         chosen = set(counts)
         if best_groups is not None and len(chosen - set(keep)) > best_groups:
             best: dict[int, float] = {}
-            for score, tier in tiers:  # lowest first: each group keeps its best
-                best.update(dict.fromkeys(map(group_of.__getitem__, tier), score))
+            seen: set[int] = set()
+            for score, tier in reversed(tiers):  # best first: each item counted once
+                if new := tier - seen:
+                    seen |= new
+                    better = dict.fromkeys(map(group_of.__getitem__, new), score)
+                    better.update(best)
+                    best = better
             score_of_group = group_score or (lambda score, _count: score)
             chosen = set(
                 heapq.nsmallest(
@@ -453,11 +462,12 @@ class GroupedIndex:
                     key=lambda g: (-score_of_group(best[g], counts[g]), g),
                 )
             ) | (chosen & set(keep))
-        picked = {i for i in items if group_of[i] in chosen}
+        picked = items & set().union(*(self.items_of[g] for g in chosen))
         item_score: dict[int, float] = {}
+        for score, tier in reversed(tiers):
+            if new := (tier & picked) - item_score.keys():
+                item_score.update(dict.fromkeys(new, score))
         depth: dict[int, int] = {}
-        for score, tier in tiers:
-            item_score.update(dict.fromkeys(tier & picked, score))
         for k, level in levels:
             depth.update(dict.fromkeys(level & picked, k))
         scored: dict[int, list[tuple[float, int, int]]] = {}

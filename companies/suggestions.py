@@ -148,11 +148,11 @@ class FulltextHits:
     """Full-text hits kept per phrase; a company's are put together when asked, so memory stays
     proportional to the hits, not to companies × contracts."""
 
-    def __init__(self, contracts_by_phrase: dict[str, list[int]], phrases_by_company):
+    def __init__(self, contracts_by_phrase: dict[str, set[int]], phrases_by_company):
         self.contracts_by_phrase = contracts_by_phrase
         self.phrases_by_company = phrases_by_company
 
-    def phrases(self, company_id: int) -> dict[str, list[int]]:
+    def phrases(self, company_id: int) -> dict[str, set[int]]:
         """The company's phrases → the contracts where they were found (no copy per company)."""
         return {
             phrase: self.contracts_by_phrase[phrase]
@@ -190,7 +190,9 @@ def fulltext_hits(
             cursor.execute(FULLTEXT_SQL, [contract_ids, phrases])
             for contract_id, number in cursor.fetchall():
                 contracts_by_phrase[phrases[number - 1]].append(contract_id)
-    return FulltextHits(contracts_by_phrase, phrases_by_company)
+    return FulltextHits(
+        {phrase: set(ids) for phrase, ids in contracts_by_phrase.items()}, phrases_by_company
+    )
 
 
 FULLTEXT_SQL = """
