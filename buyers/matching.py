@@ -412,6 +412,13 @@ class MatchIndex:
         return {c.id: self.matches(c, extra=extra.get(c.id)) for c in companies}
 
 
+def tie_order(company_id: int, group: int) -> tuple[int, int]:
+    """Order of equally good groups (buyers) for one company: a fixed hash of both ids, so
+    companies keeping their best buyers share the tied ones out instead of all keeping the
+    same (lowest) ones."""
+    return (company_id * 2654435761 + group * 40503) * 2246822519 % 4294967291, group
+
+
 class GroupedIndex:
     """A contracts' index whose results are wanted per group (the contracts' buyer): for a
     company, each group's best ``top`` matches and its number of matching contracts — the same
@@ -439,7 +446,7 @@ class GroupedIndex:
         """Group → (its best ``top`` matches, best first; its number of matching contracts).
 
         ``best_groups``: only that many groups, the best by ``group_score(best score, count)``
-        (default: the best score; ties to the lowest group), plus those in ``keep``."""
+        (default: the best score; ties by :func:`tie_order`), plus those in ``keep``."""
         index = self.index
         tiers, levels, items = index._tiers(company, extra, phrase_hits)
         group_of, rank = self.group_of, self.rank
@@ -459,7 +466,7 @@ class GroupedIndex:
                 heapq.nsmallest(
                     best_groups,
                     chosen - set(keep),
-                    key=lambda g: (-score_of_group(best[g], counts[g]), g),
+                    key=lambda g: (-score_of_group(best[g], counts[g]), tie_order(company.id, g)),
                 )
             ) | (chosen & set(keep))
         picked = items & set().union(*(self.items_of[g] for g in chosen))

@@ -164,9 +164,9 @@ def edition_relevance_compute(
 
 def _contract_score(best: float, count: int) -> float:
     """What a buyer's matching contracts add to a pair: the best one's score, plus a little for
-    each further one. A company's candidate buyers are its best by this (ties to the lowest
-    id); policy bonuses are the same for every buyer of a company, so they are also its best by
-    final score."""
+    each further one. A company's candidate buyers are its best by this (ties shared out by
+    ``buyers.matching.tie_order``); policy bonuses are the same for every buyer of a company,
+    so they are also its best by final score."""
     if not count:
         return 0.0
     return best + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)

@@ -16,6 +16,7 @@ from buyers.matching import (
     match_contract,
     match_contracts,
     match_reasons,
+    tie_order,
     words,
 )
 
@@ -231,7 +232,10 @@ def test_grouped_index_keeps_the_best_groups_and_those_asked_for():
         every = grouped.top(company)
         if len(every) < 4:
             continue
-        ranked = sorted(every, key=lambda g: (-(every[g][0][0].score + every[g][1] / 100), g))
+        ranked = sorted(
+            every,
+            key=lambda g: (-(every[g][0][0].score + every[g][1] / 100), tie_order(company.id, g)),
+        )
         keep = {ranked[-1], 99}
         got = grouped.top(
             company, best_groups=2, group_score=lambda best, n: best + n / 100, keep=keep
