@@ -13,8 +13,10 @@ meetings' relevance and the sourcing directory. Scores:
   full-text search), capped.
 
 A :class:`MatchIndex` is built once over contracts (or over companies) by CPV prefix and by word,
-so only the items sharing a division or a word are looked at, and each is scored once: "best
-contracts of a company" and "best companies of a contract" cost the same. Matches are data
+so only the items sharing a CPV group (or the same code) or a word are looked at: "best
+contracts of a company" and "best companies of a contract" cost the same. For many companies,
+``summary`` and :class:`GroupedIndex` score with set operations (tiers of contracts sharing a
+score) rather than contract by contract. Matches are data
 (depth, codes, keywords); their sentences are written by ``buyers.match_reasons``.
 """
 
