@@ -8,7 +8,8 @@ of the planning page (``selectors.edition_relevance``), and the scheduling run e
 (relevance + solver + saving meetings). Prints a Markdown table with the ratio to each goal.
 
 Usage: ``DATABASE_URL=postgres://… .venv/bin/python benchmarks/matching_scale.py
-[--contracts 10000] [--registrations 5000] [--buyers 200] [--no-schedule] [--only-refresh]``
+[--contracts 10000] [--registrations 5000] [--buyers 200] [--no-schedule] [--only-refresh]
+[--profile]``
 """
 
 import argparse
@@ -48,12 +49,25 @@ def main() -> None:
     parser.add_argument("--no-schedule", action="store_true")
     parser.add_argument("--only-refresh", action="store_true", help="match scores only")
     parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile each step instead (top functions)"
+    )
     args = parser.parse_args()
     try:
         run(args)
     finally:
         connection.close()
         connection.creation.destroy_test_db(db_name, verbosity=0)
+
+
+def _profile(label, fn) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    print(f"\n### {label}")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 def run(args) -> None:
@@ -76,6 +90,10 @@ def run(args) -> None:
             f"| {peak:.0f} | {GOAL_MB} |"
         )
 
+    if args.profile:
+        _profile("refresh_matches", lambda: edition_refresh_matches(edition=edition))
+        _profile("relevance store", lambda: edition_relevance_store(edition=edition))
+        return
     count, s, mb = _measure(lambda: edition_refresh_matches(edition=edition))
     row("refresh", "refresh_matches (match scores)", f"{count} registrations", s, mb)
     if args.only_refresh:

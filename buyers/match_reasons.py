@@ -68,7 +68,11 @@ def score_scale_help() -> str:
         f"{_number(DEPTH_SCORES[depth])} {depth_label(depth)}" for depth in sorted(DEPTH_SCORES)
     ]
     parts.append(f"{_number(FULL_DEPTH_SCORE)} {depth_label(5)}")
-    return _("CPV : %(scale)s ; les mots-clés ajoutent %(each)s chacun (%(cap)s au plus).") % {
+    return _(
+        "CPV : %(scale)s ; les mots-clés ajoutent %(each)s chacun (%(cap)s au plus). Une "
+        "division partagée sans autre lien n'est qu'un indice : elle ne suffit pas à une "
+        "correspondance."
+    ) % {
         "scale": ", ".join(parts),
         "each": _number(KEYWORD_SCORE),
         "cap": _number(KEYWORD_CAP),

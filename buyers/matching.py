@@ -4,24 +4,29 @@ The one matching rule of the project, used by the companies' suggestions and mat
 meetings' relevance and the sourcing directory. Scores:
 
 - CPV: the deeper the prefix a company code shares with a contract code, the higher the score;
-  sharing only the division (2 digits: "construction", "services to buildings"…) is the loosest
-  link and weighs least, below one keyword;
+  sharing only the division (2 digits: "construction", "services to buildings"…) is a weak
+  hint: it weighs least, below one keyword, and never makes a match on its own (a landscaper
+  and interior painting both sit in division 45) — it only adds to a contract that also
+  matches by keywords (:func:`is_match`, the one place of that rule);
 - keywords: each of the company's keyword phrases found (stemmed, accents folded) in the
   contract's title or description, plus the extra hits a caller found elsewhere (PostgreSQL's
   full-text search), capped.
 
 A :class:`MatchIndex` is built once over contracts (or over companies) by CPV prefix and by word,
-so only the items sharing a division or a word are looked at, and each is scored once: "best
-contracts of a company" and "best companies of a contract" cost the same. Matches are data
+so only the items sharing a CPV group (or the same code) or a word are looked at: "best
+contracts of a company" and "best companies of a contract" cost the same. For many companies,
+``summary`` and :class:`GroupedIndex` score with set operations (tiers of contracts sharing a
+score) rather than contract by contract. Matches are data
 (depth, codes, keywords); their sentences are written by ``buyers.match_reasons``.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .cpv import cpv_prefix
@@ -36,6 +41,8 @@ KEYWORD_SCORE = 0.3
 KEYWORD_CAP = 0.6
 #: Highest score of one (company, contract) pair.
 SCORE_CAP = 1.5
+#: Digits of a shared division: a weak hint, never a match on its own (:func:`is_match`).
+WEAK_DEPTH = 2
 #: Default score from which a company "matches" a contract (same CPV group or better).
 DEFAULT_THRESHOLD = 0.5
 STOPWORDS = frozenset(
@@ -87,6 +94,13 @@ def score_of(*, cpv_depth: int, keyword_count: int) -> float:
     """The pair's score from its CPV depth and number of keyword phrases found."""
     score = cpv_depth_score(cpv_depth) + min(KEYWORD_CAP, KEYWORD_SCORE * keyword_count)
     return round(min(score, SCORE_CAP), 4)
+
+
+def is_match(*, cpv_depth: int, keyword_count: int) -> bool:
+    """Whether a (company, contract) link counts as a match: a keyword found, or a CPV link
+    deeper than a shared division (or two identical codes). A link made only by a shared
+    division is a weak hint: not a match, a suggestion nor a meeting candidate."""
+    return keyword_count > 0 or cpv_depth > WEAK_DEPTH
 
 
 def _fold(text: str) -> str:
@@ -153,7 +167,7 @@ def match_contract(
     depth, own, theirs = _best_cpv(company_codes, contract.codes)
     terms = keyword_terms(keywords)
     found = tuple(sorted({terms[w] for w in words(contract.text) & terms.keys()}))
-    if not depth and not found:
+    if not is_match(cpv_depth=depth, keyword_count=len(found)):
         return None
     return Match(
         contract_id=contract.id,
@@ -171,27 +185,42 @@ class MatchIndex:
 
     ``MatchIndex.of_contracts(infos).matches(company)`` scores a company against every contract;
     ``MatchIndex.of_companies(infos).matches_for_contract(contract)`` a contract against every
-    company. Only items sharing a CPV division or a word are looked at."""
+    company. Only items sharing a CPV group (3 digits or more), an identical code or a word are
+    looked at: a shared division alone is never a match (:func:`is_match`), so the numerous
+    division-only links are never enumerated."""
 
     def __init__(self, items: Iterable[tuple[int, Sequence[str], Mapping[str, str]]]):
         self.codes: dict[int, tuple[str, ...]] = {}
         self.terms: dict[int, Mapping[str, str]] = {}
-        #: significant prefix (2 digits or more) → [(item id, its code having that prefix)]
+        #: prefix of 3 digits or more → [(item id, its code having that prefix)]
         self.by_prefix: dict[str, list[tuple[int, str]]] = {}
+        #: 8-digit code → ids of the items having it
+        self.by_code: dict[str, list[int]] = {}
         self.by_word: dict[str, list[int]] = {}
-        #: division → ids of the items having a code in it (set unions run in C)
-        self.by_division: dict[str, set[int]] = {}
+        #: the same as sets (for unions and updates run in C): prefix → ids, code → ids,
+        #: word → ids, division → ids
+        self.prefix_sets: dict[str, set[int]] = {}
+        self.code_sets: dict[str, set[int]] = {}
+        self.word_sets: dict[str, set[int]] = {}
+        self.division_sets: dict[str, set[int]] = {}
         for item_id, codes, terms in items:
             codes = tuple(dict.fromkeys(codes))
             self.codes[item_id] = codes
             self.terms[item_id] = terms
             for code in codes:
+                self.by_code.setdefault(code, []).append(item_id)
                 prefix = cpv_prefix(code)
-                self.by_division.setdefault(prefix[:2], set()).add(item_id)
-                for k in range(2, len(prefix) + 1):
+                for k in range(3, len(prefix) + 1):
                     self.by_prefix.setdefault(prefix[:k], []).append((item_id, code))
             for word in terms:
                 self.by_word.setdefault(word, []).append(item_id)
+        for name, lists in (("prefix_sets", self.by_prefix), ("code_sets", self.by_code)):
+            sets = getattr(self, name)
+            for key, entries in lists.items():
+                sets[key] = {e[0] if isinstance(e, tuple) else e for e in entries}
+        self.word_sets = {word: set(ids) for word, ids in self.by_word.items()}
+        for code, ids in self.code_sets.items():
+            self.division_sets.setdefault(code[:2], set()).update(ids)
 
     @classmethod
     def of_contracts(cls, contracts: Iterable[ContractInfo]) -> MatchIndex:
@@ -204,18 +233,48 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def _cpv_hits(self, codes: Sequence[str]) -> dict[int, tuple[int, str, str]]:
-        """Item id → (depth, query code, item code), deepest first, ties to the first codes."""
+    def _deep_hits(self, codes: Sequence[str]) -> dict[int, tuple[int, str, str]]:
+        """Item id → (depth, query code, item code) of links deeper than a division (or
+        between identical codes), deepest first, ties to the first codes."""
         hits: dict[int, tuple[int, str, str]] = {}
         for code in dict.fromkeys(codes):
+            for item_id in self.by_code.get(code, ()):
+                if hits.get(item_id, (0,))[0] < SAME_CODE:
+                    hits[item_id] = (SAME_CODE, code, code)
             prefix = cpv_prefix(code)
-            for k in range(len(prefix), 1, -1):
+            for k in range(len(prefix), 2, -1):
                 for item_id, theirs in self.by_prefix.get(prefix[:k], ()):
-                    depth = SAME_CODE if theirs == code else k
-                    known = hits.get(item_id)
-                    if known is None or depth > known[0]:
-                        hits[item_id] = (depth, code, theirs)
+                    if k > hits.get(item_id, (0,))[0]:
+                        hits[item_id] = (k, code, theirs)
         return hits
+
+    def _division_link(self, item_id: int, codes: Sequence[str]) -> tuple[int, str, str]:
+        """(WEAK_DEPTH, query code, item code) of the first codes sharing a division, as
+        ``match_contract`` picks them, or (0, "", "")."""
+        for own in codes:
+            for theirs in self.codes[item_id]:
+                if own[:2] == theirs[:2]:
+                    return WEAK_DEPTH, own, theirs
+        return 0, "", ""
+
+    def _link(self, item_id: int, codes: Sequence[str], depth: int) -> tuple[int, str, str]:
+        """(depth, query code, item code) of the first codes sharing ``depth`` digits (or
+        identical, for ``SAME_CODE``), as ``_deep_hits`` picks them."""
+        for own in codes:
+            for theirs in self.codes[item_id]:
+                if _shared_depth(own, theirs) == depth:
+                    return depth, own, theirs
+        return 0, "", ""
+
+    def phrases_found(
+        self, terms: Mapping[str, str], item_id: int, extra=None, phrase_hits=None
+    ) -> tuple[str, ...]:
+        """The phrases (``terms``: a company's) found in one item, sorted, as ``matches``
+        names them."""
+        found = {terms[w] for w in terms if item_id in self.word_sets.get(w, ())}
+        found.update(p for p, items in (phrase_hits or {}).items() if item_id in items)
+        found.update((extra or {}).get(item_id, ()))
+        return tuple(sorted(found))
 
     def _word_hits(self, words_: Iterable[str]) -> dict[int, set[str]]:
         hits: dict[int, set[str]] = {}
@@ -224,78 +283,124 @@ class MatchIndex:
                 hits.setdefault(item_id, set()).add(word)
         return hits
 
+    def _split(self, company: CompanyInfo, extra) -> tuple[dict, dict[int, set[str]]]:
+        """(contract → (depth, own code, its code) for every match, contract → phrases found):
+        deep CPV links, and the division link of contracts found by keywords only."""
+        terms = keyword_terms(company.keywords)
+        codes = tuple(dict.fromkeys(company.codes))
+        cpv = self._deep_hits(codes)
+        found: dict[int, set[str]] = {
+            item_id: {terms[w] for w in shared}
+            for item_id, shared in self._word_hits(terms).items()
+        }
+        for contract_id, phrases in (extra or {}).items():
+            if contract_id in self.codes:
+                found.setdefault(contract_id, set()).update(phrases)
+        for item_id in found.keys() - cpv.keys():
+            link = self._division_link(item_id, codes)
+            if is_match(cpv_depth=link[0], keyword_count=len(found[item_id])):
+                cpv[item_id] = link
+        return cpv, found
+
     def matches(
         self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
     ) -> list[Match]:
         """Every indexed contract fitting ``company``, best first. ``extra``: contract id → more
         of the company's phrases found there (e.g. by a full-text search)."""
-        terms = keyword_terms(company.keywords)
-        cpv = self._cpv_hits(company.codes)
-        found: dict[int, set[str]] = {
-            item_id: {terms[w] for w in shared}
-            for item_id, shared in self._word_hits(terms).items()
-        }
-        for contract_id, phrases in (extra or {}).items():
-            if contract_id in self.codes:
-                found.setdefault(contract_id, set()).update(phrases)
+        cpv, found = self._split(company, extra)
         return _build(cpv, found, contract_side=False, other_id=company.id)
 
     def matches_for_contract(self, contract: ContractInfo) -> list[Match]:
         """Every indexed company fitting ``contract``, best first."""
-        cpv = self._cpv_hits(contract.codes)
+        codes = tuple(dict.fromkeys(contract.codes))
+        cpv = self._deep_hits(codes)
         found = {
             item_id: {self.terms[item_id][w] for w in shared}
             for item_id, shared in self._word_hits(words(contract.text)).items()
         }
+        for item_id in found.keys() - cpv.keys():
+            link = self._division_link(item_id, codes)
+            if is_match(cpv_depth=link[0], keyword_count=len(found[item_id])):
+                cpv[item_id] = link
         return _build(cpv, found, contract_side=True, other_id=contract.id)
 
-    def _split(self, company: CompanyInfo, extra):
-        """(items sharing a division, item → (depth, own code, its code) of links deeper than
-        a division or between identical codes, item → phrases found)."""
-        terms = keyword_terms(company.keywords)
-        codes = tuple(dict.fromkeys(company.codes))
-        in_divisions: set[int] = set().union(
-            *(self.by_division.get(cpv_prefix(c)[:2], ()) for c in codes)
-        )
-        deep: dict[int, tuple[int, str, str]] = {}
+    def _levels(self, codes: Sequence[str]) -> list[tuple[int, set[int]]]:
+        """(depth, items sharing that many digits with one of ``codes``), shallowest first:
+        updating a dict level by level leaves each item its deepest link."""
+        levels = []
         for code in codes:
             prefix = cpv_prefix(code)
-            for k in range(len(prefix), 2, -1):
-                for item_id, theirs in self.by_prefix.get(prefix[:k], ()):
-                    depth = SAME_CODE if theirs == code else k
-                    if depth > deep.get(item_id, (0,))[0]:
-                        deep[item_id] = (depth, code, theirs)
-            if len(prefix) == 2:  # "45000000" twice: the same code
-                for item_id, theirs in self.by_prefix.get(prefix, ()):
-                    if theirs == code and deep.get(item_id, (0,))[0] < SAME_CODE:
-                        deep[item_id] = (SAME_CODE, code, theirs)
-        found: dict[int, set[str]] = {
-            item_id: {terms[w] for w in shared}
-            for item_id, shared in self._word_hits(terms).items()
-        }
-        for contract_id, phrases in (extra or {}).items():
-            if contract_id in self.codes:
-                found.setdefault(contract_id, set()).update(phrases)
-        return in_divisions, deep, found
+            for k in range(3, len(prefix) + 1):
+                if items := self.prefix_sets.get(prefix[:k]):
+                    levels.append((k, items))
+            if items := self.code_sets.get(code):
+                levels.append((SAME_CODE, items))
+        levels.sort(key=lambda level: level[0])
+        return levels
+
+    def _keyword_counts(
+        self,
+        terms: Mapping[str, str],
+        extra: Mapping[int, Iterable[str]] | None = None,
+        phrase_hits: Mapping[str, Iterable[int]] | None = None,
+    ) -> Counter:
+        """Item → number of the company's phrases found there (by its words, plus ``extra``:
+        item → phrases, or ``phrase_hits``: phrase → items, both found elsewhere)."""
+        by_phrase: dict[str, set[int]] = {}
+        for word, phrase in terms.items():
+            if items := self.word_sets.get(word):
+                by_phrase.setdefault(phrase, set()).update(items)
+        for phrase, items in (phrase_hits or {}).items():
+            by_phrase.setdefault(phrase, set()).update(items)
+        for item_id, phrases in (extra or {}).items():
+            for phrase in phrases:
+                by_phrase.setdefault(phrase, set()).add(item_id)
+        counts: Counter = Counter()
+        for items in by_phrase.values():
+            counts.update(items if items <= self.codes.keys() else items & self.codes.keys())
+        return counts
+
+    def _tiers(self, company: CompanyInfo, extra, phrase_hits):
+        """(tiers, matching items, item → its CPV depth or None): ``tiers`` are (score, items)
+        lowest score first, an item's score being that of the last tier holding it — computed
+        by set operations (C), with one pass over the keyword hits only."""
+        codes = tuple(dict.fromkeys(company.codes))
+        levels = self._levels(codes)
+        tiers = [(cpv_depth_score(k), items) for k, items in levels]
+        deep: set[int] = set().union(*(items for _k, items in levels))
+        counts = self._keyword_counts(keyword_terms(company.keywords), extra, phrase_hits)
+        if counts:
+            by_count: dict[int, list[int]] = {}
+            for item_id, count in counts.items():
+                by_count.setdefault(count, []).append(item_id)
+            divisions = set().union(*(self.division_sets.get(c[:2], ()) for c in codes))
+            for count, ids in by_count.items():
+                items = set(ids)
+                for k, level in levels:
+                    if hit := items & level:
+                        tiers.append((score_of(cpv_depth=k, keyword_count=count), hit))
+                if rest := items - deep:
+                    if weak := rest & divisions:
+                        tiers.append((score_of(cpv_depth=WEAK_DEPTH, keyword_count=count), weak))
+                    if loose := rest - weak:
+                        tiers.append((score_of(cpv_depth=0, keyword_count=count), loose))
+        tiers.sort(key=lambda tier: tier[0])
+        return tiers, levels, deep | counts.keys()
 
     def summary(
-        self, company: CompanyInfo, *, extra: Mapping[int, Iterable[str]] | None = None
+        self,
+        company: CompanyInfo,
+        *,
+        extra: Mapping[int, Iterable[str]] | None = None,
+        phrase_hits: Mapping[str, Iterable[int]] | None = None,
     ) -> tuple[float, int]:
         """(best score, number of matching contracts) of ``company``: the same as taking
-        ``matches`` whole, without building a match per contract (shared divisions are counted
-        by set unions; only deeper CPV links and keyword hits are looked at one by one)."""
-        in_divisions, deep, found = self._split(company, extra)
-        count = len(in_divisions | found.keys())
-        if not count:
+        ``matches`` whole, without a match per contract. ``phrase_hits``: phrase → contracts
+        where a full-text search found it (``extra`` the other way round)."""
+        tiers, _levels, items = self._tiers(company, extra, phrase_hits)
+        if not items:
             return 0.0, 0
-        best_depth = max((d for d, _own, _theirs in deep.values()), default=0) or (
-            2 if in_divisions else 0
-        )
-        best = score_of(cpv_depth=best_depth, keyword_count=0)
-        for item_id, phrases in found.items():
-            depth = deep[item_id][0] if item_id in deep else (2 if item_id in in_divisions else 0)
-            best = max(best, score_of(cpv_depth=depth, keyword_count=len(phrases)))
-        return best, count
+        return tiers[-1][0], len(items)
 
     def bulk_matches(
         self,
@@ -309,27 +414,25 @@ class MatchIndex:
         return {c.id: self.matches(c, extra=extra.get(c.id)) for c in companies}
 
 
+def tie_order(company_id: int, group: int) -> tuple[int, int]:
+    """Order of equally good groups (buyers) for one company: a fixed hash of both ids, so
+    companies keeping their best buyers share the tied ones out instead of all keeping the
+    same (lowest) ones."""
+    return (company_id * 2654435761 + group * 40503) * 2246822519 % 4294967291, group
+
+
 class GroupedIndex:
     """A contracts' index whose results are wanted per group (the contracts' buyer): for a
     company, each group's best ``top`` matches and its number of matching contracts — the same
-    as grouping ``MatchIndex.matches``, ties ordered by ``rank`` (e.g. the reference), without a
-    match per contract linked by a shared division only (the loosest and most numerous)."""
+    as grouping ``MatchIndex.matches``, ties ordered by ``rank`` (e.g. the reference), building
+    a :class:`Match` only for each group's best."""
 
     def __init__(self, index: MatchIndex, *, group_of: Mapping[int, int], rank: Mapping[int, int]):
         self.index, self.group_of, self.rank = index, group_of, rank
-        #: (division, group) → items in rank order; item → division → its first code there
-        self.by_division_group: dict[tuple[str, int], list[int]] = {}
-        self.code_in: dict[int, dict[str, str]] = {}
-        for item_id, codes in index.codes.items():
-            firsts: dict[str, str] = {}
-            for code in codes:
-                firsts.setdefault(code[:2], code)
-            self.code_in[item_id] = firsts
-            for division in firsts:
-                key = (division, group_of[item_id])
-                self.by_division_group.setdefault(key, []).append(item_id)
-        for items in self.by_division_group.values():
-            items.sort(key=rank.__getitem__)
+        #: group → its items (set unions pick a few groups' items in C)
+        self.items_of: dict[int, set[int]] = {}
+        for item_id, group in group_of.items():
+            self.items_of.setdefault(group, set()).add(item_id)
 
     def top(
         self,
@@ -337,72 +440,76 @@ class GroupedIndex:
         *,
         top: int = 3,
         extra: Mapping[int, Iterable[str]] | None = None,
+        phrase_hits: Mapping[str, Iterable[int]] | None = None,
+        best_groups: int | None = None,
+        group_score: Callable[[float, int], float] | None = None,
+        keep: Collection[int] = (),
     ) -> dict[int, tuple[list[Match], int]]:
-        """Group → (its best ``top`` matches, best first; its number of matching contracts)."""
-        in_divisions, deep, found = self.index._split(company, extra)
-        own_in: dict[str, str] = {}
-        for code in dict.fromkeys(company.codes):
-            own_in.setdefault(code[:2], code)
-        cpv = dict(deep)
-        for item_id in found.keys() - deep.keys():
-            if item_id in in_divisions:
-                cpv[item_id] = self._division_link(item_id, company.codes)
-        explicit: dict[int, list[Match]] = {}
-        for match in _build(cpv, found, contract_side=False, other_id=company.id):
-            explicit.setdefault(self.group_of[match.contract_id], []).append(match)
-        loose = in_divisions - cpv.keys() - found.keys()
-        counts = Counter(map(self.group_of.__getitem__, loose))
-        for group, matches in explicit.items():
-            counts[group] += len(matches)
-        result = {}
-        for group, count in counts.items():
-            best = sorted(
-                explicit.get(group, []), key=lambda m: (-m.score, self.rank[m.contract_id])
-            )[:top]
-            if len(best) < top and count > len(best):
-                best += self._loose(company, group, own_in, loose, top - len(best))
-            result[group] = (best, count)
-        return result
+        """Group → (its best ``top`` matches, best first; its number of matching contracts).
 
-    def _division_link(self, item_id: int, codes: Sequence[str]) -> tuple[int, str, str]:
-        """(2, own code, its code): the first codes sharing a division, as ``match_contract``
-        picks them when nothing deeper is shared."""
-        firsts = self.code_in[item_id]
-        own = next(c for c in dict.fromkeys(codes) if c[:2] in firsts)
-        return 2, own, firsts[own[:2]]
-
-    def _loose(self, company, group, own_in, loose, wanted) -> list[Match]:
-        """The first ``wanted`` items of ``group`` linked by a shared division only, in rank
-        order."""
-        picked: set[int] = set()
-        for division in own_in:
-            taken = 0
-            for item in self.by_division_group.get((division, group), ()):
-                if item in loose:
-                    picked.add(item)
-                    taken += 1
-                    if taken == wanted:
-                        break
-        matches = []
-        for item in sorted(picked, key=self.rank.__getitem__)[:wanted]:
-            depth, own, theirs = self._division_link(item, company.codes)
-            matches.append(
-                Match(
-                    contract_id=item,
-                    company_id=company.id,
-                    score=score_of(cpv_depth=depth, keyword_count=0),
-                    cpv_depth=depth,
-                    company_code=own,
-                    contract_code=theirs,
+        ``best_groups``: only that many groups, the best by ``group_score(best score, count)``
+        (default: the best score; ties by :func:`tie_order`), plus those in ``keep``."""
+        index = self.index
+        tiers, levels, items = index._tiers(company, extra, phrase_hits)
+        group_of, rank = self.group_of, self.rank
+        counts = Counter(map(group_of.__getitem__, items))
+        chosen = set(counts)
+        if best_groups is not None and len(chosen - set(keep)) > best_groups:
+            best: dict[int, float] = {}
+            seen: set[int] = set()
+            for score, tier in reversed(tiers):  # best first: each item counted once
+                if new := tier - seen:
+                    seen |= new
+                    better = dict.fromkeys(map(group_of.__getitem__, new), score)
+                    better.update(best)
+                    best = better
+            score_of_group = group_score or (lambda score, _count: score)
+            chosen = set(
+                heapq.nsmallest(
+                    best_groups,
+                    chosen - set(keep),
+                    key=lambda g: (-score_of_group(best[g], counts[g]), tie_order(company.id, g)),
                 )
-            )
-        return matches
+            ) | (chosen & set(keep))
+        picked = items & set().union(*(self.items_of[g] for g in chosen))
+        item_score: dict[int, float] = {}
+        for score, tier in reversed(tiers):
+            if new := (tier & picked) - item_score.keys():
+                item_score.update(dict.fromkeys(new, score))
+        depth: dict[int, int] = {}
+        for k, level in levels:
+            depth.update(dict.fromkeys(level & picked, k))
+        scored: dict[int, list[tuple[float, int, int]]] = {}
+        for item_id, score in item_score.items():
+            scored.setdefault(group_of[item_id], []).append((-score, rank[item_id], item_id))
+        codes = tuple(dict.fromkeys(company.codes))
+        terms = keyword_terms(company.keywords)
+        result = {}
+        for group, entries in scored.items():
+            matches = []
+            for minus_score, _rank, item_id in heapq.nsmallest(top, entries):
+                if item_id in depth:
+                    d, own, theirs = index._link(item_id, codes, depth[item_id])
+                else:
+                    d, own, theirs = index._division_link(item_id, codes)
+                matches.append(
+                    Match(
+                        contract_id=item_id,
+                        company_id=company.id,
+                        score=-minus_score,
+                        cpv_depth=d,
+                        company_code=own,
+                        contract_code=theirs,
+                        keywords=index.phrases_found(terms, item_id, extra, phrase_hits),
+                    )
+                )
+            result[group] = (matches, counts[group])
+        return result
 
 
 def _build(cpv, found, *, contract_side: bool, other_id: int) -> list[Match]:
     result = []
-    for item_id in cpv.keys() | found.keys():
-        depth, query_code, item_code = cpv.get(item_id, (0, "", ""))
+    for item_id, (depth, query_code, item_code) in cpv.items():
         phrases = tuple(sorted(found.get(item_id, ())))
         if contract_side:  # items are companies, the query a contract
             contract_id, company_id, own, theirs = other_id, item_id, item_code, query_code

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 
@@ -25,8 +26,8 @@ from buyers.matching import (
     keyword_phrases,
     match_reasons,
 )
-from buyers.models import BuyerOrganisation, PlannedContract
-from buyers.selectors import contract_info, published_planned_contracts
+from buyers.models import BuyerOrganisation, PlannedContract, PlannedContractLot
+from buyers.selectors import published_planned_contracts
 from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
@@ -41,16 +42,22 @@ __all__ = [
 ]
 
 
-@dataclass
 class EditionContracts:
-    """The edition's published planned contracts, loaded once (4 queries), and their index."""
+    """The edition's published planned contracts, read once as values (3 queries), and their
+    index; the model objects are loaded only when asked for (``contracts``)."""
 
-    infos: dict[int, ContractInfo]
-    contracts: dict[int, PlannedContract]
-    index: MatchIndex = field(init=False)
+    def __init__(self, *, infos: dict[int, ContractInfo], meta: dict[int, tuple[str, int]], qs):
+        self.infos = infos
+        #: contract id → (reference, buyer id)
+        self.meta = meta
+        self._qs = qs
+        self.index = MatchIndex.of_contracts(infos.values())
 
-    def __post_init__(self):
-        self.index = MatchIndex.of_contracts(self.infos.values())
+    @cached_property
+    def contracts(self) -> dict[int, PlannedContract]:
+        """Contract id → the contract with its buyer, extra codes and lots (4 queries)."""
+        qs = self._qs.select_related("organisation").prefetch_related("cpv_extra", "lots")
+        return {c.pk: c for c in qs}
 
     def labels(self) -> dict[int, str]:
         return {pk: info.label for pk, info in self.infos.items()}
@@ -85,13 +92,36 @@ def published_contracts(*, edition: Edition):
 def edition_contracts(
     *, edition: Edition, buyer_ids: Iterable[int] | None = None
 ) -> EditionContracts:
+    """The edition's published contracts as matching reads them (``contract_info``'s codes
+    order: main, extra, lots'), from values rather than model objects."""
     qs = published_contracts(edition=edition)
     if buyer_ids is not None:
         qs = qs.filter(organisation_id__in=list(buyer_ids))
-    contracts = {c.pk: c for c in qs}
-    return EditionContracts(
-        infos={pk: contract_info(c) for pk, c in contracts.items()}, contracts=contracts
+    rows = list(
+        qs.values_list("pk", "cpv_main_id", "title", "description", "reference", "organisation_id")
     )
+    ids = [row[0] for row in rows]
+    extra: dict[int, list[str]] = defaultdict(list)
+    through = PlannedContract.cpv_extra.through.objects.filter(plannedcontract_id__in=ids)
+    for contract_id, code in through.order_by("cpvcode_id").values_list(
+        "plannedcontract_id", "cpvcode_id"
+    ):
+        extra[contract_id].append(code)
+    lots = PlannedContractLot.objects.filter(contract_id__in=ids, cpv__isnull=False)
+    for contract_id, code in lots.order_by("contract_id", "number").values_list(
+        "contract_id", "cpv_id"
+    ):
+        extra[contract_id].append(code)
+    infos, meta = {}, {}
+    for pk, main, title, description, reference, buyer_id in rows:
+        infos[pk] = ContractInfo(
+            id=pk,
+            codes=list(dict.fromkeys([main, *extra.get(pk, ())])),
+            text=f"{title} {description}",
+            label=f"{reference} — {title}",
+        )
+        meta[pk] = (reference, buyer_id)
+    return EditionContracts(infos=infos, meta=meta, qs=qs)
 
 
 def company_info(company: Company) -> CompanyInfo:
@@ -101,13 +131,34 @@ def company_info(company: Company) -> CompanyInfo:
     )
 
 
+def company_infos(company_ids: Iterable[int]) -> dict[int, CompanyInfo]:
+    """Company id → what matching needs of it, read as values (2 queries)."""
+    company_ids = list(company_ids)
+    codes: dict[int, list[str]] = defaultdict(list)
+    through = Company.cpv_codes.through.objects.filter(company_id__in=company_ids)
+    for company_id, code in through.order_by("cpvcode_id").values_list("company_id", "cpvcode_id"):
+        codes[company_id].append(code)
+    return {
+        pk: CompanyInfo(id=pk, codes=codes.get(pk, []), keywords=keywords)
+        for pk, keywords in Company.objects.filter(pk__in=company_ids).values_list("pk", "keywords")
+    }
+
+
 class FulltextHits:
     """Full-text hits kept per phrase; a company's are put together when asked, so memory stays
     proportional to the hits, not to companies × contracts."""
 
-    def __init__(self, contracts_by_phrase: dict[str, list[int]], phrases_by_company):
+    def __init__(self, contracts_by_phrase: dict[str, set[int]], phrases_by_company):
         self.contracts_by_phrase = contracts_by_phrase
         self.phrases_by_company = phrases_by_company
+
+    def phrases(self, company_id: int) -> dict[str, set[int]]:
+        """The company's phrases → the contracts where they were found (no copy per company)."""
+        return {
+            phrase: self.contracts_by_phrase[phrase]
+            for phrase in self.phrases_by_company.get(company_id, ())
+            if phrase in self.contracts_by_phrase
+        }
 
     def get(self, company_id: int, default=None) -> dict[int, set[str]] | None:
         """Contract id → the company's phrases found there."""
@@ -139,7 +190,9 @@ def fulltext_hits(
             cursor.execute(FULLTEXT_SQL, [contract_ids, phrases])
             for contract_id, number in cursor.fetchall():
                 contracts_by_phrase[phrases[number - 1]].append(contract_id)
-    return FulltextHits(contracts_by_phrase, phrases_by_company)
+    return FulltextHits(
+        {phrase: set(ids) for phrase, ids in contracts_by_phrase.items()}, phrases_by_company
+    )
 
 
 FULLTEXT_SQL = """
@@ -222,13 +275,13 @@ def edition_match_summaries(
     if contracts is None:
         contracts = edition_contracts(edition=edition)
     registrations = list(registrations)
-    infos = {r.company_id: company_info(r.company) for r in registrations}
+    infos = company_infos({r.company_id for r in registrations})
     extra = fulltext_hits(
         contract_ids=contracts.infos,
         keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
     )
     summaries = {
-        company_id: contracts.index.summary(info, extra=extra.get(company_id))
+        company_id: contracts.index.summary(info, phrase_hits=extra.phrases(company_id))
         for company_id, info in infos.items()
     }
     return {r.pk: summaries[r.company_id] for r in registrations}

@@ -1,10 +1,13 @@
 """Relevance of each (buyer, company) pair of an edition, with the reasons that justify it.
 
 A pair is a candidate only when something justifies it: a planned contract of the buyer that
-matches the company's CPV categories or keywords, or a wish (the company's, or the buyer's
+matches the company's CPV categories or keywords (a CPV division shared and nothing else is a
+weak hint, not a match: ``buyers.matching.is_match``), or a wish (the company's, or the buyer's
 "must meet"). A buyer's "won't meet" removes the pair. Policy bonuses (ESS, TPE and artisans,
 the 9 communes, mutual wishes) are added to candidates only, so they never create a meeting on
-their own. Scores are sums of non-negative terms, hence never negative.
+their own. Scores are sums of non-negative terms, hence never negative. A company is a
+candidate with at most its ``CANDIDATE_BUYERS`` best-matching buyers, plus every buyer wished
+for on either side.
 
 Contract matches come from the one rule of ``buyers.matching`` through
 ``companies.suggestions.companies_matches`` (contracts indexed once, companies scored in bulk,
@@ -20,14 +23,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from django.db.models import Prefetch
+from typing import NamedTuple
 
 from buyers.matching import GroupedIndex, match_reasons
 from buyers.models import BuyerParticipation, PlannedContract
 from companies.enums import RegistrationStatus
 from companies.models import Registration, Wish
-from companies.suggestions import company_info, edition_contracts, fulltext_hits
+from companies.suggestions import company_infos, edition_contracts, fulltext_hits
 
 from .enums import BuyerPreferenceKind, ReasonKind
 from .models import BuyerPreference
@@ -40,6 +42,18 @@ REASON_CONTRACTS = 3
 COMPANY_WISH_BUYER = 0.3
 COMPANY_WISH_CONTRACT = 0.5
 BUYER_MUST_MEET = 1.0
+#: Buyers a company is a candidate with through its matching contracts alone: its best ones
+#: (wished and "must meet" pairs come on top, whatever their number). Bounds the pairs stored
+#: and given to the solver at a region's size (a company rarely gets more than a few meetings).
+CANDIDATE_BUYERS = 10
+
+
+class WishRow(NamedTuple):
+    """What relevance reads of a company's wish."""
+
+    organisation_id: int
+    planned_contract_id: int | None
+    reference: str | None
 
 
 @dataclass
@@ -75,26 +89,28 @@ def edition_relevance_compute(
     if buyer_ids is not None:
         participations = participations.filter(organisation_id__in=buyer_ids)
     buyers = {p.organisation_id: p.organisation for p in participations}
-    registrations = (
-        Registration.objects.filter(edition=edition, status=RegistrationStatus.RETAINED)
-        .select_related("company")
-        .prefetch_related(
-            "company__cpv_codes",
-            Prefetch("wishes", queryset=Wish.objects.select_related("planned_contract")),
-        )
-    )
+    registrations = Registration.objects.filter(
+        edition=edition, status=RegistrationStatus.RETAINED
+    ).select_related("company")
     if company_ids is not None:
         registrations = registrations.filter(company_id__in=company_ids)
     registrations = list(registrations)
+    wishes_of: dict[int, list[WishRow]] = defaultdict(list)
+    for registration_id, *row in Wish.objects.filter(
+        registration_id__in=[r.pk for r in registrations]
+    ).values_list(
+        "registration_id", "organisation_id", "planned_contract_id", "planned_contract__reference"
+    ):
+        wishes_of[registration_id].append(WishRow(*row))
     contracts = edition_contracts(edition=edition, buyer_ids=list(buyers))
-    by_reference = sorted(contracts.contracts.values(), key=lambda c: (c.reference, c.pk))
-    references = {c.pk: c.reference for c in by_reference}
+    by_reference = sorted(contracts.meta, key=lambda pk: (contracts.meta[pk][0], pk))
+    references = {pk: reference for pk, (reference, _buyer) in contracts.meta.items()}
     grouped = GroupedIndex(
         contracts.index,
-        group_of={pk: c.organisation_id for pk, c in contracts.contracts.items()},
-        rank={c.pk: i for i, c in enumerate(by_reference)},
+        group_of={pk: buyer_id for pk, (_reference, buyer_id) in contracts.meta.items()},
+        rank={pk: i for i, pk in enumerate(by_reference)},
     )
-    infos = {r.company_id: company_info(r.company) for r in registrations}
+    infos = company_infos(r.company_id for r in registrations)
     extra = fulltext_hits(
         contract_ids=contracts.infos,
         keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
@@ -117,16 +133,20 @@ def edition_relevance_compute(
     pairs: dict[tuple[int, int], PairRelevance] = {}
     for registration in registrations:
         company = registration.company
-        terms_by_buyer = grouped.top(
-            infos[company.pk], top=REASON_CONTRACTS, extra=extra.get(company.pk)
-        )
         wishes_by_buyer: dict[int, list] = defaultdict(list)
-        for wish in registration.wishes.all():
+        for wish in wishes_of[registration.pk]:
             if wish.organisation_id in buyers:
                 wishes_by_buyer[wish.organisation_id].append(wish)
-        for buyer_id in (
-            terms_by_buyer.keys() | wishes_by_buyer.keys() | must_by_company[company.pk]
-        ):
+        kept = wishes_by_buyer.keys() | must_by_company[company.pk]
+        terms_by_buyer = grouped.top(
+            infos[company.pk],
+            top=REASON_CONTRACTS,
+            phrase_hits=extra.phrases(company.pk),
+            best_groups=CANDIDATE_BUYERS,
+            group_score=_contract_score,
+            keep=kept,
+        )
+        for buyer_id in terms_by_buyer.keys() | kept:
             key = (buyer_id, company.pk)
             if key in excluded:
                 continue
@@ -142,6 +162,16 @@ def edition_relevance_compute(
     return EditionRelevance(pairs=pairs, excluded=excluded)
 
 
+def _contract_score(best: float, count: int) -> float:
+    """What a buyer's matching contracts add to a pair: the best one's score, plus a little for
+    each further one. A company's candidate buyers are its best by this (ties shared out by
+    ``buyers.matching.tie_order``); policy bonuses are the same for every buyer of a company,
+    so they are also its best by final score."""
+    if not count:
+        return 0.0
+    return best + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)
+
+
 def _policy(name: str) -> dict:
     return {"kind": ReasonKind.POLICY.value, "policy": name}
 
@@ -152,7 +182,7 @@ def _pair(*, edition, buyer, company, terms, references, wishes, must_meet) -> P
     score = 0.0
     best, count = terms
     if count:
-        score += best[0].score + EXTRA_CONTRACT_SCORE * min(EXTRA_CONTRACTS, count - 1)
+        score += _contract_score(best[0].score, count)
         for match in best[:REASON_CONTRACTS]:
             result.reasons += match_reasons(match, reference=references[match.contract_id])
         if count > REASON_CONTRACTS:
@@ -167,7 +197,7 @@ def _pair(*, edition, buyer, company, terms, references, wishes, must_meet) -> P
                 {
                     "kind": ReasonKind.COMPANY_WISH.value,
                     "contract_id": wish.planned_contract_id,
-                    "reference": wish.planned_contract.reference,
+                    "reference": wish.reference,
                 }
             )
     elif wishes:

@@ -171,11 +171,7 @@ def registration_refresh_match(
 @transaction.atomic
 def edition_refresh_matches(*, edition: Edition) -> int:
     """Recompute the cached scores of every registration of the edition; returns how many."""
-    registrations = list(
-        Registration.objects.filter(edition=edition)
-        .select_related("company")
-        .prefetch_related("company__cpv_codes")
-    )
+    registrations = list(Registration.objects.filter(edition=edition).only("pk", "company_id"))
     summaries = edition_match_summaries(edition=edition, registrations=registrations)
     now = timezone.now()
     for registration in registrations:

@@ -16,28 +16,17 @@ STORE_BATCH = 5000
 
 def edition_relevance_store(*, edition) -> EditionRelevance:
     """Compute every pair's relevance for ``edition`` and store it (replacing the previous
-    rows in one transaction, ``bulk_create``); returns what was computed."""
+    rows in one transaction, PostgreSQL's ``COPY``); returns what was computed."""
     fingerprint = relevance_fingerprint(edition=edition)
     started = time.perf_counter()
     relevance = edition_relevance_compute(edition=edition)
-    rows = [
-        RelevanceScore(
-            edition=edition,
-            buyer_id=buyer_id,
-            company_id=company_id,
-            score=pair.score,
-            must_meet=pair.must_meet,
-            reasons=pair.reasons,
-        )
-        for (buyer_id, company_id), pair in relevance.pairs.items()
-    ]
     with transaction.atomic():
         state, _created = RelevanceState.objects.select_for_update().get_or_create(edition=edition)
         RelevanceScore.objects.filter(edition=edition).delete()
-        RelevanceScore.objects.bulk_create(rows, batch_size=STORE_BATCH)
+        _insert(edition=edition, relevance=relevance)
         state.fingerprint = fingerprint
         state.computed_at = timezone.now()
-        state.pair_count = len(rows)
+        state.pair_count = len(relevance.pairs)
         state.seconds = round(time.perf_counter() - started, 3)
         state.save()
     return relevance

@@ -8,12 +8,15 @@ from buyers.match_reasons import match_reason_texts, score_filter_choices, score
 from buyers.matching import (
     DEPTH_SCORES,
     KEYWORD_SCORE,
+    SAME_CODE,
     CompanyInfo,
     ContractInfo,
     MatchIndex,
+    is_match,
     match_contract,
     match_contracts,
     match_reasons,
+    tie_order,
     words,
 )
 
@@ -35,7 +38,7 @@ GREEN = ContractInfo(
         (["45442000"], 1.0),  # same category (5 digits)
         (["45440000"], 0.75),  # same class
         (["45400000"], 0.5),  # same group
-        (["45000000"], 0.1),  # same division only: the loosest link
+        (["45000000"], None),  # same division only: a weak hint, not a match
         (["77310000"], None),  # nothing shared
     ],
 )
@@ -71,11 +74,32 @@ def test_reason_names_the_contract_and_the_codes_for_each_reader():
     ]
 
 
-def test_landscaper_is_told_a_shared_division_is_a_loose_link():
-    match = match_contract(company_codes=["45112710"], keywords="", contract=PAINT)
-    [text] = match_reason_texts(match_reasons(match), labels={1: "P"}, audience="company")
-    assert match.score == DEPTH_SCORES[2]
-    assert "seulement la même division (rapprochement large)" in text
+def test_landscaper_is_not_matched_with_interior_painting_by_the_division_alone():
+    """Landscaping works (45112710) and interior painting (45442100) share division 45 only."""
+    assert match_contract(company_codes=["45112710"], keywords="", contract=PAINT) is None
+    assert match_contracts(company_codes=["45112710"], keywords="", contracts=[PAINT]) == []
+    index = MatchIndex.of_contracts([PAINT])
+    landscaper = CompanyInfo(id=3, codes=["45112710"], keywords="")
+    assert index.summary(landscaper) == (0.0, 0)
+    assert MatchIndex.of_companies([landscaper]).matches_for_contract(PAINT) == []
+
+
+def test_a_shared_division_adds_to_a_keyword_match_and_says_it_is_loose():
+    match = match_contract(company_codes=["45112710"], keywords="peinture", contract=PAINT)
+    assert match.score == pytest.approx(DEPTH_SCORES[2] + KEYWORD_SCORE)
+    texts = match_reason_texts(match_reasons(match), labels={1: "P"}, audience="company")
+    assert "seulement la même division (rapprochement large)" in texts[0]
+    assert "peinture" in texts[1]
+
+
+def test_the_rule_is_one_predicate():
+    assert not is_match(cpv_depth=2, keyword_count=0)
+    assert is_match(cpv_depth=2, keyword_count=1)
+    assert is_match(cpv_depth=3, keyword_count=0)
+    assert is_match(cpv_depth=SAME_CODE, keyword_count=0)
+    # two identical division-level codes are the same code, not a division-only link
+    same = ContractInfo(id=5, codes=["45000000"], text="")
+    assert match_contract(company_codes=["45000000"], keywords="", contract=same).score == 1.0
 
 
 def test_keywords_match_plural_and_accents():
@@ -193,3 +217,29 @@ def test_grouped_index_gives_each_group_s_best_matches_and_count():
         for group, matches in expected.items():
             matches.sort(key=lambda m: (-m.score, rank[m.contract_id]))
             assert got[group] == (matches[:3], len(matches))
+
+
+def test_grouped_index_keeps_the_best_groups_and_those_asked_for():
+    from buyers.matching import GroupedIndex
+
+    contracts, companies = _random_case(5)
+    index = MatchIndex.of_contracts(contracts)
+    group_of = {c.id: c.id % 9 for c in contracts}
+    rank = {c.id: c.id for c in contracts}
+    grouped = GroupedIndex(index, group_of=group_of, rank=rank)
+    checked = 0
+    for company in companies:
+        every = grouped.top(company)
+        if len(every) < 4:
+            continue
+        ranked = sorted(
+            every,
+            key=lambda g: (-(every[g][0][0].score + every[g][1] / 100), tie_order(company.id, g)),
+        )
+        keep = {ranked[-1], 99}
+        got = grouped.top(
+            company, best_groups=2, group_score=lambda best, n: best + n / 100, keep=keep
+        )
+        assert got == {g: every[g] for g in [*ranked[:2], ranked[-1]]}
+        checked += 1
+    assert checked > 10

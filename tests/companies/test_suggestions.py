@@ -48,7 +48,6 @@ def _contract(edition, code, **kwargs):
         ("45442000", 1.0, "même catégorie"),
         ("45440000", 0.75, "même classe"),
         ("45400000", 0.5, "même groupe"),
-        ("45000000", 0.1, "seulement la même division"),
     ],
 )
 def test_suggestion_scores_by_cpv_depth(edition, company_code, score, how):
@@ -60,6 +59,13 @@ def test_suggestion_scores_by_cpv_depth(edition, company_code, score, how):
     assert how in suggestion.reasons[0]
     assert "PEINT-1" in suggestion.reasons[0]
     assert suggestion.buyer == contract.organisation
+
+
+def test_suggestion_none_for_a_shared_division_only(edition):
+    """A landscaper is not suggested interior painting: both codes are in division 45."""
+    _contract(edition, "45442100")
+    registration = RegistrationFactory(edition=edition, company=_company("45112710"))
+    assert registration_suggestions(registration=registration) == []
 
 
 def test_suggestion_none_for_another_division(edition):

@@ -224,16 +224,47 @@ def test_relevance_fingerprint_follows_every_input_change(edition):
     assert len(seen) == 4
 
 
-def test_relevance_shared_division_only_is_the_loosest_reason(edition):
-    """A landscaper (45112710) is not told that interior painting is a strong match."""
+def test_relevance_shared_division_only_is_no_candidate_but_a_wish_is(edition):
+    """A landscaper (45112710) is not offered interior painting (45442100) because both codes
+    sit in division 45; wishing to meet the buyer still makes it a candidate."""
     CpvCodeFactory(code="45112710")
     buyer = _buyer(edition, cpv_main_id="45442100", title="Peinture intérieure", reference="P-9")
-    landscaper, _r = _company(edition, "45112710")
+    landscaper, registration = _company(edition, "45112710")
     painter, _r = _company(edition, "45442000")
     pairs = edition_relevance(edition=edition).pairs
-    loose, strong = pairs[buyer.pk, landscaper.pk], pairs[buyer.pk, painter.pk]
-    assert loose.score < 0.3 < strong.score
-    assert _texts(loose, buyer, landscaper, audience="buyer") == [
+    assert (buyer.pk, landscaper.pk) not in pairs
+    assert pairs[buyer.pk, painter.pk].score >= 1.0
+    WishFactory(registration=registration, organisation=buyer)
+    wished = edition_relevance(edition=edition).pairs[buyer.pk, landscaper.pk]
+    assert [r["kind"] for r in wished.reasons] == ["company_wish"]
+
+
+def test_relevance_shared_division_adds_to_a_keyword_match_and_says_it_is_loose(edition):
+    CpvCodeFactory(code="45112710")
+    buyer = _buyer(edition, cpv_main_id="45442100", title="Peinture intérieure", reference="P-9")
+    company, _r = _company(edition, "45112710", keywords="peinture")
+    rel = edition_relevance(edition=edition).pairs[buyer.pk, company.pk]
+    assert rel.score == pytest.approx(0.4)
+    assert _texts(rel, buyer, company, audience="buyer")[0] == (
         "CPV 45442100 de « P-9 — Peinture intérieure » : seulement la même division "
         "(rapprochement large) que le CPV 45112710 de l'entreprise"
-    ]
+    )
+
+
+def test_relevance_keeps_a_company_s_best_buyers_and_every_wished_one(edition, monkeypatch):
+    from meetings import relevance
+
+    monkeypatch.setattr(relevance, "CANDIDATE_BUYERS", 2)
+    best = _buyer(edition, cpv_main_id="45442100", title="Peinture", reference="A-1")
+    good = _buyer(edition, cpv_main_id="45440000", title="Peinture", reference="B-1")
+    fair = _buyer(edition, cpv_main_id="45400000", title="Finitions", reference="C-1")
+    wished = _buyer(edition, cpv_main_id="45400000", title="Finitions", reference="D-1")
+    must = _buyer(edition, cpv_main_id="45400000", title="Finitions", reference="E-1")
+    company, registration = _company(edition, "45442100")
+    WishFactory(registration=registration, organisation=wished)
+    BuyerPreference.objects.create(
+        edition=edition, buyer=must, company=company, kind=BuyerPreferenceKind.MUST_MEET
+    )
+    buyers = {b for b, c in edition_relevance(edition=edition).pairs if c == company.pk}
+    assert buyers == {best.pk, good.pk, wished.pk, must.pk}
+    assert fair.pk not in buyers
