@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -23,13 +22,11 @@ from .views import CONTENT_TYPES, _download, import_preview_or_confirm
 
 
 class AccentInsensitiveSearchMixin:
-    """The admin's search ignores accents (and case) on PostgreSQL: « creches » finds
-    « Crèches ». Fields given with a prefix (``=``, ``^``, ``@``) are kept as they are."""
+    """The admin's search ignores accents (and case): « creches » finds « Crèches ». Fields
+    given with a prefix (``=``, ``^``, ``@``) are kept as they are."""
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
-        if connection.vendor != "postgresql":
-            return fields
         return [
             field if field[:1] in "=^@" else f"{field}__unaccent__icontains" for field in fields
         ]

@@ -4,7 +4,6 @@ buyers/ does not import companies/: the companies' wishes are reached through th
 relations ``PlannedContract.wishes`` and ``BuyerOrganisation.company_wishes``.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -13,6 +12,8 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, TextField, Window
 from django.db.models.expressions import Expression
+
+from ellipse.core.search import strip_accents
 
 from .enums import ContractStatus, Visibility
 from .matching import ContractInfo
@@ -142,8 +143,7 @@ SEARCH_FIELDS = (
 
 def search_key(text: str) -> str:
     """Lower case without accents, as PostgreSQL's ``unaccent(lower(…))`` gives it."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(text.lower())
 
 
 class StoredColumn(Expression):
@@ -165,7 +165,7 @@ def planned_contracts_search(qs: QuerySet[PlannedContract], text: str) -> QueryS
     description, CPV label, buyer's names; buyers migration 0006 keeps it and its indexes)
     either as a part of a word once accents are removed (« creche » finds « Crèches ») or by
     French full-text search (« crèche » finds « crèches »): one condition per word, nothing
-    rebuilt per line. Elsewhere, ``icontains`` on each field."""
+    rebuilt per line. Elsewhere (SQLite), ``unaccent`` + ``icontains`` on each field."""
     words = text.split()[:6]
     if not words:
         return qs
@@ -173,7 +173,7 @@ def planned_contracts_search(qs: QuerySet[PlannedContract], text: str) -> QueryS
         for word in words:
             condition = Q()
             for name in SEARCH_FIELDS:
-                condition |= Q(**{f"{name}__icontains": word})
+                condition |= Q(**{f"{name}__unaccent__icontains": word})
             qs = qs.filter(condition)
         return qs
     from django.contrib.postgres.search import SearchQuery, SearchVectorField

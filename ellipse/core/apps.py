@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle Ellipse")
 
     def ready(self) -> None:
+        # ``__unaccent`` on every database (SQLite gets the function from Python).
+        from .search import install
+
+        install()
         # Each app's steps of the staff dashboard (ellipse.core.dashboard), found by name only.
         autodiscover_modules("dashboard")
         # Django is starting (web, command, worker, tests): bind shared tasks to our Celery app.
