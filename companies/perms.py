@@ -1,6 +1,5 @@
 """Who may see and change what in companies/: one place for the object-level rules."""
 
-from ellipse.accounts.roles import Role, user_has_role
 
 from .models import Company
 
@@ -11,22 +10,6 @@ def company_of(user) -> Company | None:
         return None
     membership = getattr(user, "company_membership", None)
     return membership.company if membership is not None else None
-
-
-def is_company_member(user) -> bool:
-    return user_has_role(user, Role.COMPANY) and company_of(user) is not None
-
-
-def can_view_company(user, company: Company) -> bool:
-    """Staff see every company; a company user only their own."""
-    if user_has_role(user, Role.STAFF):
-        return True
-    own = company_of(user)
-    return own is not None and own.pk == company.pk
-
-
-def can_view_registration(user, registration) -> bool:
-    return can_view_company(user, registration.company)
 
 
 def can_edit_registration(user, registration) -> bool:
