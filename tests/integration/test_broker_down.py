@@ -1,8 +1,6 @@
 """A broker that is down: a company registration still succeeds, its e-mails stay pending, and
 once the broker is back the sweep sends exactly one acknowledgement and one confirmation."""
 
-import email
-import email.policy
 import time
 
 import pytest
@@ -13,7 +11,7 @@ from ellipse.outbox.models import OutgoingEmail
 from ellipse.outbox.tasks import outbox_sweep
 from tests.companies.registration_helpers import valid_post
 from tests.factories import EditionFactory
-from tests.integration.helpers import wait_for
+from tests.integration.helpers import sent_messages, wait_for
 from tests.outbox.broker import broker_unreachable
 
 pytestmark = pytest.mark.integration
@@ -49,10 +47,7 @@ def test_registration_with_broker_down_then_back(celery_worker_process, client, 
     assert all_sent(), celery_worker_process.log
     outbox_sweep(older_than_minutes=0)  # a spare sweep changes nothing
     time.sleep(1.0)
-    messages = [
-        email.message_from_string(f.read_text(), policy=email.policy.default)
-        for f in celery_worker_process.mail_dir.glob("*.log")
-    ]
+    messages = sent_messages(celery_worker_process.mail_dir)
     sent_ids = sorted(int(m["X-Ellipse-Email-Id"]) for m in messages)
     assert sent_ids == sorted(e.pk for e in emails)  # one acknowledgement, one confirmation
     subjects = " | ".join(str(m["Subject"]) for m in messages)
