@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from ellipse.core.params import parse_int
 from ellipse.outbox.enums import EmailCategory
 from ellipse.outbox.registry import EmailTemplate, register
 
@@ -15,7 +16,7 @@ def decision_sample(ref: str) -> dict:
         to_status__in=["retained", "waiting_list", "not_retained"]
     ).select_related("registration__company", "registration__edition")
     if ref:
-        changes = changes.filter(registration_id=ref if ref.isdigit() else 0)
+        changes = changes.filter(registration_id=parse_int(ref, 0))
     change = changes.order_by("-changed_at", "-pk").first()
     if change is None:
         raise ValueError(_("Aucune décision enregistrée pour « %(ref)s ».") % {"ref": ref or "—"})

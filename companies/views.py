@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buyers.models import CpvCode
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
+from ellipse.core.params import next_param
 from ellipse.core.ratelimit import limit_exceeded
 from ellipse.editions.models import Edition
 
@@ -303,18 +303,16 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
 @role_required(Role.COMPANY)
 def wish_toggle_view(request: HttpRequest) -> HttpResponse:
     """Mark or unmark "I want to meet this buyer (about this planned contract)"."""
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = next_param(request, "companies:space")
     company = company_of(request.user)
     registration = registration_current(company=company) if company else None
     if registration is None:
         messages.error(request, _("Inscrivez-vous à la convention pour indiquer vos souhaits."))
-        return redirect(next_url or "companies:space")
+        return redirect(next_url)
     form = WishToggleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ce souhait ne correspond à aucun acheteur ou marché."))
-        return redirect(next_url or "companies:space")
+        return redirect(next_url)
     organisation = form.cleaned_data["organisation"]
     contract = form.cleaned_data["planned_contract"]
     try:
@@ -330,4 +328,4 @@ def wish_toggle_view(request: HttpRequest) -> HttpResponse:
             if added
             else _("Souhait retiré : %(name)s.") % {"name": organisation},
         )
-    return redirect(next_url or "companies:space")
+    return redirect(next_url)

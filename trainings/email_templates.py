@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from ellipse.core.params import parse_int
 from ellipse.outbox.enums import EmailCategory
 from ellipse.outbox.registry import EmailTemplate, register
 
@@ -24,7 +25,7 @@ def participant_sample(ref: str) -> dict:
 
     participants = Participant.objects.select_related("session__topic").order_by("-pk")
     if ref:
-        participants = participants.filter(pk=ref if ref.isdigit() else 0)
+        participants = participants.filter(pk=parse_int(ref, 0))
     participant = participants.first()
     if participant is None:
         raise ValueError(_("Aucun participant « %(ref)s ».") % {"ref": ref or "—"})

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ellipse.core.params import next_param
+
 from . import perms, selectors, services
 from .calendar import session_ics
 from .enums import Attendance, ParticipantStatus
@@ -156,7 +158,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Inscription de %(name)s annulée.") % {"name": participant.name}
         )
-    return redirect(request.POST.get("next") or "trainings:mine")
+    return redirect(next_param(request, "trainings:mine"))
 
 
 @require_http_methods(["GET", "POST"])

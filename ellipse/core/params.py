@@ -87,3 +87,17 @@ def ids_param(request_or_data, name: str, *, strict: bool = False) -> list[int]:
             continue
         ids[number] = None
     return list(ids)
+
+
+def next_param(request, default: str) -> str:
+    """The ``next`` of a form (POST, else the query): a path of this site only, never another
+    site's address (no open redirect); ``default`` otherwise (a URL or a URL name)."""
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    if value.startswith("/") and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return resolve_url(default)

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from ellipse.core.params import parse_int
 from ellipse.outbox.enums import EmailCategory
 from ellipse.outbox.registry import EmailTemplate, register
 
@@ -13,7 +14,7 @@ def outcome_request_sample(ref: str) -> dict:
 
     requests = OutcomeRequest.objects.select_related("edition", "company", "buyer")
     if ref:
-        requests = requests.filter(pk=ref if ref.isdigit() else 0)
+        requests = requests.filter(pk=parse_int(ref, 0))
     request = requests.order_by("-sent_at", "-pk").first()
     if request is None:
         raise ValueError(_("Aucune demande de suites pour « %(ref)s ».") % {"ref": ref or "—"})

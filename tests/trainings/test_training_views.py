@@ -294,3 +294,19 @@ def test_elected_official_registers_in_own_name_and_only_sees_own(client):
     client.force_login(other)
     assert "Dominique Bernard" not in client.get(reverse("trainings:mine")).content.decode()
     assert client.post(reverse("trainings:cancel", args=[participant.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("next_value", "expected"),
+    [
+        ("https://ailleurs.example/piege", "/formations/mes-formations/"),
+        ("//ailleurs.example", "/formations/mes-formations/"),
+        ("/entreprises/espace/", "/entreprises/espace/"),
+    ],
+)
+def test_cancel_goes_back_only_to_a_page_of_this_site(client, member, next_value, expected):
+    """No open redirect: ``next`` is followed only when it is a path of this site."""
+    mine = ParticipantFactory(session=SessionFactory(), company=member.company, seat_number=1)
+    client.force_login(member.user)
+    response = client.post(reverse("trainings:cancel", args=[mine.pk]), {"next": next_value})
+    assert response.status_code == 302 and response["Location"] == expected
