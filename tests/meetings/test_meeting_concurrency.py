@@ -1,14 +1,12 @@
 """Two staff editing at once: the database refuses the double booking by itself (PostgreSQL)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 from meetings.services import meeting_add, meeting_move
+from tests.concurrency import postgresql_only, race  # noqa: F401 (the fixture, by name)
 from tests.factories import (
     BuyerParticipationFactory,
     CompanyFactory,
@@ -16,38 +14,15 @@ from tests.factories import (
     RegistrationFactory,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("postgresql_only"),
+]
 
 
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Concurrence réelle entre deux transactions : il faut PostgreSQL "
-            "(DATABASE_URL=postgres://…), comme en CI."
-        )
-
-
-def _race(*calls):
-    """Run each call in its own thread (own connection), all released at once."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except ValidationError as error:
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
+def race_v(*calls):
+    """A race where the service's French refusal is an expected outcome."""
+    return race(*calls, catch=ValidationError)
 
 
 def test_two_adds_on_the_same_buyer_slot_exactly_one_wins():
@@ -58,7 +33,7 @@ def test_two_adds_on_the_same_buyer_slot_exactly_one_wins():
         RegistrationFactory(edition=edition, company=company, retained=True)
     for _round in range(5):  # several rounds: the race must never let both through
         Meeting.objects.filter(edition=edition).delete()
-        outcomes = _race(
+        outcomes = race_v(
             *(
                 lambda c=c: meeting_add(
                     edition=edition,
@@ -93,7 +68,7 @@ def test_two_moves_into_the_same_slot_exactly_one_wins():
                 status=MeetingStatus.DRAFT,
             )
         )
-    outcomes = _race(*(lambda m=m: meeting_move(meeting_id=m.pk, slot=5) for m in meetings))
+    outcomes = race_v(*(lambda m=m: meeting_move(meeting_id=m.pk, slot=5) for m in meetings))
     assert sum(isinstance(o, Meeting) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
     assert sorted(Meeting.objects.filter(edition=edition).values_list("slot", flat=True)) in (

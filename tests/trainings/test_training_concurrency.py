@@ -1,43 +1,17 @@
 """Concurrent registrations to the last seat: the database never lets both through (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
+from tests.concurrency import postgresql_only, race  # noqa: F401 (the fixture, by name)
 from tests.factories import CompanyFactory, SessionFactory
 from trainings.enums import ParticipantKind
 from trainings.models import Participant
 from trainings.services import Person, participant_cancel, session_register
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrence réelle entre deux transactions : il faut PostgreSQL.")
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as error:
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("postgresql_only"),
+]
 
 
 def test_two_registrations_for_the_last_seat_one_seated_one_waiting():
@@ -45,7 +19,7 @@ def test_two_registrations_for_the_last_seat_one_seated_one_waiting():
     companies = [CompanyFactory() for _ in range(4)]
     for round_ in range(4):  # several rounds: the race must never seat both
         Participant.objects.filter(session=session).delete()
-        outcomes = _race(
+        outcomes = race(
             *(
                 lambda c=c, i=i, r=round_: session_register(
                     session_id=session.pk,
@@ -71,7 +45,7 @@ def test_cancel_racing_a_registration_never_overfills():
     session_register(
         session_id=session.pk, people=[Person("B", "b@x.fr")], kind="company", company_id=b.pk
     )
-    _race(
+    race(
         lambda: participant_cancel(participant_id=first.pk),
         lambda: session_register(
             session_id=session.pk,
