@@ -6,7 +6,7 @@ against a trivial view through the same middleware.
         --buyers 200] [--duration 10] [--connections 8] [--only catalogue,home] [--profile]
         [--keep]
 
-Creates the PostgreSQL database ``ellipse_bench_pages`` on ``BENCH_PG`` (default
+Creates the PostgreSQL database ``ellipse_bench_pages`` (or ``BENCH_DB``) on ``BENCH_PG`` (default
 ``postgres://postgres@127.0.0.1:5432``; dropped first, and at the end unless ``--keep``),
 migrates it, runs ``seed_demo`` (the demo users) and adds in bulk N planned contracts of B new
 buyers and M retained companies to the demo edition (``benchmarks/_regional.py``), plus a full
@@ -57,7 +57,7 @@ parser.add_argument("--reuse", action="store_true", help="reuse a kept database 
 args = parser.parse_args()
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "ellipse_bench_pages"
+DB_NAME = os.environ.get("BENCH_DB", "ellipse_bench_pages")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
@@ -66,6 +66,8 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "MEDIA_ROOT": "/tmp/ellipse-bench-pages-media",
     "PYTHONPATH": f"{ROOT / 'benchmarks'}:{ROOT}",
+    # Production shares its cache (stamps, fragments, sessions' rate limits) through Redis.
+    "REDIS_URL": os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14"),
 }
 os.environ.update(ENV)
 os.environ["DJANGO_SETTINGS_MODULE"] = "settings_bench"
@@ -281,6 +283,9 @@ def main() -> None:
     if not args.reuse:
         create_database()
     django.setup()
+    from django.core.cache import cache
+
+    cache.clear()  # nothing cached from another database (fragments, stamps)
     if args.reuse:
         from django.core.management import call_command
 

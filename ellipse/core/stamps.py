@@ -1,0 +1,76 @@
+"""Generation stamps: one short value per namespace that changes whenever data under it changes.
+
+A fragment cached with a stamp in its key is never stale: a write moves the stamp on and the old
+fragment is simply no longer read (it expires on its own). This is pretix's per-event cache
+namespace, reduced to what Ellipse needs::
+
+    stamps_watch(PlannedContract, "catalogue")      # in an app's ready(): saves and deletes
+    stamp_bump("catalogue")                          # after a bulk write (no signals there)
+    {% cache 3600 catalogue_list stamp q page %}     # in a template; ``stamp`` from the view
+
+Stamps live in the default cache, which production shares between processes (Redis). When the
+cache is unreachable (``ResilientRedisCache`` answers nothing), ``stamp`` returns a value of its
+own each time: fragments are then recomputed, never stale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+PREFIX = "stamp:"
+
+
+def _fresh() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def stamp(*namespaces: str) -> str:
+    """The current stamp of these namespaces, as one string (for a cache key)."""
+    keys = [PREFIX + name for name in namespaces]
+    found = cache.get_many(keys)
+    values = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = _fresh()
+            # add(): two processes starting a namespace at once agree on the first value.
+            if cache.add(key, value, timeout=None):
+                value = cache.get(key) or value
+        values.append(value)
+    return ".".join(values)
+
+
+def stamp_bump(*namespaces: str) -> None:
+    """Moves these namespaces on now and again once the current transaction commits.
+
+    Now: this transaction's own later reads see fresh fragments. At the commit: a fragment
+    another request cached in between, from the data before the commit, is never read again."""
+
+    def bump() -> None:
+        cache.set_many({PREFIX + name: _fresh() for name in namespaces}, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def stamps_watch(model: type[Model], *namespaces: str, through: Iterable[type[Model]] = ()) -> None:
+    """Bumps the namespaces on every save or delete of ``model`` (and changes of the listed
+    many-to-many ``through`` models). Bulk writes bypass signals: their services bump."""
+
+    def handler(sender, **kwargs) -> None:
+        if kwargs.get("raw"):  # loaddata
+            return
+        stamp_bump(*namespaces)
+
+    uid = f"stamps:{model._meta.label}:{','.join(namespaces)}"
+    post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ":delete")
+    for m2m in through:
+        m2m_uid = f"{uid}:{m2m._meta.label}"
+        m2m_changed.connect(handler, sender=m2m, weak=False, dispatch_uid=m2m_uid)

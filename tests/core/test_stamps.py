@@ -1,0 +1,46 @@
+"""Generation stamps (ellipse.core.stamps): a write moves the stamp on, reads agree."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+
+from ellipse.core.stamps import stamp, stamp_bump, stamps_watch
+
+
+@pytest.mark.django_db
+def test_stamp_is_stable_until_bumped():
+    first = stamp("alpha", "beta")
+    assert stamp("alpha", "beta") == first
+    assert stamp("alpha") == first.split(".")[0]
+    stamp_bump("beta")  # no transaction: at once
+    again = stamp("alpha", "beta")
+    assert again.split(".")[0] == first.split(".")[0]
+    assert again.split(".")[1] != first.split(".")[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bump_again_at_the_commit():
+    before = stamp("gamma")
+    with transaction.atomic():
+        stamp_bump("gamma")
+        during = stamp("gamma")
+        assert during != before  # this transaction's own reads are fresh
+    assert stamp("gamma") not in (before, during)  # and what others cached meanwhile is gone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_watched_model_bumps_on_save_and_delete():
+    stamps_watch(Group, "groups-test")
+    before = stamp("groups-test")
+    group = Group.objects.create(name="Équipe")
+    after_save = stamp("groups-test")
+    assert after_save != before
+    group.delete()
+    assert stamp("groups-test") != after_save
+
+
+def test_cache_lost_gives_fresh_stamps():
+    first = stamp("delta")
+    cache.clear()
+    assert stamp("delta") != first
