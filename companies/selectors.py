@@ -386,16 +386,10 @@ def wish_suggestions(
     if not codes and not (keywords or "").strip():
         return []
     index, labels = _wish_index(edition)
-    exclude = set(exclude)
     company = CompanyInfo(id=0, codes=codes, keywords=keywords or "")
-    best = []
-    for match in index.matches(company):
-        if match.score < WISH_SUGGESTION_MIN_SCORE:
-            break  # best first
-        if match.contract_id not in exclude:
-            best.append(match)
-            if len(best) >= limit:
-                break
+    best = index.best(
+        company, limit=limit, min_score=WISH_SUGGESTION_MIN_SCORE, exclude=set(exclude)
+    )
     contracts = PlannedContract.objects.select_related("organisation").in_bulk(
         [m.contract_id for m in best]
     )
