@@ -305,6 +305,8 @@ def company_has_meetings(*, company: Company, edition: Edition) -> bool | None:
 
 # --- The registration form's wish picker: what it shows costs what it shows -----------------
 
+#: Stamp namespace of the training topics (``Topic``), watched in ``CompaniesConfig.ready``.
+TOPICS_STAMP = "companies.topics"
 #: Most planned contracts one registration may wish (the form says so; the page shows them all).
 MAX_WISH_CONTRACTS = 50
 #: Planned contracts suggested from the activity typed, and search results per page.
@@ -331,6 +333,28 @@ def wish_organisation_choices(*, edition: Edition) -> list[tuple[int, str]]:
         ]
         cache.set(key, rows, 24 * 3600)
     return rows
+
+
+def blank_registration_form_key(*, edition: Edition) -> str:
+    """The cache key of the blank public registration form's sections, the same for every
+    visitor: it moves with the edition (its slots), the catalogue (the buyers), the training
+    topics, the year (the creation year's bound) and the language."""
+    import datetime as dt
+
+    from django.utils.translation import get_language
+
+    from buyers.selectors import CATALOGUE_STAMP
+    from ellipse.core.stamps import stamp
+
+    return ".".join(
+        (
+            str(edition.pk),
+            edition.updated_at.isoformat(),
+            stamp(CATALOGUE_STAMP, TOPICS_STAMP),
+            str(dt.date.today().year),
+            get_language() or "",
+        )
+    )
 
 
 def wish_contracts_shown(*, edition: Edition, ids: Iterable[int], kept: Iterable[int] = ()) -> list:

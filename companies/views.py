@@ -80,7 +80,8 @@ def _service_kwargs(form: CompanyRegistrationForm) -> dict:
 
 
 def _form_context(form: CompanyRegistrationForm, **extra) -> dict:
-    return {"form": form, "edition": form.edition, "naf_choices": naf_choices(), **extra}
+    # naf_choices is called by the template only when its cached datalist is missing.
+    return {"form": form, "edition": form.edition, "naf_choices": naf_choices, **extra}
 
 
 @never_cache

@@ -265,3 +265,38 @@ def test_buyers_list_and_proposals_follow_the_forecast_import(client, edition):
     html = client.post(URL, data).content.decode()
     proposals = html.split('id="wish-suggested"')[1].split('class="wish-search"')[0]
     assert f"{edition.year}-001" in proposals
+
+
+# --- The blank public form: the same sections for every visitor, cached -----------------------
+
+
+def test_blank_form_is_cached_and_follows_topics_slots_and_buyers(
+    client, edition, django_assert_max_num_queries
+):
+    from companies.models import Topic
+
+    _catalogue(edition, 50)
+    client.get(URL)
+    with django_assert_max_num_queries(1):  # the edition; sections and datalist from the cache
+        html = client.get(URL).content.decode()
+    assert html.count('name="available_slots"') == edition.slot_count
+    assert 'id="naf-codes"' in html and 'value="43.34Z"' in html
+    assert "csrfmiddlewaretoken" in html
+    Topic.objects.create(name="Thème tout neuf du test")  # a save of a topic
+    assert "Thème tout neuf du test" in unescape(client.get(URL).content.decode())
+    edition.slot_count += 1
+    edition.save()  # the edition's grid
+    html = client.get(URL).content.decode()
+    assert html.count('name="available_slots"') == edition.slot_count
+    BuyerParticipationFactory(edition=edition, organisation__name="Ville de Pantin")
+    assert "Ville de Pantin" in client.get(URL).content.decode()  # the catalogue's stamp
+
+
+def test_blank_form_cache_never_serves_a_bound_or_a_company_s_form(client, edition):
+    client.get(URL)  # the blank sections cached
+    html = client.post(URL, valid_post(siret="123")).content.decode()
+    assert 'value="Peintures de l&#x27;Est SARL"' in html  # the visitor's own values
+    membership = CompanyMembershipFactory(company__legal_name="Menuiserie Dupont")
+    client.force_login(membership.user)
+    html = client.get(URL).content.decode()
+    assert "Menuiserie Dupont" in html
