@@ -118,8 +118,10 @@ def test_edit_page_with_activity_shows_20_proposals_at_most(
 # --- The search endpoint (htmx) and its no-JavaScript twin ------------------------------------
 
 
-def test_wish_search_pages_through_matching_lines(client, edition):
+def test_wish_search_pages_through_matching_lines(client, edition, django_assert_max_num_queries):
     _catalogue(edition, 25, title="Crèches municipales")
+    with django_assert_max_num_queries(2):  # the edition; the page and its count in one query
+        client.get(SEARCH, {"wish_q": "crèches", "page": "2"})
     PlannedContractFactory(year=edition.year, title="Crèche privée", visibility="staff")
     PlannedContractFactory(year=edition.year + 1, title="Crèche de l'an prochain")
     PlannedContractFactory(year=edition.year, title="Voirie")
