@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .cpv import cpv_prefix
 
@@ -108,6 +109,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)  # a catalogue's vocabulary is small: each word stemmed once
 def _stem(word: str) -> str:
     """A light French stemmer: plural and common endings, so "peintures" meets "peinture"."""
     for suffix in ("ements", "ement", "ations", "ation", "eurs", "eur", "es", "s", "e", "x"):
