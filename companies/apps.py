@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Entreprises")
+
+    def ready(self) -> None:
+        from ellipse.core.stamps import stamps_watch
+
+        from .models import Topic
+        from .selectors import TOPICS_STAMP
+
+        stamps_watch(Topic, TOPICS_STAMP)  # the registration form's training topics
