@@ -46,17 +46,29 @@ def stamp(*namespaces: str) -> str:
     return ".".join(values)
 
 
+def _set(namespaces: Iterable[str]) -> None:
+    cache.set_many({PREFIX + name: _fresh() for name in namespaces}, timeout=None)
+
+
 def stamp_bump(*namespaces: str) -> None:
     """Moves these namespaces on now and again once the current transaction commits.
 
     Now: this transaction's own later reads see fresh fragments. At the commit: a fragment
-    another request cached in between, from the data before the commit, is never read again."""
-
-    def bump() -> None:
-        cache.set_many({PREFIX + name: _fresh() for name in namespaces}, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    another request cached in between, from the data before the commit, is never read again.
+    A transaction writing many rows registers one commit bump per namespace, not one per row."""
+    _set(namespaces)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # Django replaces ``run_on_commit`` by a new list at every commit and every (savepoint)
+    # rollback: a marker registered on the current list is still going to run.
+    markers = connection.__dict__.setdefault("_stamp_markers", {})
+    todo = [name for name in namespaces if markers.get(name) is not connection.run_on_commit]
+    if not todo:
+        return
+    for name in todo:
+        markers[name] = connection.run_on_commit
+    transaction.on_commit(lambda: _set(todo))
 
 
 def stamps_watch(model: type[Model], *namespaces: str, through: Iterable[type[Model]] = ()) -> None:

@@ -44,3 +44,38 @@ def test_cache_lost_gives_fresh_stamps():
     first = stamp("delta")
     cache.clear()
     assert stamp("delta") != first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_writes_register_one_commit_bump():
+    from django.db import connection
+
+    with transaction.atomic():
+        for _ in range(50):
+            stamp_bump("epsilon", "zeta")
+        assert len(connection.run_on_commit) == 1
+        with transaction.atomic():  # registered outside this savepoint: nothing more
+            stamp_bump("epsilon")
+            assert len(connection.run_on_commit) == 1
+    inside = stamp("epsilon")
+    with transaction.atomic():
+        stamp_bump("epsilon")  # a new transaction registers again
+        assert len(connection.run_on_commit) == 1
+    assert stamp("epsilon") != inside
+
+
+@pytest.mark.django_db(transaction=True)
+def test_savepoint_rollback_registers_again():
+    from django.db import connection
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                stamp_bump("eta")
+                assert len(connection.run_on_commit) == 1
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert connection.run_on_commit == []  # dropped with the savepoint
+        stamp_bump("eta")
+        assert len(connection.run_on_commit) == 1
