@@ -4,16 +4,19 @@ buyers/ does not import companies/: the companies' wishes are reached through th
 relations ``PlannedContract.wishes`` and ``BuyerOrganisation.company_wishes``.
 """
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, TextField, Window
 from django.db.models.expressions import Expression
 
 from ellipse.core.search import strip_accents
+from ellipse.core.stamps import stamp
 
 from .enums import ContractStatus, Visibility
 from .matching import ContractInfo
@@ -21,6 +24,17 @@ from .models import BuyerOrganisation, CpvCode, PlannedContract
 
 # Lines companies may read: published to companies and not draft nor abandoned.
 CATALOGUE_STATUSES = [ContractStatus.PUBLISHED, ContractStatus.LAUNCHED, ContractStatus.AWARDED]
+
+# The stamp of what the public catalogue shows (ellipse.core.stamps): planned contracts, their
+# buyers' names and CPV labels. Saves and deletes bump it (BuyersConfig.ready); the bulk writes
+# (forecast import, publication, CPV load) bump it themselves.
+CATALOGUE_STAMP = "buyers.catalogue"
+CATALOGUE_CACHED_PAGES = 10  # pages 1-10 of each filter cached: a bounded number of keys
+CATALOGUE_CACHE_SECONDS = 600  # and every key expires
+
+
+def catalogue_stamp() -> str:
+    return stamp(CATALOGUE_STAMP)
 
 
 def published_planned_contracts(*, year: int | None = None) -> QuerySet[PlannedContract]:
@@ -128,6 +142,24 @@ class CatalogueFilters:
     year: int | None = None
     mine_company_id: int | None = None  # only the lines a company wished
     mine_edition_id: int | None = None
+
+    def cache_key(self) -> str:
+        """The filters, normalised (cleaned values, never the raw query string), as a short
+        key for the cache."""
+        parts = (
+            " ".join(self.q.split()),
+            self.organisation or "",
+            self.division,
+            self.amount,
+            self.quarter or "",
+            self.reserved,
+            int(self.social_clause),
+            self.year or "",
+            self.mine_company_id or "",
+            self.mine_edition_id or "",
+        )
+        text = "|".join(str(p) for p in parts)
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 SEARCH_CONFIG = "french_unaccent"  # buyers/migrations/0003: French stemming, no accents
@@ -240,7 +272,27 @@ class _CountedPaginator(Paginator):
 def catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> Page:
     """One page of the catalogue and how many lines match, in one query (a window count):
     the search conditions are evaluated once. Out of range: the last page, as
-    ``Paginator.get_page`` gives it."""
+    ``Paginator.get_page`` gives it.
+
+    Pages 1 to ``CATALOGUE_CACHED_PAGES`` of any filters but "mine" are kept in the cache
+    (their lines and count) under the catalogue's stamp: another visitor's same page runs no
+    query."""
+    key = None
+    if not filters.mine_company_id and number <= CATALOGUE_CACHED_PAGES:
+        key = f"buyers.catalogue.page:{catalogue_stamp()}:{filters.cache_key()}:{number}:{per_page}"
+        found = cache.get(key)
+        if found is not None:
+            real_number, rows, count = found
+            qs = catalogue_contracts(filters=filters)  # lazy: never run for a cached page
+            return Page(rows, real_number, _CountedPaginator(qs, per_page, count=count))
+    page = _catalogue_page(filters=filters, number=number, per_page=per_page)
+    if key is not None:
+        found = (page.number, list(page.object_list), page.paginator.count)
+        cache.set(key, found, CATALOGUE_CACHE_SECONDS)
+    return page
+
+
+def _catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> Page:
     qs = catalogue_contracts(filters=filters)
     start = (number - 1) * per_page
     rows = list(qs.annotate(matching_count=Window(Count("pk")))[start : start + per_page])
@@ -250,8 +302,8 @@ def catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> 
     return Page(rows, number, paginator)
 
 
-def catalogue_organisations() -> list[BuyerOrganisation]:
-    """Buyers with at least one published line (for the filter)."""
+def catalogue_organisations() -> list[tuple[int, str]]:
+    """Buyers with at least one published line (for the filter): (id, name)."""
     return list(
         BuyerOrganisation.objects.filter(
             planned_contracts__visibility=Visibility.PUBLISHED,
@@ -259,13 +311,13 @@ def catalogue_organisations() -> list[BuyerOrganisation]:
         )
         .distinct()
         .order_by("name")
-        .only("pk", "name")
+        .values_list("pk", "name")
     )
 
 
-def catalogue_divisions() -> list[CpvCode]:
-    """CPV divisions (level 2), for the filter."""
-    return list(CpvCode.objects.filter(level=2).only("code", "label", "division"))
+def catalogue_divisions() -> list[tuple[str, str]]:
+    """CPV divisions (level 2), for the filter: (division, label)."""
+    return list(CpvCode.objects.filter(level=2).order_by("code").values_list("division", "label"))
 
 
 def catalogue_years() -> list[int]:
@@ -277,6 +329,30 @@ def catalogue_years() -> list[int]:
         .distinct()
         .order_by("-year")
     )
+
+
+@dataclass(frozen=True)
+class CatalogueChoices:
+    """The filter's lists: buyers having published lines, CPV divisions, years."""
+
+    organisations: list[tuple[int, str]]
+    divisions: list[tuple[str, str]]
+    years: list[int]
+
+
+def catalogue_choices() -> CatalogueChoices:
+    """The filter's lists, kept in the cache under the catalogue's stamp (three queries when
+    the stamp moved on, none otherwise)."""
+    key = f"buyers.catalogue.choices:{catalogue_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = CatalogueChoices(
+            organisations=catalogue_organisations(),
+            divisions=catalogue_divisions(),
+            years=catalogue_years(),
+        )
+        cache.set(key, found, CATALOGUE_CACHE_SECONDS)
+    return found
 
 
 @dataclass

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -467,25 +468,28 @@ def colleague_invite(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """/previsions/: public, so that any company of the territory can discover the buyers'
-    needs before registering; signed-in registered companies can also mark wishes."""
+    needs before registering; signed-in registered companies can also mark wishes.
+
+    The filter form and the result list are fragments cached under the catalogue's stamp and
+    the normalised filters (``catalogue/index.html``); the page itself is read lazily, so a
+    cached fragment runs no query. The wish buttons (per company, with a CSRF token) are
+    never cached."""
     from ellipse.accounts.roles import user_has_role
 
-    edition = Edition.objects.current()
+    edition = None
     company = None
     registration_open = False
     if user_has_role(request.user, Role.COMPANY):
         membership = getattr(request.user, "company_membership", None)
         company = membership.company if membership is not None else None
+    if company is not None:
+        edition = Edition.objects.current()
     if company is not None and edition is not None:
         registration_open = (
             edition.registration_is_open and company.registrations.filter(edition=edition).exists()
         )
     form = CatalogueFilterForm(
-        request.GET or None,
-        organisations=selectors.catalogue_organisations(),
-        divisions=selectors.catalogue_divisions(),
-        years=selectors.catalogue_years(),
-        with_mine=company is not None,
+        request.GET or None, choices=selectors.catalogue_choices(), with_mine=company is not None
     )
     filters = selectors.CatalogueFilters()
     if form.is_bound and form.is_valid():
@@ -503,28 +507,43 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if data.get("mine") and company is not None and edition is not None:
             filters.mine_company_id = company.pk
             filters.mine_edition_id = edition.pk
-    page = selectors.catalogue_page(
-        filters=filters,
-        number=int_param(request, "page", 1, min_value=1, max_value=1_000_000),
-        per_page=CATALOGUE_PAGE_SIZE,
+    number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
+    page = SimpleLazyObject(
+        lambda: selectors.catalogue_page(
+            filters=filters, number=number, per_page=CATALOGUE_PAGE_SIZE
+        )
     )
-    paginator = page.paginator
     wishes = None
     if company is not None and edition is not None:
         wishes = selectors.company_wishes(company_id=company.pk, edition_id=edition.pk)
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Fragment keys: the stamp and the normalised filters. The form is cached only when valid
+    # (errors echo what was typed); the list only without wish buttons and for pages 1 to N.
+    stamp = selectors.catalogue_stamp()
+    query = form.query_string()
+    cache_form = not form.is_bound or form.is_valid()
+    cache_list = (
+        not registration_open
+        and not filters.mine_company_id
+        and number <= selectors.CATALOGUE_CACHED_PAGES
+    )
     return render(
         request,
         "catalogue/index.html",
         {
             "form": form,
             "page": page,
-            "paginator": paginator,
-            "query": query.urlencode(),
+            "paginator": SimpleLazyObject(lambda: page.paginator),
+            "query": query,
             "company": company,
             "wishes": wishes,
             "can_wish": registration_open,
             "edition": edition,
+            "cache_seconds": selectors.CATALOGUE_CACHE_SECONDS,
+            "form_key": f"{stamp}:{int(company is not None)}:{query}" if cache_form else "",
+            "list_key": (
+                f"{stamp}:{filters.cache_key()}:{number}:{int(request.user.is_authenticated)}"
+                if cache_list
+                else ""
+            ),
         },
     )
