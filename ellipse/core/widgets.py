@@ -5,7 +5,6 @@ rendered in one pass in Python, the same markup as Django's ``Select`` without o
 render per option (572 options took ~40 ms through the widget templates)."""
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -17,8 +16,16 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
+        final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        flat = format_html_join(
+            "",
+            "{}{}",
+            (
+                (format_html(" {}", key), "" if value is True else format_html('="{}"', value))
+                for key, value in final_attrs.items()
+                if value is not False and value is not None
+            ),
+        )
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
@@ -27,4 +34,4 @@ class LongSelect(forms.Select):
                 for v, label in self.choices
             ),
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return format_html("<select{}>{}</select>", flat, options)

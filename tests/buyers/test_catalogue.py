@@ -188,10 +188,9 @@ def test_catalogue_query_count_is_the_same_with_or_without_search(
 ):
     organisation = BuyerOrganisationFactory()
     PlannedContractFactory.create_batch(30, organisation=organisation, title="Crèche")
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     client.get(URL)  # warm-up: edition lookup caches
     cache.clear()  # cold renders are compared: neither fragment nor page cached
