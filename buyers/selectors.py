@@ -269,7 +269,9 @@ class _CountedPaginator(Paginator):
         return self.known_count
 
 
-def catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> Page:
+def catalogue_page(
+    *, filters: CatalogueFilters, number: int, per_page: int, stamp: str | None = None
+) -> Page:
     """One page of the catalogue and how many lines match, in one query (a window count):
     the search conditions are evaluated once. Out of range: the last page, as
     ``Paginator.get_page`` gives it.
@@ -279,7 +281,8 @@ def catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> 
     query."""
     key = None
     if not filters.mine_company_id and number <= CATALOGUE_CACHED_PAGES:
-        key = f"buyers.catalogue.page:{catalogue_stamp()}:{filters.cache_key()}:{number}:{per_page}"
+        stamp = stamp or catalogue_stamp()
+        key = f"buyers.catalogue.page:{stamp}:{filters.cache_key()}:{number}:{per_page}"
         found = cache.get(key)
         if found is not None:
             real_number, rows, count = found
@@ -340,10 +343,10 @@ class CatalogueChoices:
     years: list[int]
 
 
-def catalogue_choices() -> CatalogueChoices:
+def catalogue_choices(*, stamp: str | None = None) -> CatalogueChoices:
     """The filter's lists, kept in the cache under the catalogue's stamp (three queries when
     the stamp moved on, none otherwise)."""
-    key = f"buyers.catalogue.choices:{catalogue_stamp()}"
+    key = f"buyers.catalogue.choices:{stamp or catalogue_stamp()}"
     found = cache.get(key)
     if found is None:
         found = CatalogueChoices(

@@ -488,8 +488,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         registration_open = (
             edition.registration_is_open and company.registrations.filter(edition=edition).exists()
         )
+    stamp = selectors.catalogue_stamp()
     form = CatalogueFilterForm(
-        request.GET or None, choices=selectors.catalogue_choices(), with_mine=company is not None
+        request.GET or None,
+        choices=selectors.catalogue_choices(stamp=stamp),
+        with_mine=company is not None,
     )
     filters = selectors.CatalogueFilters()
     if form.is_bound and form.is_valid():
@@ -510,7 +513,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
     page = SimpleLazyObject(
         lambda: selectors.catalogue_page(
-            filters=filters, number=number, per_page=CATALOGUE_PAGE_SIZE
+            filters=filters, number=number, per_page=CATALOGUE_PAGE_SIZE, stamp=stamp
         )
     )
     wishes = None
@@ -518,7 +521,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         wishes = selectors.company_wishes(company_id=company.pk, edition_id=edition.pk)
     # Fragment keys: the stamp and the normalised filters. The form is cached only when valid
     # (errors echo what was typed); the list only without wish buttons and for pages 1 to N.
-    stamp = selectors.catalogue_stamp()
+    # When both are, one fragment holds them (one cache read).
     query = form.query_string()
     cache_form = not form.is_bound or form.is_valid()
     cache_list = (
@@ -545,5 +548,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 if cache_list
                 else ""
             ),
+            "cache_both": cache_form and cache_list,
         },
     )
