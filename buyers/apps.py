@@ -7,12 +7,24 @@ class BuyersConfig(AppConfig):
     verbose_name = _("Acheteurs et prévisions")
 
     def ready(self) -> None:
-        from ellipse.core.stamps import stamps_watch
+        from django.db.models.signals import post_delete, post_save
+
+        from ellipse.core.stamps import stamp_bump, stamps_watch
 
         from .models import BuyerOrganisation, CpvCode, PlannedContract
-        from .selectors import CATALOGUE_STAMP
+        from .selectors import CATALOGUE_STAMP, space_stamp_name
 
         # What the public catalogue shows: the lines, their buyers' names, the CPV labels.
         # Bulk writes (forecast import, publication, CPV load) bump it themselves.
         for model in (PlannedContract, BuyerOrganisation, CpvCode):
             stamps_watch(model, CATALOGUE_STAMP)
+
+        # One organisation's lines in its space (the import and the publication bump too).
+        def space_changed(sender, instance, **kwargs) -> None:
+            if not kwargs.get("raw"):
+                stamp_bump(space_stamp_name(instance.organisation_id))
+
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                space_changed, PlannedContract, weak=False, dispatch_uid=f"buyers.space:{name}"
+            )

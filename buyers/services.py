@@ -23,7 +23,7 @@ from .models import (
     PlannedContract,
 )
 from .resources import ForecastResource
-from .selectors import CATALOGUE_STAMP
+from .selectors import CATALOGUE_STAMP, space_stamp_name
 from .services_forecasts import (  # noqa: F401 (the public entry points of the import)
     ROW_ERROR,
     ROW_LABELS,
@@ -122,7 +122,7 @@ def planned_contracts_publish(*, organisation: BuyerOrganisation, ids: Iterable[
         organisation=organisation, pk__in=list(ids), status=ContractStatus.DRAFT
     ).update(status=ContractStatus.PUBLISHED)
     if count:
-        stamp_bump(CATALOGUE_STAMP)  # update() sends no signal
+        stamp_bump(CATALOGUE_STAMP, space_stamp_name(organisation.pk))  # update(): no signal
     return count
 
 

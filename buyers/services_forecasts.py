@@ -32,7 +32,7 @@ from .resources import (
     lots_render,
     normalise,
 )
-from .selectors import CATALOGUE_STAMP
+from .selectors import CATALOGUE_STAMP, space_stamp_name
 from .spreadsheets import SpreadsheetError, guess_format, is_example_reference, read_table
 
 ROW_NEW, ROW_UPDATED, ROW_UNCHANGED, ROW_ERROR = "new", "updated", "unchanged", "error"
@@ -445,6 +445,7 @@ def forecast_import(
         return report
     try:
         _write(planned=planned, scalar_fields=scalar_fields, progress=progress, total=total)
+        stamp_bump(space_stamp_name(organisation.pk))  # its space's list (bulk writes)
     except IntegrityError as error:
         report.file_errors.append(
             _("Le fichier contredit une règle de la base : rien n'a été enregistré (%(e)s).")

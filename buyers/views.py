@@ -4,7 +4,6 @@ from perms, writes from services."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.core.params import ids_param, int_param, year_param
+from ellipse.core.stamps import stamp
 from ellipse.editions.models import Edition
 
 from . import selectors, services, spreadsheets, uploads
@@ -61,9 +61,16 @@ def _download(content: bytes, *, filename: str, file_format: str) -> HttpRespons
 # --- Buyer's space ---
 
 
+SPACE_CACHED_PAGES = 10
+SPACE_CACHE_SECONDS = 600
+
+
 @role_required(Role.BUYER)
 @require_GET
 def space(request: HttpRequest) -> HttpResponse:
+    """The buyer's space. Its list of lines (years, page, counts) is a fragment cached per
+    organisation under the stamp ``buyers.space.<id>`` and the wishes' fingerprint
+    (``space.html``); the lines are read lazily, so a cached list runs no query."""
     organisation, refused = _organisation_or_403(request)
     if refused:
         return refused
@@ -73,11 +80,25 @@ def space(request: HttpRequest) -> HttpResponse:
         if edition
         else None
     )
-    years = selectors.organisation_years(organisation=organisation)
     year = year_param(request)
-    contracts = selectors.planned_contracts_for_space(organisation=organisation, year=year)
-    page = Paginator(contracts, SPACE_PAGE_SIZE).get_page(request.GET.get("page"))
+    number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
+    page = SimpleLazyObject(
+        lambda: selectors.space_page(
+            organisation=organisation, year=year, number=number, per_page=SPACE_PAGE_SIZE
+        )
+    )
     members = organisation.memberships.select_related("user").order_by("user__email")
+    lines_key = ""
+    if number <= SPACE_CACHED_PAGES:
+        lines_key = ":".join(
+            [
+                str(organisation.pk),
+                stamp(selectors.space_stamp_name(organisation.pk)),
+                selectors.space_fingerprint(organisation=organisation),
+                str(year or ""),
+                str(number),
+            ]
+        )
     return render(
         request,
         "buyers/space.html",
@@ -86,12 +107,15 @@ def space(request: HttpRequest) -> HttpResponse:
             "edition": edition,
             "participation": participation,
             "slot_labels": _slot_labels(edition, participation),
-            "contracts": page.object_list,
             "page": page,
-            "years": years,
+            "years": SimpleLazyObject(
+                lambda: selectors.organisation_years(organisation=organisation)
+            ),
             "year": year,
             "members": members,
             "buyer_interest": selectors.organisation_interest(organisation=organisation),
+            "lines_key": lines_key,
+            "cache_seconds": SPACE_CACHE_SECONDS,
         },
     )
 
