@@ -80,6 +80,32 @@ def session_detail(*, session_id: int) -> Session:
     return Session.objects.select_related("topic", "edition").with_counts().get(pk=session_id)
 
 
+def upcoming_participants_of(
+    *,
+    company_id: int | None = None,
+    buyer_organisation_id: int | None = None,
+    registered_by_id: int | None = None,
+    limit: int = 10,
+) -> list[Participant]:
+    """An organisation's (or an official's) registrations to sessions not over yet, for its
+    space: kept in the cache per owner under ``catalogue_version`` (every participant or
+    session write, and the next end of a session), so a warm space runs no query for them."""
+    owner = {
+        "company_id": company_id,
+        "buyer_organisation_id": buyer_organisation_id,
+        "registered_by_id": registered_by_id,
+    }
+    owner_key = ":".join(f"{k}={v}" for k, v in owner.items() if v)
+    key = f"trainings.upcoming:{catalogue_version()}:{owner_key}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = list(
+            participants_of(**owner).filter(session__ends_at__gte=timezone.now())[:limit]
+        )
+        cache.set(key, found, 600)
+    return found
+
+
 def participants_of(
     *,
     company_id: int | None = None,

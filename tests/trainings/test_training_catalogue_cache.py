@@ -77,3 +77,24 @@ def test_pagination_links_carry_the_cleaned_filters_only(client):
     SessionFactory.create_batch(25)
     html = catalogue(client, {"public": "companies", "evil": "<x>"})
     assert "evil" not in html and 'href="?public=companies&amp;page=2"' in html
+
+
+def test_a_buyers_registrations_in_its_space_follow_each_write(client):
+    from django.urls import reverse
+
+    from tests.factories.buyers import BuyerMembershipFactory
+
+    membership = BuyerMembershipFactory()
+    session = SessionFactory(title="Atelier Zéphyr", audience="both")
+    client.force_login(membership.user)
+    space = reverse("buyers:space")
+    assert "Atelier Zéphyr" not in client.get(space).content.decode()
+    (agent,) = services.session_register(
+        session_id=session.pk,
+        people=[Person("Agent Lima", "agent@ville.fr")],
+        kind="agent",
+        buyer_organisation_id=membership.organisation_id,
+    )
+    assert "Atelier Zéphyr" in client.get(space).content.decode()
+    services.participant_cancel(participant_id=agent.pk)
+    assert "Atelier Zéphyr" not in client.get(space).content.decode()
