@@ -299,9 +299,10 @@ class _CountedPaginator(Paginator):
 def catalogue_page(
     *, filters: CatalogueFilters, number: int, per_page: int, stamp: str | None = None
 ) -> Page:
-    """One page of the catalogue and how many lines match, in one query (a window count):
-    the search conditions are evaluated once. Out of range: the last page, as
-    ``Paginator.get_page`` gives it.
+    """One page of the catalogue and how many lines match: a search in one query (a window
+    count: its conditions are evaluated once), otherwise a count and the page, both served by
+    the index of the default order. Out of range: the last page, as ``Paginator.get_page``
+    gives it.
 
     Pages 1 to ``CATALOGUE_CACHED_PAGES`` of any filters but "mine" are kept in the cache
     (their lines and count) under the catalogue's stamp: another visitor's same page runs no
@@ -324,6 +325,11 @@ def catalogue_page(
 
 def _catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> Page:
     qs = catalogue_contracts(filters=filters)
+    if not filters.q:
+        # The index of the default order (catalogue_order_idx) serves the page, and the count
+        # alone scans it: two cheap queries rather than one that sorts every line.
+        return Paginator(qs, per_page).get_page(number)
+    # A search: its conditions are evaluated once, the count read off the page's rows.
     start = (number - 1) * per_page
     rows = list(qs.annotate(matching_count=Window(Count("pk")))[start : start + per_page])
     if not rows and number > 1:
