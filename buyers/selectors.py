@@ -380,15 +380,12 @@ def catalogue_choices(*, stamp: str | None = None) -> CatalogueChoices:
     """The filter's lists, kept in the cache under the catalogue's stamp (three queries when
     the stamp moved on, none otherwise)."""
     key = f"buyers.catalogue.choices:{stamp or catalogue_stamp()}"
-    found = cache.get(key)
+    found = cache.get(key)  # plain lists: nothing of this module's classes is pickled
     if found is None:
-        found = CatalogueChoices(
-            organisations=catalogue_organisations(),
-            divisions=catalogue_divisions(),
-            years=catalogue_years(),
-        )
+        found = (catalogue_organisations(), catalogue_divisions(), catalogue_years())
         cache.set(key, found, CATALOGUE_CACHE_SECONDS)
-    return found
+    organisations, divisions, years = found
+    return CatalogueChoices(organisations=organisations, divisions=divisions, years=years)
 
 
 @dataclass
