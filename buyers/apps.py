@@ -7,18 +7,32 @@ class BuyersConfig(AppConfig):
     verbose_name = _("Acheteurs et prévisions")
 
     def ready(self) -> None:
-        from ellipse.core.stamps import stamps_watch
+        from django.db.models.signals import post_delete, post_save
+
+        from ellipse.core.stamps import stamp_bump, stamps_watch
 
         from .models import (
             BuyerOrganisation,
             BuyerParticipation,
+            CpvCode,
             PlannedContract,
             PlannedContractLot,
         )
-        from .selectors import CATALOGUE_STAMP
+        from .selectors import CATALOGUE_STAMP, space_stamp_name
 
-        # What companies may read and wish: the lines, their codes and lots, the buyers and who
-        # takes part. Bulk writes (forecast import, publication) bump in their services.
+        # What the public catalogue shows and companies may wish: the lines, their codes and
+        # lots, their buyers' names, who takes part, the CPV labels. Bulk writes (forecast
+        # import, publication, CPV load) bump it themselves.
         stamps_watch(PlannedContract, CATALOGUE_STAMP, through=[PlannedContract.cpv_extra.through])
-        for model in (PlannedContractLot, BuyerOrganisation, BuyerParticipation):
+        for model in (BuyerOrganisation, BuyerParticipation, CpvCode, PlannedContractLot):
             stamps_watch(model, CATALOGUE_STAMP)
+
+        # One organisation's lines in its space (the import and the publication bump too).
+        def space_changed(sender, instance, **kwargs) -> None:
+            if not kwargs.get("raw"):
+                stamp_bump(space_stamp_name(instance.organisation_id))
+
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                space_changed, PlannedContract, weak=False, dispatch_uid=f"buyers.space:{name}"
+            )

@@ -4,17 +4,19 @@ catalogue filters. Database constraints are mirrored here so errors appear next 
 import datetime as dt
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from ellipse.core.widgets import LongSelect
 from ellipse.editions.models import Edition
 
 from .cpv import cpv_parse
 from .enums import Reservation
 from .models import BuyerOrganisation, CpvCode, PlannedContract
-from .selectors import AMOUNT_BANDS
+from .selectors import AMOUNT_BANDS, CatalogueChoices
 
 UPLOAD_EXTENSIONS = (".xlsx", ".csv")
 
@@ -192,9 +194,11 @@ class InvitationForm(forms.Form):
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
     organisation = forms.TypedChoiceField(
-        label=_("Acheteur"), required=False, coerce=int, empty_value=None
+        label=_("Acheteur"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
-    division = forms.ChoiceField(label=_("Domaine (division CPV)"), required=False)
+    division = forms.ChoiceField(
+        label=_("Domaine (division CPV)"), required=False, widget=LongSelect
+    )
     amount = forms.ChoiceField(
         label=_("Montant estimé"),
         required=False,
@@ -223,17 +227,31 @@ class CatalogueFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
     mine = forms.BooleanField(label=_("Seulement mes souhaits"), required=False)
 
-    def __init__(self, *args, organisations, divisions, years, with_mine: bool, **kwargs):
+    def __init__(self, *args, choices: CatalogueChoices, with_mine: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("Tous les acheteurs"))] + [
-            (o.pk, o.name) for o in organisations
+        self.fields["organisation"].choices = [
+            ("", _("Tous les acheteurs")),
+            *choices.organisations,
         ]
         self.fields["division"].choices = [("", _("Tous les domaines"))] + [
-            (d.division, f"{d.division} — {d.label}") for d in divisions
+            (division, f"{division} — {label}") for division, label in choices.divisions
         ]
-        self.fields["year"].choices = [("", _("Toutes"))] + [(y, y) for y in years]
+        self.fields["year"].choices = [("", _("Toutes"))] + [(y, y) for y in choices.years]
         if not with_mine:
             del self.fields["mine"]
+
+    def query_string(self) -> str:
+        """The valid filters as a query string (for the pagination links): the cleaned values,
+        never what else a URL carried."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if value is True:
+                data[name] = "on"
+            elif value not in (None, "", False):
+                data[name] = value.strip() if isinstance(value, str) else value
+        return urlencode(data)
 
     def amount_bands(self):
         return AMOUNT_BANDS

@@ -233,6 +233,21 @@ class PlannedContract(models.Model):
                 fields=["visibility", "status", "publication_quarter"], name="catalogue_idx"
             ),
             models.Index(fields=["estimated_amount"], name="planned_contract_amount_idx"),
+            # The catalogue's default order (year, quarter, then buyer's name): its first page
+            # reads the first (year, quarter) group in order, and its count scans this index.
+            models.Index(
+                models.F("year").desc(),
+                "publication_quarter",
+                name="catalogue_order_idx",
+                condition=models.Q(
+                    visibility=Visibility.PUBLISHED,
+                    status__in=[
+                        ContractStatus.PUBLISHED,
+                        ContractStatus.LAUNCHED,
+                        ContractStatus.AWARDED,
+                    ],
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

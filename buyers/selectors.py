@@ -4,16 +4,19 @@ buyers/ does not import companies/: the companies' wishes are reached through th
 relations ``PlannedContract.wishes`` and ``BuyerOrganisation.company_wishes``.
 """
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, TextField, Window
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, TextField, Window
 from django.db.models.expressions import Expression
 
 from ellipse.core.search import strip_accents
+from ellipse.core.stamps import stamp
 
 from .enums import ContractStatus, Visibility
 from .matching import ContractInfo
@@ -26,6 +29,17 @@ CATALOGUE_STAMP = "buyers.catalogue"
 
 # Lines companies may read: published to companies and not draft nor abandoned.
 CATALOGUE_STATUSES = [ContractStatus.PUBLISHED, ContractStatus.LAUNCHED, ContractStatus.AWARDED]
+
+# The stamp of what the public catalogue shows (ellipse.core.stamps): planned contracts, their
+# buyers' names and CPV labels. Saves and deletes bump it (BuyersConfig.ready); the bulk writes
+# (forecast import, publication, CPV load) bump it themselves.
+CATALOGUE_STAMP = "buyers.catalogue"
+CATALOGUE_CACHED_PAGES = 10  # pages 1-10 of each filter cached: a bounded number of keys
+CATALOGUE_CACHE_SECONDS = 600  # and every key expires
+
+
+def catalogue_stamp() -> str:
+    return stamp(CATALOGUE_STAMP)
 
 
 def published_planned_contracts(*, year: int | None = None) -> QuerySet[PlannedContract]:
@@ -82,6 +96,33 @@ def planned_contracts_for_space(
     )
 
 
+def space_page(
+    *, organisation: BuyerOrganisation, year: int | None, number: int, per_page: int
+) -> Page:
+    """One page of the buyer's lines with their counts; the number of lines is counted
+    without the counts' joins. Out of range: the last page."""
+    count = planned_contracts_for_organisation(organisation=organisation, year=year).count()
+    paginator = _CountedPaginator(
+        planned_contracts_for_space(organisation=organisation, year=year), per_page, count=count
+    )
+    return paginator.get_page(number)
+
+
+def space_fingerprint(*, organisation: BuyerOrganisation) -> str:
+    """What the buyer's list of lines depends on beyond its own stamp: the companies' wishes
+    for the organisation, written by companies/ (one by one or in bulk). Rows are only added
+    or deleted: their number and highest id change with any change of the set. One indexed
+    query."""
+    wishes = PlannedContract.wishes.rel.related_model.objects.filter(organisation=organisation)
+    found = wishes.aggregate(n=Count("pk"), last=Max("pk"))
+    return f"{found['n']}-{found['last'] or 0}"
+
+
+def space_stamp_name(organisation_id: int) -> str:
+    """The stamp of one organisation's lines in its space (ellipse.core.stamps)."""
+    return f"buyers.space.{organisation_id}"
+
+
 def organisation_years(*, organisation: BuyerOrganisation) -> list[int]:
     return list(
         PlannedContract.objects.filter(organisation=organisation)
@@ -133,6 +174,24 @@ class CatalogueFilters:
     year: int | None = None
     mine_company_id: int | None = None  # only the lines a company wished
     mine_edition_id: int | None = None
+
+    def cache_key(self) -> str:
+        """The filters, normalised (cleaned values, never the raw query string), as a short
+        key for the cache."""
+        parts = (
+            " ".join(self.q.split()),
+            self.organisation or "",
+            self.division,
+            self.amount,
+            self.quarter or "",
+            self.reserved,
+            int(self.social_clause),
+            self.year or "",
+            self.mine_company_id or "",
+            self.mine_edition_id or "",
+        )
+        text = "|".join(str(p) for p in parts)
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 SEARCH_CONFIG = "french_unaccent"  # buyers/migrations/0003: French stemming, no accents
@@ -242,11 +301,40 @@ class _CountedPaginator(Paginator):
         return self.known_count
 
 
-def catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> Page:
-    """One page of the catalogue and how many lines match, in one query (a window count):
-    the search conditions are evaluated once. Out of range: the last page, as
-    ``Paginator.get_page`` gives it."""
+def catalogue_page(
+    *, filters: CatalogueFilters, number: int, per_page: int, stamp: str | None = None
+) -> Page:
+    """One page of the catalogue and how many lines match: a search in one query (a window
+    count: its conditions are evaluated once), otherwise a count and the page, both served by
+    the index of the default order. Out of range: the last page, as ``Paginator.get_page``
+    gives it.
+
+    Pages 1 to ``CATALOGUE_CACHED_PAGES`` of any filters but "mine" are kept in the cache
+    (their lines and count) under the catalogue's stamp: another visitor's same page runs no
+    query."""
+    key = None
+    if not filters.mine_company_id and number <= CATALOGUE_CACHED_PAGES:
+        stamp = stamp or catalogue_stamp()
+        key = f"buyers.catalogue.page:{stamp}:{filters.cache_key()}:{number}:{per_page}"
+        found = cache.get(key)
+        if found is not None:
+            real_number, rows, count = found
+            qs = catalogue_contracts(filters=filters)  # lazy: never run for a cached page
+            return Page(rows, real_number, _CountedPaginator(qs, per_page, count=count))
+    page = _catalogue_page(filters=filters, number=number, per_page=per_page)
+    if key is not None:
+        found = (page.number, list(page.object_list), page.paginator.count)
+        cache.set(key, found, CATALOGUE_CACHE_SECONDS)
+    return page
+
+
+def _catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> Page:
     qs = catalogue_contracts(filters=filters)
+    if not filters.q:
+        # The index of the default order (catalogue_order_idx) serves the page, and the count
+        # alone scans it: two cheap queries rather than one that sorts every line.
+        return Paginator(qs, per_page).get_page(number)
+    # A search: its conditions are evaluated once, the count read off the page's rows.
     start = (number - 1) * per_page
     rows = list(qs.annotate(matching_count=Window(Count("pk")))[start : start + per_page])
     if not rows and number > 1:
@@ -255,8 +343,8 @@ def catalogue_page(*, filters: CatalogueFilters, number: int, per_page: int) -> 
     return Page(rows, number, paginator)
 
 
-def catalogue_organisations() -> list[BuyerOrganisation]:
-    """Buyers with at least one published line (for the filter)."""
+def catalogue_organisations() -> list[tuple[int, str]]:
+    """Buyers with at least one published line (for the filter): (id, name)."""
     return list(
         BuyerOrganisation.objects.filter(
             planned_contracts__visibility=Visibility.PUBLISHED,
@@ -264,13 +352,13 @@ def catalogue_organisations() -> list[BuyerOrganisation]:
         )
         .distinct()
         .order_by("name")
-        .only("pk", "name")
+        .values_list("pk", "name")
     )
 
 
-def catalogue_divisions() -> list[CpvCode]:
-    """CPV divisions (level 2), for the filter."""
-    return list(CpvCode.objects.filter(level=2).only("code", "label", "division"))
+def catalogue_divisions() -> list[tuple[str, str]]:
+    """CPV divisions (level 2), for the filter: (division, label)."""
+    return list(CpvCode.objects.filter(level=2).order_by("code").values_list("division", "label"))
 
 
 def catalogue_years() -> list[int]:
@@ -282,6 +370,27 @@ def catalogue_years() -> list[int]:
         .distinct()
         .order_by("-year")
     )
+
+
+@dataclass(frozen=True)
+class CatalogueChoices:
+    """The filter's lists: buyers having published lines, CPV divisions, years."""
+
+    organisations: list[tuple[int, str]]
+    divisions: list[tuple[str, str]]
+    years: list[int]
+
+
+def catalogue_choices(*, stamp: str | None = None) -> CatalogueChoices:
+    """The filter's lists, kept in the cache under the catalogue's stamp (three queries when
+    the stamp moved on, none otherwise)."""
+    key = f"buyers.catalogue.choices:{stamp or catalogue_stamp()}"
+    found = cache.get(key)  # plain lists: nothing of this module's classes is pickled
+    if found is None:
+        found = (catalogue_organisations(), catalogue_divisions(), catalogue_years())
+        cache.set(key, found, CATALOGUE_CACHE_SECONDS)
+    organisations, divisions, years = found
+    return CatalogueChoices(organisations=organisations, divisions=divisions, years=years)
 
 
 @dataclass

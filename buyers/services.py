@@ -23,7 +23,7 @@ from .models import (
     PlannedContract,
 )
 from .resources import ForecastResource
-from .selectors import CATALOGUE_STAMP
+from .selectors import CATALOGUE_STAMP, space_stamp_name
 from .services_forecasts import (  # noqa: F401 (the public entry points of the import)
     ROW_ERROR,
     ROW_LABELS,
@@ -62,6 +62,7 @@ def cpv_load_rows(*, rows: Iterable[tuple[str, str]]) -> int:
     CpvCode.objects.bulk_update(
         to_update, ["check_digit", "label", "level", "division"], batch_size=1000
     )
+    stamp_bump(CATALOGUE_STAMP)  # bulk writes send no signal
     return len(to_create) + len(to_update)
 
 
@@ -120,7 +121,8 @@ def planned_contracts_publish(*, organisation: BuyerOrganisation, ids: Iterable[
     count = PlannedContract.objects.filter(
         organisation=organisation, pk__in=list(ids), status=ContractStatus.DRAFT
     ).update(status=ContractStatus.PUBLISHED)
-    stamp_bump(CATALOGUE_STAMP)  # update(): no signal
+    if count:
+        stamp_bump(CATALOGUE_STAMP, space_stamp_name(organisation.pk))  # update(): no signal
     return count
 
 

@@ -32,7 +32,7 @@ from .resources import (
     lots_render,
     normalise,
 )
-from .selectors import CATALOGUE_STAMP
+from .selectors import CATALOGUE_STAMP, space_stamp_name
 from .spreadsheets import SpreadsheetError, guess_format, is_example_reference, read_table
 
 ROW_NEW, ROW_UPDATED, ROW_UNCHANGED, ROW_ERROR = "new", "updated", "unchanged", "error"
@@ -445,6 +445,7 @@ def forecast_import(
         return report
     try:
         _write(planned=planned, scalar_fields=scalar_fields, progress=progress, total=total)
+        stamp_bump(space_stamp_name(organisation.pk))  # its space's list (bulk writes)
     except IntegrityError as error:
         report.file_errors.append(
             _("Le fichier contredit une règle de la base : rien n'a été enregistré (%(e)s).")
@@ -460,7 +461,7 @@ def _write(*, planned: list[_Planned], scalar_fields: list[str], progress, total
     """bulk_create the new lines, bulk_update the changed ones, then their CPV codes and lots."""
     new = [p.instance for p in planned if p.is_new]
     changed = [p.instance for p in planned if not p.is_new]
-    stamp_bump(CATALOGUE_STAMP)  # bulk writes: no signal
+    stamp_bump(CATALOGUE_STAMP)  # bulk writes send no signal: the catalogue's pages move on
     PlannedContract.objects.bulk_create(new, batch_size=1000)
     if progress is not None:
         progress(total + total // 2, total * 2)

@@ -4,16 +4,17 @@ from perms, writes from services."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.core.params import ids_param, int_param, year_param
+from ellipse.core.stamps import stamp
 from ellipse.editions.models import Edition
 
 from . import selectors, services, spreadsheets, uploads
@@ -60,9 +61,16 @@ def _download(content: bytes, *, filename: str, file_format: str) -> HttpRespons
 # --- Buyer's space ---
 
 
+SPACE_CACHED_PAGES = 10
+SPACE_CACHE_SECONDS = 600
+
+
 @role_required(Role.BUYER)
 @require_GET
 def space(request: HttpRequest) -> HttpResponse:
+    """The buyer's space. Its list of lines (years, page, counts) is a fragment cached per
+    organisation under the stamp ``buyers.space.<id>`` and the wishes' fingerprint
+    (``space.html``); the lines are read lazily, so a cached list runs no query."""
     organisation, refused = _organisation_or_403(request)
     if refused:
         return refused
@@ -72,11 +80,25 @@ def space(request: HttpRequest) -> HttpResponse:
         if edition
         else None
     )
-    years = selectors.organisation_years(organisation=organisation)
     year = year_param(request)
-    contracts = selectors.planned_contracts_for_space(organisation=organisation, year=year)
-    page = Paginator(contracts, SPACE_PAGE_SIZE).get_page(request.GET.get("page"))
+    number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
+    page = SimpleLazyObject(
+        lambda: selectors.space_page(
+            organisation=organisation, year=year, number=number, per_page=SPACE_PAGE_SIZE
+        )
+    )
     members = organisation.memberships.select_related("user").order_by("user__email")
+    lines_key = ""
+    if number <= SPACE_CACHED_PAGES:
+        lines_key = ":".join(
+            [
+                str(organisation.pk),
+                stamp(selectors.space_stamp_name(organisation.pk)),
+                selectors.space_fingerprint(organisation=organisation),
+                str(year or ""),
+                str(number),
+            ]
+        )
     return render(
         request,
         "buyers/space.html",
@@ -85,12 +107,15 @@ def space(request: HttpRequest) -> HttpResponse:
             "edition": edition,
             "participation": participation,
             "slot_labels": _slot_labels(edition, participation),
-            "contracts": page.object_list,
             "page": page,
-            "years": years,
+            "years": SimpleLazyObject(
+                lambda: selectors.organisation_years(organisation=organisation)
+            ),
             "year": year,
             "members": members,
             "buyer_interest": selectors.organisation_interest(organisation=organisation),
+            "lines_key": lines_key,
+            "cache_seconds": SPACE_CACHE_SECONDS,
         },
     )
 
@@ -467,24 +492,30 @@ def colleague_invite(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """/previsions/: public, so that any company of the territory can discover the buyers'
-    needs before registering; signed-in registered companies can also mark wishes."""
+    needs before registering; signed-in registered companies can also mark wishes.
+
+    The filter form and the result list are fragments cached under the catalogue's stamp and
+    the normalised filters (``catalogue/index.html``); the page itself is read lazily, so a
+    cached fragment runs no query. The wish buttons (per company, with a CSRF token) are
+    never cached."""
     from ellipse.accounts.roles import user_has_role
 
-    edition = Edition.objects.current()
+    edition = None
     company = None
     registration_open = False
     if user_has_role(request.user, Role.COMPANY):
         membership = getattr(request.user, "company_membership", None)
         company = membership.company if membership is not None else None
+    if company is not None:
+        edition = Edition.objects.current()
     if company is not None and edition is not None:
         registration_open = (
             edition.registration_is_open and company.registrations.filter(edition=edition).exists()
         )
+    stamp = selectors.catalogue_stamp()
     form = CatalogueFilterForm(
         request.GET or None,
-        organisations=selectors.catalogue_organisations(),
-        divisions=selectors.catalogue_divisions(),
-        years=selectors.catalogue_years(),
+        choices=selectors.catalogue_choices(stamp=stamp),
         with_mine=company is not None,
     )
     filters = selectors.CatalogueFilters()
@@ -503,28 +534,44 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if data.get("mine") and company is not None and edition is not None:
             filters.mine_company_id = company.pk
             filters.mine_edition_id = edition.pk
-    page = selectors.catalogue_page(
-        filters=filters,
-        number=int_param(request, "page", 1, min_value=1, max_value=1_000_000),
-        per_page=CATALOGUE_PAGE_SIZE,
+    number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
+    page = SimpleLazyObject(
+        lambda: selectors.catalogue_page(
+            filters=filters, number=number, per_page=CATALOGUE_PAGE_SIZE, stamp=stamp
+        )
     )
-    paginator = page.paginator
     wishes = None
     if company is not None and edition is not None:
         wishes = selectors.company_wishes(company_id=company.pk, edition_id=edition.pk)
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Fragment keys: the stamp and the normalised filters. The form is cached only when valid
+    # (errors echo what was typed); the list only without wish buttons and for pages 1 to N.
+    # When both are, one fragment holds them (one cache read).
+    query = form.query_string()
+    cache_form = not form.is_bound or form.is_valid()
+    cache_list = (
+        not registration_open
+        and not filters.mine_company_id
+        and number <= selectors.CATALOGUE_CACHED_PAGES
+    )
     return render(
         request,
         "catalogue/index.html",
         {
             "form": form,
             "page": page,
-            "paginator": paginator,
-            "query": query.urlencode(),
+            "paginator": SimpleLazyObject(lambda: page.paginator),
+            "query": query,
             "company": company,
             "wishes": wishes,
             "can_wish": registration_open,
             "edition": edition,
+            "cache_seconds": selectors.CATALOGUE_CACHE_SECONDS,
+            "form_key": f"{stamp}:{int(company is not None)}:{query}" if cache_form else "",
+            "list_key": (
+                f"{stamp}:{filters.cache_key()}:{number}:{int(request.user.is_authenticated)}"
+                if cache_list
+                else ""
+            ),
+            "cache_both": cache_form and cache_list,
         },
     )

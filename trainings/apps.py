@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class TrainingsConfig(AppConfig):
     name = "trainings"
     verbose_name = _("Formations")
+
+    def ready(self) -> None:
+        from companies.models import Topic
+        from ellipse.core.stamps import stamps_watch
+        from ellipse.editions.models import Edition
+
+        from .models import Participant, Session
+        from .selectors import CATALOGUE_STAMP
+
+        # The public catalogue: sessions, their seats and waiting lists, topics, editions.
+        for model in (Session, Participant, Topic, Edition):
+            stamps_watch(model, CATALOGUE_STAMP)

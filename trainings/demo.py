@@ -9,10 +9,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from companies.models import Company, Topic
+from ellipse.core.stamps import stamp_bump
 from ellipse.editions.models import Edition
 
 from .enums import Attendance, Audience, ParticipantKind, ParticipantStatus
 from .models import Participant, PastAttendance, Session, SurveyAnswer
+from .selectors import CATALOGUE_STAMP
 
 PLACE = "Hôtel de territoire d'Est Ensemble, 100 avenue Gaston-Roussel, Romainville"
 VISIO = "https://visio.est-ensemble.fr/formation-commande-publique"
@@ -184,6 +186,7 @@ def seed_trainings(*, edition: Edition, rng: random.Random, company: Company | N
                 )
             )
         Participant.objects.bulk_create(people)
+        stamp_bump(CATALOGUE_STAMP)  # bulk_create sends no signal: the seats moved
         for participant in session.participants.filter(attendance=Attendance.PRESENT)[:6]:
             SurveyAnswer.objects.get_or_create(
                 participant=participant,

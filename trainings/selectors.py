@@ -8,11 +8,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from companies.models import CallLog, Company, Registration, Topic
+from ellipse.core.stamps import stamp
 
 from .enums import ACTIVE, Attendance, ParticipantKind, ParticipantStatus
 from .models import Participant, PastAttendance, Session, SessionInvitation
@@ -48,12 +50,60 @@ def catalogue(
     return sessions.order_by("starts_at", "pk")
 
 
+# The stamp of the public catalogue (ellipse.core.stamps): sessions, their seats (every
+# registration, cancellation, offer), topics and editions' titles. TrainingsConfig.ready watches
+# their saves and deletes; a bulk write of participants bumps it itself (trainings.demo).
+CATALOGUE_STAMP = "trainings.catalogue"
+
+
+def catalogue_version(*, now: dt.datetime | None = None) -> str:
+    """What the catalogue's cached fragments depend on: the stamp, and the moment the list
+    changes by itself (the earliest end of a session to come: past it, that session leaves the
+    list). That moment is kept in the cache under the stamp and looked up again once past:
+    one query per change, none otherwise."""
+    now = now or timezone.now()
+    current = stamp(CATALOGUE_STAMP)
+    key = f"trainings.catalogue.next_end:{current}"
+    next_end = cache.get(key)  # a timestamp, or -1: no session to come
+    if next_end is None or 0 <= next_end < now.timestamp():
+        first = Session.objects.upcoming(now).aggregate(first=Min("ends_at"))["first"]
+        next_end = first.timestamp() if first is not None else -1
+        cache.set(key, next_end, 24 * 3600)
+    return f"{current}:{next_end}"
+
+
 def topics_offered() -> QuerySet[Topic]:
     return Topic.objects.filter(is_active=True)
 
 
 def session_detail(*, session_id: int) -> Session:
     return Session.objects.select_related("topic", "edition").with_counts().get(pk=session_id)
+
+
+def upcoming_participants_of(
+    *,
+    company_id: int | None = None,
+    buyer_organisation_id: int | None = None,
+    registered_by_id: int | None = None,
+    limit: int = 10,
+) -> list[Participant]:
+    """An organisation's (or an official's) registrations to sessions not over yet, for its
+    space: kept in the cache per owner under ``catalogue_version`` (every participant or
+    session write, and the next end of a session), so a warm space runs no query for them."""
+    owner = {
+        "company_id": company_id,
+        "buyer_organisation_id": buyer_organisation_id,
+        "registered_by_id": registered_by_id,
+    }
+    owner_key = ":".join(f"{k}={v}" for k, v in owner.items() if v)
+    key = f"trainings.upcoming:{catalogue_version()}:{owner_key}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = list(
+            participants_of(**owner).filter(session__ends_at__gte=timezone.now())[:limit]
+        )
+        cache.set(key, found, 600)
+    return found
 
 
 def participants_of(

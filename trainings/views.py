@@ -1,6 +1,8 @@
 """Public and participant pages: catalogue, session detail and registration, iCalendar,
 cancellation, the seat offered from the waiting list, "my trainings", certificate, survey."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,10 +10,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ellipse.core.params import next_param
+from ellipse.core.params import int_param, next_param
 
 from . import perms, selectors, services
 from .calendar import session_ics
@@ -22,22 +25,43 @@ from .models import Participant, Session
 PAGE_SIZE = 20
 
 
+CATALOGUE_CACHED_PAGES = 10
+CATALOGUE_CACHE_SECONDS = 600
+
+
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """The catalogue: sessions to come, soonest first, filtered by topic and audience."""
+    """The catalogue: sessions to come, soonest first, filtered by topic and audience.
+
+    The filters and the list are one fragment cached under ``selectors.catalogue_version``
+    (the stamp of sessions and seats, and the next end of a session) and the cleaned filters
+    (``trainings/index.html``); the sessions are read lazily, so a cached page runs no query."""
     form = CatalogueFilterForm(request.GET or None)
     topic_id, audience = None, ""
-    if form.is_valid():
+    valid = form.is_valid() if form.is_bound else True
+    if form.is_bound and valid:
         topic_id = form.cleaned_data["theme"].pk if form.cleaned_data["theme"] else None
         audience = form.cleaned_data["public"]
-    sessions = selectors.catalogue(topic_id=topic_id, audience=audience)
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
+    page = SimpleLazyObject(
+        lambda: Paginator(
+            selectors.catalogue(topic_id=topic_id, audience=audience), PAGE_SIZE
+        ).get_page(number)
+    )
+    query = urlencode({k: v for k, v in (("theme", topic_id), ("public", audience)) if v})
+    list_key = ""
+    if valid and number <= CATALOGUE_CACHED_PAGES:
+        list_key = f"{selectors.catalogue_version()}:{query}:{number}"
     return render(
         request,
         "trainings/index.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "list_key": list_key,
+            "cache_seconds": CATALOGUE_CACHE_SECONDS,
+        },
     )
 
 

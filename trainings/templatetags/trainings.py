@@ -2,10 +2,9 @@
 company and buyer spaces (a block those templates include without their views knowing)."""
 
 from django import template
-from django.utils import timezone
 
 from trainings.perms import registrant_of
-from trainings.selectors import company_pairings_all_editions, participants_of
+from trainings.selectors import company_pairings_all_editions, upcoming_participants_of
 
 register = template.Library()
 
@@ -17,9 +16,7 @@ def trainings_of_user(context) -> dict:
     participants, pairings = [], []
     if registrant is not None:
         owner = registrant[1] or {"registered_by_id": user.pk}
-        participants = list(
-            participants_of(**owner).filter(session__ends_at__gte=timezone.now())[:10]
-        )
+        participants = upcoming_participants_of(**owner)
         company_id = registrant[1].get("company_id")
         if company_id:
             pairings = company_pairings_all_editions(company_id=company_id)

@@ -1,0 +1,144 @@
+"""The buyer's space: its list of lines is cached per organisation under the stamp
+``buyers.space.<id>`` and the fingerprint of the companies' wishes. Every write path shows on the
+next render; an organisation never sees another's lines; the warm page reads no line."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from buyers.enums import ContractStatus
+from buyers.services import forecast_import, planned_contract_save
+from tests.buyers.forecast_files import csv_bytes, row
+from tests.factories import EditionFactory, RegistrationFactory, UserFactory, WishFactory
+from tests.factories.buyers import BuyerMembershipFactory, PlannedContractFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("buyers:space")
+
+
+def space(client) -> str:
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def interested(html: str, contract) -> str:
+    """The « interested companies » cell of a line."""
+    start = html.index(f'href="/acheteurs/espace/previsions/{contract.pk}/"')
+    cells = html[start:].split("<td>")
+    return cells[5].split("</td>")[0].strip()
+
+
+@pytest.fixture
+def lines(organisation):
+    return PlannedContractFactory.create_batch(12, organisation=organisation, year=2031)
+
+
+def test_warm_space_reads_no_line(client, buyer, lines, django_assert_max_num_queries):
+    client.force_login(buyer)
+    with CaptureQueriesContext(connection) as cold:
+        first = space(client)
+    with CaptureQueriesContext(connection) as warm:
+        assert space(client).count("<tr>") == first.count("<tr>")
+    read_lines = [q["sql"] for q in warm.captured_queries if "buyers_plannedcontract" in q["sql"]]
+    assert read_lines == []
+    assert len(warm.captured_queries) <= len(cold.captured_queries) - 3  # years, count, page
+    with django_assert_max_num_queries(14):
+        space(client)
+
+
+def test_a_line_saved_or_deleted_shows_on_the_next_render(client, buyer, lines):
+    client.force_login(buyer)
+    space(client)
+    contract = lines[0]
+    contract.title = "Ravalement des façades"
+    planned_contract_save(contract=contract)
+    assert "Ravalement des façades" in space(client)
+    contract.delete()
+    assert "Ravalement des façades" not in space(client)
+
+
+def test_publication_by_update_shows_on_the_next_render(client, buyer, organisation):
+    draft = PlannedContractFactory(organisation=organisation, status=ContractStatus.DRAFT)
+    client.force_login(buyer)
+    assert f'id="publier-{draft.pk}"' in space(client)
+    client.post(reverse("buyers:contracts_publish"), {"contracts": [draft.pk]})
+    assert f'id="publier-{draft.pk}"' not in space(client)
+
+
+def test_forecast_import_bulk_writes_show_on_the_next_render(client, buyer, organisation, cpv_demo):
+    client.force_login(buyer)
+    assert "Entretien des espaces verts" not in space(client)
+    report = forecast_import(
+        organisation=organisation,
+        year=2031,
+        file=csv_bytes([row()]),
+        file_format="csv",
+        dry_run=False,
+    )
+    assert report.written
+    assert "Entretien des espaces verts" in space(client)
+
+
+def test_wishes_one_by_one_and_in_bulk_show_in_the_counts(client, buyer, organisation):
+    from companies.services.registration import _wishes_set
+
+    edition = EditionFactory()
+    contract = PlannedContractFactory(organisation=organisation, year=edition.year)
+    client.force_login(buyer)
+    assert interested(space(client), contract) == "0"
+    WishFactory(organisation=organisation, planned_contract=contract)  # a save
+    assert interested(space(client), contract) == "1"
+    registration = RegistrationFactory(edition=edition)
+    _wishes_set(registration, organisation_ids=[], contract_ids=[contract.pk])  # bulk_create
+    assert interested(space(client), contract) == "2"
+    _wishes_set(registration, organisation_ids=[], contract_ids=[])  # queryset delete
+    assert interested(space(client), contract) == "1"
+
+
+def test_an_organisation_never_sees_another_organisations_cached_lines(client, buyer, lines):
+    other = BuyerMembershipFactory().user
+    PlannedContractFactory(organisation=other.buyer_membership.organisation, title="Secret B")
+    client.force_login(buyer)
+    assert "Secret B" not in space(client)
+    client.force_login(other)
+    html = space(client)
+    assert "Secret B" in html and lines[0].reference not in html
+    client.force_login(buyer)
+    assert "Secret B" not in space(client)
+
+
+def test_publish_form_takes_its_token_outside_the_cached_list(buyer, organisation):
+    from django.test import Client
+
+    draft = PlannedContractFactory(organisation=organisation, status=ContractStatus.DRAFT)
+    colleague = BuyerMembershipFactory(organisation=organisation).user
+    warmer = Client()
+    warmer.force_login(colleague)
+    space(warmer)  # a colleague fills the cache
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    html = space(client)
+    assert 'form="publier-lignes"' in html and 'id="publier-lignes"' in html
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = client.post(
+        reverse("buyers:contracts_publish"),
+        {"contracts": [draft.pk], "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ContractStatus.PUBLISHED
+
+
+def test_staff_editing_a_line_in_the_admin_shows_in_the_space(client, buyer, lines):
+    client.force_login(buyer)
+    space(client)
+    contract = lines[0]
+    client.force_login(UserFactory(role="staff"))
+    client.post(
+        reverse("admin:buyers_plannedcontract_changelist"),
+        {"action": "delete_selected", "_selected_action": [contract.pk], "post": "yes"},
+    )
+    client.force_login(buyer)
+    assert f"previsions/{contract.pk}/" not in space(client)
