@@ -69,6 +69,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "sourcing/directory.html",
         {
             "form": form,
+            "form_cacheable": not form.errors,
             "results": results,
             "stamp": directory_stamp(),
             "page_number": number,

@@ -68,3 +68,13 @@ def test_commune_choices_follow_the_companies(client, buyer, supplier):
     assert "Paris" not in communes()
     supplier(commune="Paris", outside=True)
     assert communes()[-1] == "Paris"
+
+
+def test_filters_with_errors_are_rendered_live(client, buyer, supplier):
+    supplier(trade_name="Quelque part")
+    client.force_login(buyer)
+    for _ in range(2):
+        page = client.get(URL, {"commune": "Atlantide"}).content.decode()
+        assert "errorlist" in page
+    page = client.get(URL, {"commune": "territoire"}).content.decode()
+    assert "errorlist" not in page and 'value="territoire" selected' in page
