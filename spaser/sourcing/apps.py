@@ -10,8 +10,8 @@ class SourcingConfig(AppConfig):
     def ready(self) -> None:
         """The directory's stamp (``selectors.STAMP_DIRECTORY``) moves on with every save or
         delete of what a result shows: companies (consent first), their CPV codes, their
-        retained registrations, the codes' labels and the editions' years."""
-        from buyers.models import CpvCode
+        retained registrations and the editions' years. The CPV labels are refreshed in bulk
+        (no signal): ``selectors.RESULTS_SECONDS`` bounds how long an old label may show."""
         from companies.models import Company, Registration
         from ellipse.core.stamps import stamps_watch
         from ellipse.editions.models import Edition
@@ -19,5 +19,5 @@ class SourcingConfig(AppConfig):
         from .selectors import STAMP_DIRECTORY
 
         stamps_watch(Company, STAMP_DIRECTORY, through=[Company.cpv_codes.through])
-        for model in (Registration, CpvCode, Edition):
+        for model in (Registration, Edition):
             stamps_watch(model, STAMP_DIRECTORY)

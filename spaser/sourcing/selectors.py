@@ -21,8 +21,8 @@ from .enums import StructureType
 from .search_sql import SEARCH_CONFIG
 
 # The directory's generation stamp (ellipse.core.stamps): results and filter choices are cached
-# under it. Bumped by the saves and deletes of companies, their CPV codes, registrations, CPV
-# labels and editions (SourcingConfig.ready) and by the bulk writes of this app (demo).
+# under it. Bumped by the saves and deletes of companies, their CPV codes, registrations and
+# editions (SourcingConfig.ready) and by the bulk writes of this app (demo).
 STAMP_DIRECTORY = "sourcing.directory"
 RESULTS_SECONDS = 10 * 60  # what no stamp follows (a CPV label refresh in bulk) shows by then
 
