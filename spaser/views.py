@@ -19,6 +19,7 @@ from ellipse.core.decorators import role_required
 from ellipse.core.spreadsheets import neutralise_formula
 from ellipse.editions.models import Edition
 
+from .catalogue import ORIENTATIONS
 from .charts import orientation_chart
 from .forms import DashboardFilterForm
 from .overview import spaser_overview
@@ -125,18 +126,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @role_required(Role.OFFICIAL)
 def chart(request: HttpRequest, number: int) -> HttpResponse:
     """One orientation's chart as an SVG image, from the cached figures of the same filters."""
+    if number not in ORIENTATIONS:
+        raise Http404
     version = figures_stamp()
     _form, year, prefixes, _label = _filters(request)
     figures_key = _figures_key(year=year, prefixes=prefixes, version=version)
     svg = cache.get(_chart_key(figures_key, number))
     if svg is None:
         figures = _figures(year=year, prefixes=prefixes, version=version)
-        svg = next(
-            (o["chart"] for o in figures["overview"]["orientations"] if o["number"] == number),
-            None,
-        )
-        if svg is None:
-            raise Http404
+        svg = next(o["chart"] for o in figures["overview"]["orientations"] if o["number"] == number)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     # Private (officials only); the page links each chart with the stamp in its address, so a
     # new import gets a new address: the browser may keep one as long as the figures' cache.

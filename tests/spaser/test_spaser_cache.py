@@ -127,3 +127,13 @@ def test_filters_with_errors_are_rendered_not_cached(official_client):
 
 def test_unknown_chart_is_not_found(official_client):
     assert official_client.get(reverse("spaser:chart", args=[42])).status_code == 404
+
+
+def test_chart_computes_the_figures_when_the_cache_lost_them(official_client, tmp_path):
+    from django.core.cache import cache
+
+    decp_import(path=write_v2(tmp_path / "a.json", HAND_REGISTER))
+    charts = _charts(official_client.get(URL, {"year": 2024}).content.decode())
+    cache.clear()  # evicted, or another process: the image still answers, from fresh figures
+    response = official_client.get(charts[0])
+    assert response.status_code == 200 and "60" in response.content.decode()
