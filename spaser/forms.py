@@ -5,9 +5,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buyers.models import BuyerOrganisation
-
 from .groups import GROUPS, group_prefixes
+from .selectors import buyer_choices
 
 FIRST_YEAR = 2018
 
@@ -24,12 +23,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         groups = [(slug, _(label)) for slug, (label, _prefixes) in GROUPS.items()]
-        organisations = [
-            (siret, name)
-            for siret, name in BuyerOrganisation.objects.filter(siret__isnull=False)
-            .order_by("name")
-            .values_list("siret", "name")
-        ]
+        organisations = buyer_choices()
         self.fields["buyer"].choices = [
             ("", _("Tous les acheteurs du registre")),
             (_("Groupes"), groups),

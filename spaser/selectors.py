@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -12,6 +13,7 @@ from buyers.enums import ContractStatus, Reservation, Visibility
 from buyers.models import BuyerOrganisation, PlannedContract
 from companies.enums import EssStatus, RegistrationStatus, SizeClass
 from companies.models import Registration
+from ellipse.core.stamps import stamp
 from ellipse.editions.models import Edition
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
@@ -337,11 +339,34 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
-def data_stamp() -> str:
-    """Changes whenever the figures may change: an import, a manual figure, a registration."""
-    imports = DecpImport.objects.aggregate(last=Max("pk"), done=Max("finished_at"))
-    manual = ManualEntry.objects.aggregate(n=Count("pk"), last=Max("pk"), total=Sum("value"))
-    registrations = Registration.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return "-".join(
-        str(v) for v in (*imports.values(), *manual.values(), *registrations.values())
-    ).replace(" ", "_")
+# --- stamps of the dashboard (ellipse.core.stamps) ------------------------------------------
+# The figures, charts and the rendered dashboard are cached under a key holding these stamps,
+# so a write shows on the next render; CACHE_SECONDS (views) bounds what no stamp follows
+# (meetings published, trainings attended, bulk writes of other apps), as before the stamps.
+
+STAMP_REGISTER = "spaser.register"  # contracts register: bumped by decp_import / link
+STAMP_MANUAL = "spaser.manual"  # ManualEntry saves and deletes (SpaserConfig.ready)
+# Registrations, companies, planned contracts, buyer organisations, editions (their saves and
+# deletes, SpaserConfig.ready): the convention figures, funnel, holders and the buyer filter.
+STAMP_CONVENTION = "spaser.convention"
+FIGURES_NAMESPACES = (STAMP_REGISTER, STAMP_MANUAL, STAMP_CONVENTION)
+
+
+def figures_stamp() -> str:
+    """Changes whenever the figures may change: an import, a manual figure, a registration…"""
+    return stamp(*FIGURES_NAMESPACES)
+
+
+def buyer_choices() -> list[tuple[str, str]]:
+    """(SIRET, name) of the buyer organisations with a SIRET, by name: the dashboard's filter,
+    cached until an organisation changes."""
+    key = f"spaser:buyer-choices:{stamp(STAMP_CONVENTION)}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = list(
+            BuyerOrganisation.objects.filter(siret__isnull=False)
+            .order_by("name")
+            .values_list("siret", "name")
+        )
+        cache.set(key, choices, 24 * 3600)
+    return choices

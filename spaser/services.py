@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from buyers.models import BuyerOrganisation
 from companies.models import Company
+from ellipse.core.stamps import stamp_bump
 
 from . import decp
 from .indicators import is_environmental, is_reserved, is_social
@@ -22,6 +23,7 @@ from .models import (
     ImportStatus,
     RecordOutcome,
 )
+from .selectors import STAMP_REGISTER
 
 BATCH = 1000
 
@@ -157,6 +159,7 @@ def _import_batch(*, run: DecpImport, batch: list, seen: dict[str, str], source:
                 run=run,
                 source=source,
             )
+            stamp_bump(STAMP_REGISTER)  # COPY and bulk_update send no signal
         _insert(DecpImportRecord, outcomes)
         run.save(update_fields=["records", "imported", "with_warnings", "unchanged", "rejected"])
 
@@ -239,9 +242,11 @@ def decp_link_companies() -> int:
     """Link holders to Ellipse companies registered since the import (by SIRET)."""
     from django.db.models import OuterRef, Subquery
 
-    return ContractHolder.objects.filter(company__isnull=True).update(
+    linked = ContractHolder.objects.filter(company__isnull=True).update(
         company_id=Subquery(Company.objects.filter(siret=OuterRef("identifier")).values("pk")[:1])
     )
+    stamp_bump(STAMP_REGISTER)
+    return linked
 
 
 def _insert(model, objects: list) -> None:

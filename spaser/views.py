@@ -1,14 +1,17 @@
 """SPASER pages for elected officials and staff: dashboard, exports, COFIL report (read only)."""
 
-import base64
 import csv
 import datetime as dt
 import io
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ellipse.accounts.roles import Role
@@ -16,10 +19,11 @@ from ellipse.core.decorators import role_required
 from ellipse.core.spreadsheets import neutralise_formula
 from ellipse.editions.models import Edition
 
+from .catalogue import ORIENTATIONS
 from .charts import orientation_chart
 from .forms import DashboardFilterForm
 from .overview import spaser_overview
-from .selectors import convention_figures, data_stamp, edition_funnel, open_defects
+from .selectors import convention_figures, edition_funnel, figures_stamp, open_defects
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, int, tuple | None, str]:
@@ -35,10 +39,20 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, int, tuple | No
 CACHE_SECONDS = 10 * 60
 
 
-def _figures(*, year: int, prefixes: tuple | None) -> dict:
-    """Indicators, charts and funnels, cached for 10 minutes under a key that changes with any
-    import, manual figure or registration, so new data shows at once."""
-    key = f"spaser:figures:{year}:{','.join(prefixes or ())}:{data_stamp()}"
+def _figures_key(*, year: int, prefixes: tuple | None, version: str) -> str:
+    return f"spaser:figures:{year}:{','.join(prefixes or ())}:{version}"
+
+
+def _chart_key(figures_key: str, number: int) -> str:
+    return f"{figures_key}:chart:{number}"
+
+
+def _figures(*, year: int, prefixes: tuple | None, version: str | None = None) -> dict:
+    """Indicators, charts, funnels and the current edition's figures, cached for 10 minutes
+    under a key that changes with any import, manual figure or registration (the stamps of
+    ``selectors.FIGURES_NAMESPACES``), so new data shows at once. Each chart is also cached on
+    its own for the image view."""
+    key = _figures_key(year=year, prefixes=prefixes, version=version or figures_stamp())
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -46,39 +60,86 @@ def _figures(*, year: int, prefixes: tuple | None) -> dict:
     for orientation in overview["orientations"]:
         orientation["chart"] = orientation_chart(orientation["principal"])
     editions = list(Edition.objects.order_by("-year")[:5])
+    current = Edition.objects.current()
     figures = {
         "overview": overview,
         "funnels": [(edition, edition_funnel(edition=edition)) for edition in editions],
+        "edition": current,
+        "figures": convention_figures(edition=current),
     }
     cache.set(key, figures, CACHE_SECONDS)
+    cache.set_many(
+        {_chart_key(key, o["number"]): o["chart"] for o in overview["orientations"]},
+        CACHE_SECONDS,
+    )
     return figures
 
 
-def _context(request: HttpRequest) -> dict:
+def _query(form: DashboardFilterForm, year: int) -> str:
+    """The filters as a query string, normalised (the same for every spelling of a request)."""
+    buyer = form.cleaned_data.get("buyer", "") if form.is_valid() else ""
+    return urlencode({"year": year, **({"buyer": buyer} if buyer else {})})
+
+
+def _context(request: HttpRequest, *, version: str | None = None) -> dict:
     form, year, prefixes, buyer_label = _filters(request)
-    figures = _figures(year=year, prefixes=prefixes)
+    figures = _figures(year=year, prefixes=prefixes, version=version)
     for orientation in figures["overview"]["orientations"]:
-        # An image, not inline markup: pygal's SVG carries its own <style>, which the page's
-        # Content-Security-Policy (no inline style) would block; inside an image it is isolated.
-        encoded = base64.b64encode(orientation["chart"].encode()).decode()
-        orientation["chart_src"] = f"data:image/svg+xml;base64,{encoded}"
         orientation["chart"] = mark_safe(orientation["chart"])  # noqa: S308 (the PDF's, inline)
-    current = Edition.objects.current()
     return {
         "form": form,
         "year": year,
         "buyer_label": buyer_label,
         **figures,
-        "edition": current,
-        "figures": convention_figures(edition=current),
-        "query": request.GET.urlencode(),
+        "query": _query(form, year),
     }
 
 
 @role_required(Role.OFFICIAL)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Indicators against targets, one chart and table per orientation, the convention funnel."""
-    return render(request, "spaser/dashboard.html", _context(request))
+    """Indicators against targets, one chart and table per orientation, the convention funnel.
+
+    The page's body holds nothing personal (no form token, no message: those are in the base
+    template): it is cached whole per filters and stamps, so a warm page reads two cache keys."""
+    version = figures_stamp()
+    form, year, _prefixes, _label = _filters(request)
+    key = None
+    if form.is_valid():  # a form with errors is rendered, never cached
+        key = f"spaser:dashboard:{get_language()}:{_query(form, year)}:{version}"
+    body = cache.get(key) if key else None
+    if body is None:
+        context = _context(request, version=version)
+        for orientation in context["overview"]["orientations"]:
+            # An image, not inline markup: pygal's SVG carries its own <style>, which the
+            # page's Content-Security-Policy (no inline style) would block; inside an image it
+            # is isolated. Served by ``chart``, the stamp in its address for browsers' caches.
+            orientation["chart_src"] = (
+                reverse("spaser:chart", args=[orientation["number"]])
+                + f"?{context['query']}&v={version}"
+            )
+        body = render_to_string("spaser/_dashboard_body.html", context)
+        if key:
+            cache.set(key, body, CACHE_SECONDS)
+    return render(request, "spaser/dashboard.html", {"body": mark_safe(body)})  # noqa: S308
+
+
+@role_required(Role.OFFICIAL)
+def chart(request: HttpRequest, number: int) -> HttpResponse:
+    """One orientation's chart as an SVG image, from the cached figures of the same filters."""
+    if number not in ORIENTATIONS:
+        raise Http404
+    version = figures_stamp()
+    _form, year, prefixes, _label = _filters(request)
+    figures_key = _figures_key(year=year, prefixes=prefixes, version=version)
+    svg = cache.get(_chart_key(figures_key, number))
+    if svg is None:
+        figures = _figures(year=year, prefixes=prefixes, version=version)
+        svg = next(o["chart"] for o in figures["overview"]["orientations"] if o["number"] == number)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    # Private (officials only); the page links each chart with the stamp in its address, so a
+    # new import gets a new address: the browser may keep one as long as the figures' cache.
+    response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
+    return response
 
 
 def _export_rows(context: dict) -> list[list]:

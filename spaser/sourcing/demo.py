@@ -5,6 +5,9 @@ import random
 from django.utils import timezone
 
 from companies.models import Company
+from ellipse.core.stamps import stamp_bump
+
+from .selectors import STAMP_DIRECTORY
 
 
 def seed_sourcing(*, rng: random.Random) -> int:
@@ -15,6 +18,7 @@ def seed_sourcing(*, rng: random.Random) -> int:
         (agreed if rng.random() < 0.75 else refused).append(pk)
     Company.objects.filter(pk__in=agreed).update(directory_consent=True, directory_consent_at=now)
     Company.objects.filter(pk__in=refused).update(directory_consent=False, directory_consent_at=now)
+    stamp_bump(STAMP_DIRECTORY)  # update() sends no signal
     return len(agreed)
 
 

@@ -7,16 +7,24 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from buyers.cpv import cpv_prefix
 from buyers.matching import words
 from companies.enums import EssStatus, RegistrationStatus, SiaeType
 from companies.models import Company, Registration
+from ellipse.core.stamps import stamp
 from ellipse.core.territory import COMMUNES
 
 from .enums import StructureType
 from .search_sql import SEARCH_CONFIG
+
+# The directory's generation stamp (ellipse.core.stamps): results and filter choices are cached
+# under it. Bumped by the saves and deletes of companies, their CPV codes, registrations and
+# editions (SourcingConfig.ready) and by the bulk writes of this app (demo).
+STAMP_DIRECTORY = "sourcing.directory"
+RESULTS_SECONDS = 10 * 60  # what no stamp follows (a CPV label refresh in bulk) shows by then
 
 TERRITORY = "territoire"  # the commune filter's value for "any of the 9 communes"
 _CPV_RE = re.compile(r"^(\d{2,8})(?:-\d)?$")
@@ -218,15 +226,35 @@ def directory_rows(*, companies, query: DirectoryQuery) -> list[DirectoryRow]:
     return [DirectoryRow(c, match_reasons(company=c, query=query)) for c in companies]
 
 
+def directory_stamp() -> str:
+    """Changes whenever a directory result may change (consent included: at once)."""
+    return stamp(STAMP_DIRECTORY)
+
+
+def directory_querystring(query: DirectoryQuery) -> str:
+    """The query as the directory's form spells it, empty parts left out: one spelling per query
+    (the results' cache key, their pages' and exports' links)."""
+    params = {
+        "activite": " ".join(query.activity.split()),
+        "commune": query.commune,
+        "structure": query.structure,
+        "taille": query.size,
+        "participation": "on" if query.took_part else "",
+    }
+    return urlencode({name: value for name, value in params.items() if value})
+
+
 def commune_choices() -> list[tuple[str, str]]:
-    """The 9 communes first, then the other communes of consenting companies (cached 5 min)."""
+    """The 9 communes first, then the other communes of consenting companies (cached until a
+    company changes)."""
     nine = [c.name for c in COMMUNES]
-    others = cache.get("sourcing:directory-communes")
+    key = f"sourcing:directory-communes:{directory_stamp()}"
+    others = cache.get(key)
     if others is None:
         folded = {n.lower() for n in nine}
         found = directory_companies().order_by().values_list("commune", flat=True).distinct()
         others = sorted({c for c in found if c and c.lower() not in folded})
-        cache.set("sourcing:directory-communes", others, 300)
+        cache.set(key, others, RESULTS_SECONDS)
     return [
         ("", _("Toutes les communes")),
         (TERRITORY, _("Les 9 villes d'Est Ensemble")),

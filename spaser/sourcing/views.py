@@ -15,6 +15,7 @@ from buyers.models import PlannedContract
 from companies.perms import company_of
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
+from ellipse.core.params import int_param
 from ellipse.editions.models import Edition
 
 from . import glue, perms, services, tasks
@@ -24,7 +25,15 @@ from .exports import directory_export, outcomes_export
 from .forms import DirectoryForm, OutcomeFilterForm, OutcomeForm, StaffContractsForm
 from .outcome_links import OutcomeLinkError, outcome_link_read
 from .outcome_selectors import outcome_deadline, outcome_overview, party_meetings
-from .selectors import directory_prefetch, directory_rows, directory_search, supplier_get
+from .selectors import (
+    RESULTS_SECONDS,
+    directory_prefetch,
+    directory_querystring,
+    directory_rows,
+    directory_search,
+    directory_stamp,
+    supplier_get,
+)
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,23 +49,32 @@ def _directory_user_or_403(request: HttpRequest) -> None:
 @require_GET
 @role_required(Role.BUYER)
 def directory(request: HttpRequest) -> HttpResponse:
+    """The results are a fragment cached per (query, page, directory stamp): the same for every
+    buyer (no contact, no token in it), gone as soon as a company changes or withdraws."""
     _directory_user_or_403(request)
     form = DirectoryForm(request.GET or None)
     query = form.to_query()  # unbound: the empty query, every consenting company
-    paginator = Paginator(
-        directory_prefetch(directory_search(query=query)), settings.SOURCING_DIRECTORY_PAGE_SIZE
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    number = int_param(request, "page", 1, min_value=1)
+
+    def results() -> dict:  # called by the template on a cache miss only
+        paginator = Paginator(
+            directory_prefetch(directory_search(query=query)),
+            settings.SOURCING_DIRECTORY_PAGE_SIZE,
+        )
+        page = paginator.get_page(number)
+        return {"page": page, "rows": directory_rows(companies=page.object_list, query=query)}
+
     return render(
         request,
         "sourcing/directory.html",
         {
             "form": form,
-            "page": page,
-            "rows": directory_rows(companies=page.object_list, query=query),
-            "querystring": params.urlencode(),
+            "form_cacheable": not form.errors,
+            "results": results,
+            "stamp": directory_stamp(),
+            "page_number": number,
+            "querystring": directory_querystring(query),
+            "cache_seconds": RESULTS_SECONDS,
         },
     )
 
