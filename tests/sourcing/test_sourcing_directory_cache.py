@@ -20,9 +20,9 @@ def test_warm_search_runs_no_search_query(client, buyer, supplier, django_assert
     client.force_login(buyer)
     cold = client.get(URL, {"activite": "nettoyage", "page": 2})
     assert result_count(cold) == 25 and len(names(cold)) == 5
-    # Session, user, role, the buyer's membership and organisation (buyers.perms.is_buyer):
-    # no search, count, row or choice query.
-    with django_assert_num_queries(5):
+    # Session, user, role, the buyer's membership with its organisation (buyers.perms): no
+    # search, count, row or choice query.
+    with django_assert_num_queries(4):
         warm = client.get(URL, {"activite": " nettoyage ", "page": "2"})
     assert names(warm) == names(cold)
 
