@@ -96,11 +96,15 @@ def _shared_resources():
 
 def pdf_render(*, template: str, context: dict, fetcher=None) -> bytes:
     """Render ``template`` with ``context`` to PDF bytes (A4, embedded fonts, tagged text)."""
+    return pdf_render_html(html=render_to_string(template, context), fetcher=fetcher)
+
+
+def pdf_render_html(*, html: str, fetcher=None) -> bytes:
+    """The same, from an HTML string already rendered (the benchmark's bare page, for one)."""
     from weasyprint import HTML
 
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     fetcher = fetcher or safe_url_fetcher()
-    html = render_to_string(template, context)
     fonts, stylesheets = _shared_resources()
     document = HTML(
         string=html, base_url=PDF_STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
