@@ -17,8 +17,10 @@ Times are given as CPU time of the process (``time.process_time``) as well as wa
 shared machine the wall time of a single-threaded render grows with the load of others, its CPU
 time much less, and the ratio to the floor is read on both.
 
-Options: ``--concurrency 1 2`` (worker runs), ``--profile N`` (cProfile of N participants'
-``agenda_documents_ensure`` in-process, the main costs). Prints Markdown.
+Options: ``--concurrency 1 2`` (worker runs), ``--tasks chunked single`` (the refresh tasks as
+a schedule change queues them, ``REFRESH_CHUNK`` participants each — the default —, or one per
+participant), ``--profile N`` (cProfile of N participants' ``agenda_documents_ensure``
+in-process, the main costs). Prints Markdown.
 """
 
 import argparse
@@ -33,6 +35,14 @@ from _django import machine, setup
 parser = argparse.ArgumentParser()
 parser.add_argument("--concurrency", type=int, nargs="*", default=[2])
 parser.add_argument("--profile", type=int, default=0, metavar="N")
+parser.add_argument(
+    "--tasks",
+    nargs="*",
+    default=["chunked"],
+    choices=["chunked", "single"],
+    help="chunked: the refresh tasks as a schedule change queues them (REFRESH_CHUNK "
+    "participants each); single: one task per participant",
+)
 args = parser.parse_args()
 
 connection, db_name = setup()
@@ -174,7 +184,8 @@ if connection.vendor == "postgresql" and settings.REDIS_URL:
     from celery import group
 
     from ellipse.celery import app
-    from meetings.invitations.tasks import agenda_documents_refresh
+    from meetings.invitations.services import REFRESH_CHUNK, refresh_chunks
+    from meetings.invitations.tasks import agenda_documents_refresh, agenda_documents_refresh_many
     from tests.integration.conftest import WorkerProcess
 
     def cpu_seconds(pid: int) -> float:
@@ -198,17 +209,29 @@ if connection.vendor == "postgresql" and settings.REDIS_URL:
         "| ÷ 30 s | worker CPU (s) |"
     )
     print("|---|---|---|---|---|---|---|")
-    for concurrency in args.concurrency:
+
+    def signatures(mode: str) -> list:
+        if mode == "chunked":
+            return [
+                agenda_documents_refresh_many.si(**kwargs)
+                for kwargs in refresh_chunks(edition.pk, owners)
+            ]
+        return [
+            agenda_documents_refresh.si(edition_id=edition.pk, owner_kind=k, owner_id=pk)
+            for k, pk in owners
+        ]
+
+    label = {"chunked": f"≤ {REFRESH_CHUNK} participants each", "single": "one per participant"}
+    runs = [(c, mode) for c in args.concurrency for mode in args.tasks]
+    for concurrency, mode in runs:
         GeneratedDocument.objects.all().delete()
         worker = WorkerProcess(mail_dir=Path(tempfile.mkdtemp()) / "mail", concurrency=concurrency)
         worker.start()
         try:
             cpu_before = cpu_seconds(worker.process.pid)
             begin = time.perf_counter()
-            group(
-                agenda_documents_refresh.si(edition_id=edition.pk, owner_kind=k, owner_id=pk)
-                for k, pk in owners
-            ).apply_async()
+            tasks = signatures(mode)
+            group(tasks).apply_async()
             expected = 2 * len(owners)
             first = None
             while (count := GeneratedDocument.objects.exclude(content_hash="").count()) < expected:
@@ -221,7 +244,8 @@ if connection.vendor == "postgresql" and settings.REDIS_URL:
             worker.stop()
         verdict = "✓" if wall <= GOAL_BATCH_SECONDS else "✗"
         print(
-            f"| Celery, -c {concurrency} | {len(owners)} | {first or 0:.2f} | {wall:.1f} "
+            f"| Celery, -c {concurrency}, {len(tasks)} tasks ({label[mode]}) "
+            f"| {len(owners)} | {first or 0:.2f} | {wall:.1f} "
             f"| {wall / len(owners):.3f} | {wall / GOAL_BATCH_SECONDS:.2f} {verdict} | {cpu:.1f} |"
         )
 else:

@@ -144,3 +144,22 @@ def agenda_documents_ensure(*, edition, owner_kind: str, owner_id: int) -> list[
     return documents_ensure(
         edition=edition, owner_id=owner_id, kinds=[pdf_kind, ics_kind], context=context
     )
+
+
+def agenda_documents_ensure_many(
+    *, edition, owner_kind: str, owner_ids: list[int]
+) -> dict[int, list[GeneratedDocument]]:
+    """PDF and ICS of several participants of one kind: their contexts built together (the same
+    few queries as for one), then each participant's pair in its own transaction. Participants
+    with nothing to show are left out."""
+    pdf_kind, ics_kind = PAIRS[owner_kind]
+    if owner_kind == "company":
+        contexts = agendas.company_agendas(edition=edition, company_ids=owner_ids)
+    else:
+        contexts = agendas.buyer_agendas(edition=edition, buyer_ids=owner_ids)
+    return {
+        owner_id: documents_ensure(
+            edition=edition, owner_id=owner_id, kinds=[pdf_kind, ics_kind], context=context
+        )
+        for owner_id, context in contexts.items()
+    }
