@@ -94,13 +94,26 @@ def _shared_resources():
     return _SHARED.fonts, _SHARED.stylesheets
 
 
+def pdf_preload() -> None:
+    """Import WeasyPrint now (≈1 s of CPU): called once in a Celery worker's parent process
+    before it forks its pool, so that every child starts with it loaded instead of paying it on
+    its first agenda. The font configuration and stylesheets stay per process, built on first
+    use: they hold temporary font files that forked copies must not share (a child's exit would
+    delete them under its siblings)."""
+    import weasyprint  # noqa: F401
+
+
 def pdf_render(*, template: str, context: dict, fetcher=None) -> bytes:
     """Render ``template`` with ``context`` to PDF bytes (A4, embedded fonts, tagged text)."""
+    return pdf_render_html(html=render_to_string(template, context), fetcher=fetcher)
+
+
+def pdf_render_html(*, html: str, fetcher=None) -> bytes:
+    """The same, from an HTML string already rendered (the benchmark's bare page, for one)."""
     from weasyprint import HTML
 
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     fetcher = fetcher or safe_url_fetcher()
-    html = render_to_string(template, context)
     fonts, stylesheets = _shared_resources()
     document = HTML(
         string=html, base_url=PDF_STATIC_DIR.as_uri() + "/", url_fetcher=fetcher

@@ -23,7 +23,7 @@ from meetings.reasons import contracts_of, meetings_reason_lines
 from .typography import fr_amount, fr_date, fr_quarter, fr_time
 
 # Bump when a template changes so that every stored document is generated again.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the facts list laid out with floats
 PROFILE_MAX_CHARS = 420
 
 

@@ -1,7 +1,9 @@
 """Generated documents: build, store, regenerate when what they show has changed.
 
-``document_ensure`` is the one entry point: it locks the (edition, kind, owner) row, compares
-the hash of the current context with the stored one, and renders only when they differ.
+``documents_ensure`` is the one entry point (``document_ensure`` for one document,
+``agenda_documents_ensure`` for a participant's PDF and calendar): it locks the (edition, kind,
+owner) rows, compares the hash of the current context with the stored one, and renders only
+when they differ.
 """
 
 import time
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from ellipse.pdf import pdf_render
 
@@ -68,33 +71,64 @@ def document_ensure(
     when the caller already built it (batches build every context in a few queries)."""
     if context is None:
         context = document_context(edition=edition, kind=kind, owner_id=owner_id)
+    return documents_ensure(edition=edition, owner_id=owner_id, kinds=[kind], context=context)[0]
+
+
+def _locked(edition, owner_id: int, kinds: list[str]) -> dict[str, GeneratedDocument]:
+    rows = GeneratedDocument.objects.select_for_update().filter(
+        edition=edition, kind__in=kinds, owner_id=owner_id
+    )
+    return {row.kind: row for row in rows}
+
+
+def documents_ensure(
+    *, edition, owner_id: int, kinds: list[str], context: dict
+) -> list[GeneratedDocument]:
+    """The documents of one owner built from one context (its PDF and its calendar), each
+    generated now if missing or out of date: their rows are locked together in one transaction
+    (a handful of queries, not a lock, an insert and an update per document)."""
     digest = agendas.context_hash(context)
     with transaction.atomic():
-        document, _created = GeneratedDocument.objects.select_for_update().get_or_create(
-            edition=edition, kind=kind, owner_id=owner_id, defaults={"content_hash": ""}
-        )
-        if (
-            document.content_hash == digest
-            and document.file
-            and default_storage.exists(document.file.name)
-        ):
-            return document
-        started = time.perf_counter()
-        content = document_render(kind=kind, context=context)
-        elapsed = time.perf_counter() - started
-        name = f"documents/{edition.year}/{kind}/{owner_id}/{digest[:16]}/" + SPECS[
-            kind
-        ].filename.format(year=edition.year)
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(content))
-        document.file.name = saved
-        document.content_hash = digest
-        document.size = len(content)
-        document.render_seconds = round(elapsed, 4)
-        document.save()
+        rows = _locked(edition, owner_id, kinds)
+        if missing := [kind for kind in kinds if kind not in rows]:
+            # A concurrent worker's insert wins; its row is then locked and read below.
+            GeneratedDocument.objects.bulk_create(
+                [
+                    GeneratedDocument(edition=edition, kind=kind, owner_id=owner_id)
+                    for kind in missing
+                ],
+                ignore_conflicts=True,
+            )
+            rows = _locked(edition, owner_id, kinds)
+        changed = []
+        for kind in kinds:
+            document = rows[kind]
+            if (
+                document.content_hash == digest
+                and document.file
+                and default_storage.exists(document.file.name)
+            ):
+                continue
+            started = time.perf_counter()
+            content = document_render(kind=kind, context=context)
+            elapsed = time.perf_counter() - started
+            name = f"documents/{edition.year}/{kind}/{owner_id}/{digest[:16]}/" + SPECS[
+                kind
+            ].filename.format(year=edition.year)
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            document.file.name = default_storage.save(name, ContentFile(content))
+            document.content_hash = digest
+            document.size = len(content)
+            document.render_seconds = round(elapsed, 4)
+            document.generated_at = timezone.now()
+            changed.append(document)
+        if changed:
+            GeneratedDocument.objects.bulk_update(
+                changed, ["file", "content_hash", "size", "render_seconds", "generated_at"]
+            )
     # Earlier versions stay on disk: a queued e-mail may still attach them.
-    return document
+    return [rows[kind] for kind in kinds]
 
 
 PAIRS = {
@@ -107,7 +141,25 @@ def agenda_documents_ensure(*, edition, owner_kind: str, owner_id: int) -> list[
     """PDF and ICS of one participant, from one context (one set of queries)."""
     pdf_kind, ics_kind = PAIRS[owner_kind]
     context = document_context(edition=edition, kind=pdf_kind, owner_id=owner_id)
-    return [
-        document_ensure(edition=edition, kind=pdf_kind, owner_id=owner_id, context=context),
-        document_ensure(edition=edition, kind=ics_kind, owner_id=owner_id, context=context),
-    ]
+    return documents_ensure(
+        edition=edition, owner_id=owner_id, kinds=[pdf_kind, ics_kind], context=context
+    )
+
+
+def agenda_documents_ensure_many(
+    *, edition, owner_kind: str, owner_ids: list[int]
+) -> dict[int, list[GeneratedDocument]]:
+    """PDF and ICS of several participants of one kind: their contexts built together (the same
+    few queries as for one), then each participant's pair in its own transaction. Participants
+    with nothing to show are left out."""
+    pdf_kind, ics_kind = PAIRS[owner_kind]
+    if owner_kind == "company":
+        contexts = agendas.company_agendas(edition=edition, company_ids=owner_ids)
+    else:
+        contexts = agendas.buyer_agendas(edition=edition, buyer_ids=owner_ids)
+    return {
+        owner_id: documents_ensure(
+            edition=edition, owner_id=owner_id, kinds=[pdf_kind, ics_kind], context=context
+        )
+        for owner_id, context in contexts.items()
+    }

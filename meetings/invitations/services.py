@@ -267,13 +267,25 @@ def schedule_changes_notify(*, edition) -> BatchResult:
 
 
 def _refresh_documents(edition_id: int, parties: list[tuple[str, int]]) -> None:
-    """Regenerate the documents (a broker outage is logged; downloads regenerate them anyway)."""
-    from .tasks import agenda_documents_refresh
+    """Regenerate the documents (a broker outage is logged; downloads regenerate them anyway),
+    ``REFRESH_CHUNK`` participants of a kind per task."""
+    from .tasks import agenda_documents_refresh_many
 
-    task_enqueue_many(
-        agenda_documents_refresh,
-        [
-            {"edition_id": edition_id, "owner_kind": kind, "owner_id": owner_id}
-            for kind, owner_id in parties
-        ],
-    )
+    task_enqueue_many(agenda_documents_refresh_many, refresh_chunks(edition_id, parties))
+
+
+# Participants per refresh task: fewer tasks and context queries, still enough tasks for every
+# worker process of a batch (172 participants: 22 tasks).
+REFRESH_CHUNK = 8
+
+
+def refresh_chunks(edition_id: int, parties: list[tuple[str, int]]) -> list[dict]:
+    """The keyword arguments of the refresh tasks for these (kind, owner id) parties."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, owner_id in parties:
+        by_kind.setdefault(kind, []).append(owner_id)
+    return [
+        {"edition_id": edition_id, "owner_kind": kind, "owner_ids": ids[i : i + REFRESH_CHUNK]}
+        for kind, ids in by_kind.items()
+        for i in range(0, len(ids), REFRESH_CHUNK)
+    ]

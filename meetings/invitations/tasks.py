@@ -152,7 +152,8 @@ def reminders_send_due() -> int:
 
 @shared_task(bind=True, max_retries=3, acks_late=True)
 def agenda_documents_refresh(self, *, edition_id: int, owner_kind: str, owner_id: int) -> str:
-    """Regenerate one participant's PDF and ICS after a schedule change (no-op if unchanged)."""
+    """Regenerate one participant's PDF and ICS (no-op if unchanged). Schedule changes now queue
+    ``agenda_documents_refresh_many``; this one stays for the messages queued before."""
     from .documents import NothingToShow, agenda_documents_ensure
 
     edition = Edition.objects.get(pk=edition_id)
@@ -161,6 +162,20 @@ def agenda_documents_refresh(self, *, edition_id: int, owner_kind: str, owner_id
     except NothingToShow:
         return "empty"
     return "ok"
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def agenda_documents_refresh_many(
+    self, *, edition_id: int, owner_kind: str, owner_ids: list[int]
+) -> int:
+    """Regenerate a few participants' PDF and ICS after a schedule change (unchanged ones are
+    skipped): one task and one set of context queries for several participants."""
+    from .documents import agenda_documents_ensure_many
+
+    edition = Edition.objects.get(pk=edition_id)
+    return len(
+        agenda_documents_ensure_many(edition=edition, owner_kind=owner_kind, owner_ids=owner_ids)
+    )
 
 
 @shared_task

@@ -264,3 +264,37 @@ def test_company_agenda_shows_its_afternoon_workshop_in_pdf_and_ics(
     summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
     assert "Atelier : Répondre en groupement" in summaries
     assert len(summaries) == Meeting.objects.filter(company=company).count() + 1
+
+
+def test_a_participants_pdf_and_calendar_cost_a_few_queries(
+    schedule, django_assert_max_num_queries
+):
+    """Context, then both rows locked, created and updated together in one transaction (they
+    were a lock, an insert and an update each, 20 queries): the batch's per-participant
+    database cost is bounded; unchanged, nothing is written and the files are reused."""
+    from meetings.invitations.documents import agenda_documents_ensure
+
+    edition, buyers, companies = schedule
+    with django_assert_max_num_queries(12):  # 6 for the context
+        pdf, ics = agenda_documents_ensure(
+            edition=edition, owner_kind="company", owner_id=companies[0].pk
+        )
+    with django_assert_max_num_queries(10):  # 4 for the context
+        agenda_documents_ensure(edition=edition, owner_kind="buyer", owner_id=buyers[0].pk)
+    with django_assert_max_num_queries(9) as unchanged:
+        again = agenda_documents_ensure(
+            edition=edition, owner_kind="company", owner_id=companies[0].pk
+        )
+    assert not [q for q in unchanged.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert [(d.kind, d.file.name, d.content_hash) for d in again] == [
+        (d.kind, d.file.name, d.content_hash) for d in (pdf, ics)
+    ]
+    assert (pdf.kind, ics.kind) == ("company_agenda", "company_ics") and pdf.size > 0
+    stored = GeneratedDocument.objects.get(pk=pdf.pk)
+    assert (stored.file.name, stored.size, stored.generated_at) == (
+        pdf.file.name,
+        pdf.size,
+        pdf.generated_at,
+    )
+    assert companies[0].legal_name in _pdf_text(stored.file.read())
+    stored.file.close()

@@ -1,11 +1,15 @@
 """The PDF helper: embedded fonts, real text, and nothing fetched from outside."""
 
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from ellipse.pdf import FONT_DIR, PDF_STATIC_DIR, pdf_render, safe_url_fetcher, url_is_allowed
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_only_local_files_under_static_pdf_or_fonts_are_allowed():
@@ -79,3 +83,19 @@ def schedule_pdf(db, tmp_path):
         edition=edition, owner_kind="company", owner_id=companies[0].pk
     )
     return pdf.file.path
+
+
+def test_a_worker_parent_imports_weasyprint_before_forking_its_pool():
+    """``worker_init`` (sent in the worker's parent process, before the pool forks) imports
+    WeasyPrint, so that no child pays it on its first agenda; no font configuration is built
+    there (its temporary font files must not be shared by forked children)."""
+    script = (
+        "import sys, django; django.setup()\n"
+        "from celery.signals import worker_init\n"
+        "from ellipse import pdf\n"
+        "assert 'weasyprint' not in sys.modules\n"
+        "worker_init.send(sender=None)\n"
+        "assert 'weasyprint' in sys.modules\n"
+        "assert not getattr(pdf._SHARED, 'stylesheets', None)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT, timeout=120)
