@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Entreprises")
+
+    def ready(self) -> None:
+        from .stamps import space_watch
+
+        space_watch()

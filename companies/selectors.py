@@ -1,6 +1,7 @@
 """Reads of companies/ that several places need, with their joins decided once."""
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from ellipse.editions.models import Edition
 
@@ -171,25 +172,82 @@ def cpv_search(*, query: str, limit: int = CPV_SEARCH_LIMIT) -> list[dict]:
 
 
 def registrations_for_space(*, company: Company):
-    """A company's registrations, newest edition first, with their wishes (buyer and planned
-    contract) prefetched: what its space shows."""
-    from django.db.models import Prefetch
-
-    from .models import Wish
-
-    return (
-        Registration.objects.filter(company=company)
-        .select_related("edition")
-        .prefetch_related(
-            Prefetch(
-                "wishes",
-                queryset=Wish.objects.select_related("organisation", "planned_contract").order_by(
-                    "organisation__name", "planned_contract__reference"
-                ),
-            )
-        )
-        .order_by("-edition__year")
+    """A company's registrations, newest edition first, with their edition: what its space
+    shows (the current one's wishes and topics are read by :class:`CompanySpace`)."""
+    return Registration.objects.filter(company=company).select_related("edition").order_by(
+        "-edition__year"
     )
+
+
+class CompanySpace:
+    """What the company's space shows, each part read when first used: the registration's
+    facts and the profile are cached fragments (keyed on :attr:`stamp`, see
+    ``companies.stamps``), and a cache hit reads neither the training topics nor the CPV codes.
+
+    Three queries when nothing is cached: the current edition, the registrations (with their
+    editions), the current registration's wishes (with buyers and planned contracts)."""
+
+    def __init__(self, *, company: Company) -> None:
+        self.company = company
+
+    @cached_property
+    def stamp(self) -> str:
+        from .stamps import space_stamp
+
+        return space_stamp(company_id=self.company.pk)
+
+    @cached_property
+    def edition(self) -> Edition | None:
+        return Edition.objects.current()
+
+    @cached_property
+    def _registrations(self) -> list[Registration]:
+        return list(registrations_for_space(company=self.company))
+
+    @cached_property
+    def current(self) -> Registration | None:
+        edition = self.edition
+        if edition is None:
+            return None
+        return next((r for r in self._registrations if r.edition_id == edition.pk), None)
+
+    @cached_property
+    def past(self) -> list[Registration]:
+        return [r for r in self._registrations if r is not self.current]
+
+    @cached_property
+    def wishes(self) -> list:
+        from .models import Wish
+
+        if self.current is None:
+            return []
+        return list(
+            Wish.objects.filter(registration=self.current)
+            .select_related("organisation", "planned_contract")
+            .order_by("organisation__name", "planned_contract__reference")
+        )
+
+    @cached_property
+    def current_slots(self) -> list[str]:
+        """The labels of the morning slots the current registration declared."""
+        current = self.current
+        if current is None or not current.available_slots:
+            return []
+        labels = {slot.index: slot.label for slot in current.edition.slots}
+        return [labels[i] for i in current.available_slots if i in labels]
+
+    def training_topics(self) -> list:
+        return list(self.current.training_topics.all()) if self.current else []
+
+    def cpv_codes(self) -> list:
+        return list(self.company.cpv_codes.all())
+
+    def naf_label(self) -> str:
+        return naf_label(self.company.naf_code) if self.company.naf_code else ""
+
+
+def company_space(*, company: Company) -> CompanySpace:
+    return CompanySpace(company=company)
 
 
 def naf_subclasses() -> dict:
