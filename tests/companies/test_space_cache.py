@@ -131,8 +131,8 @@ def test_space_warm_page_reads_no_topics_nor_codes(
     client.force_login(member.user)
     with django_assert_max_num_queries(14) as cold:
         assert client.get(URL).status_code == 200
-    # session, user, roles, membership, company, edition, registrations, wishes, invitation
-    # block, trainings block (2): the topics and the CPV codes come from the cache
+    # session, user, roles, membership with its company, edition, registrations, wishes,
+    # invitation block, trainings block (2): the topics and the CPV codes come from the cache
     with django_assert_num_queries(len(cold) - 2):
         html = unescape(client.get(URL).content.decode())
     assert "Travaux de peinture" in _profile(html) and "Répondre" in _facts(html)
