@@ -65,7 +65,7 @@ test: venv messages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=ellipse.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
-		ALLOWED_HOSTS=ellipse.est-ensemble.fr DATABASE_URL=sqlite:///:memory: \
+		ALLOWED_HOSTS=ellipse.est-ensemble.fr DATABASE_URL=sqlite:///:memory: REDIS_URL=redis://127.0.0.1:6379/0 \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python -m pytest tests/pure -p no:django && $(BIN)/python -m pytest --ignore=tests/pure $(PYTEST_ARGS)
 

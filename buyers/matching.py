@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .cpv import cpv_prefix
 
@@ -108,6 +109,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)  # a catalogue's vocabulary is small: each word stemmed once
 def _stem(word: str) -> str:
     """A light French stemmer: plural and common endings, so "peintures" meets "peinture"."""
     for suffix in ("ements", "ement", "ations", "ation", "eurs", "eur", "es", "s", "e", "x"):
@@ -401,6 +403,59 @@ class MatchIndex:
         if not items:
             return 0.0, 0
         return tiers[-1][0], len(items)
+
+    def best(
+        self,
+        company: CompanyInfo,
+        *,
+        limit: int,
+        min_score: float = 0.0,
+        exclude: Collection[int] = (),
+    ) -> list[Match]:
+        """The first ``limit`` of ``matches(company)`` (best first, ties by id) scoring at least
+        ``min_score``, those of ``exclude`` left out — the same, building a :class:`Match` only
+        for these (a page of proposals out of thousands of matching contracts)."""
+        tiers, levels, _items = self._tiers(company, None, None)
+        exclude = set(exclude)
+        picked: list[tuple[float, int]] = []
+        seen: set[int] = set()
+        position = len(tiers)
+        while position and len(picked) < limit:
+            score = tiers[position - 1][0]
+            if score < min_score:
+                break
+            same: set[int] = set()
+            while position and tiers[position - 1][0] == score:  # one score: ties by id
+                same |= tiers[position - 1][1]
+                position -= 1
+            new = same - seen
+            seen |= new
+            picked += [(score, item_id) for item_id in sorted(new - exclude)]
+        picked = picked[:limit]
+        ids = {item_id for _score, item_id in picked}
+        depth: dict[int, int] = {}
+        for k, level in levels:
+            depth.update(dict.fromkeys(level & ids, k))
+        codes = tuple(dict.fromkeys(company.codes))
+        terms = keyword_terms(company.keywords)
+        result = []
+        for score, item_id in picked:
+            if item_id in depth:
+                d, own, theirs = self._link(item_id, codes, depth[item_id])
+            else:
+                d, own, theirs = self._division_link(item_id, codes)
+            result.append(
+                Match(
+                    contract_id=item_id,
+                    company_id=company.id,
+                    score=score,
+                    cpv_depth=d,
+                    company_code=own,
+                    contract_code=theirs,
+                    keywords=self.phrases_found(terms, item_id),
+                )
+            )
+        return result
 
     def bulk_matches(
         self,

@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from ellipse.core.stamps import stamp_bump
+
 from .cpv import cpv_parse
 from .enums import ContractStatus, Procedure, Reservation, Visibility
 from .models import BuyerOrganisation, CpvCode, PlannedContract, PlannedContractLot
+from .selectors import CATALOGUE_STAMP
 
 
 def normalise(text: str) -> str:
@@ -697,6 +700,7 @@ class ForecastResource(resources.ModelResource):
                 return
         else:
             instance.lots.all().delete()
+        stamp_bump(CATALOGUE_STAMP)  # bulk_create: no signal
         PlannedContractLot.objects.bulk_create(
             PlannedContractLot(
                 contract=instance,

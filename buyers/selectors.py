@@ -19,6 +19,11 @@ from .enums import ContractStatus, Visibility
 from .matching import ContractInfo
 from .models import BuyerOrganisation, CpvCode, PlannedContract
 
+#: Stamp namespace (``ellipse.core.stamps``) of what companies read and wish: planned contracts,
+#: their extra codes and lots, the buyers and their participations. Watched in
+#: ``BuyersConfig.ready``; the bulk writes of ``buyers.services*`` and the import bump it.
+CATALOGUE_STAMP = "buyers.catalogue"
+
 # Lines companies may read: published to companies and not draft nor abandoned.
 CATALOGUE_STATUSES = [ContractStatus.PUBLISHED, ContractStatus.LAUNCHED, ContractStatus.AWARDED]
 

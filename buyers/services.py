@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ellipse.accounts.roles import Role, user_grant_role
+from ellipse.core.stamps import stamp_bump
 
 from .cpv import cpv_level, cpv_parse
 from .enums import ContractStatus
@@ -22,6 +23,7 @@ from .models import (
     PlannedContract,
 )
 from .resources import ForecastResource
+from .selectors import CATALOGUE_STAMP
 from .services_forecasts import (  # noqa: F401 (the public entry points of the import)
     ROW_ERROR,
     ROW_LABELS,
@@ -115,9 +117,11 @@ def planned_contract_save(*, contract: PlannedContract, cpv_extra=None, user=Non
 @transaction.atomic
 def planned_contracts_publish(*, organisation: BuyerOrganisation, ids: Iterable[int]) -> int:
     """Publish draft lines of ``organisation`` (others' ids are ignored); returns how many."""
-    return PlannedContract.objects.filter(
+    count = PlannedContract.objects.filter(
         organisation=organisation, pk__in=list(ids), status=ContractStatus.DRAFT
     ).update(status=ContractStatus.PUBLISHED)
+    stamp_bump(CATALOGUE_STAMP)  # update(): no signal
+    return count
 
 
 # --- Participation at the convention ---

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ellipse.core.stamps import stamp_bump
+
 from .models import BuyerOrganisation, PlannedContract, PlannedContractLot
 from .resources import (
     COLUMN_BY_FIELD,
@@ -30,6 +32,7 @@ from .resources import (
     lots_render,
     normalise,
 )
+from .selectors import CATALOGUE_STAMP
 from .spreadsheets import SpreadsheetError, guess_format, is_example_reference, read_table
 
 ROW_NEW, ROW_UPDATED, ROW_UNCHANGED, ROW_ERROR = "new", "updated", "unchanged", "error"
@@ -457,6 +460,7 @@ def _write(*, planned: list[_Planned], scalar_fields: list[str], progress, total
     """bulk_create the new lines, bulk_update the changed ones, then their CPV codes and lots."""
     new = [p.instance for p in planned if p.is_new]
     changed = [p.instance for p in planned if not p.is_new]
+    stamp_bump(CATALOGUE_STAMP)  # bulk writes: no signal
     PlannedContract.objects.bulk_create(new, batch_size=1000)
     if progress is not None:
         progress(total + total // 2, total * 2)

@@ -20,6 +20,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
 from ellipse.accounts.models import User
+from ellipse.core.params import MAX_ID, int_param, parse_int
 from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
@@ -36,16 +37,21 @@ from .fields import (
 )
 from .models import Company, Registration, Topic
 from .selectors import (
-    contracts_matching_activity,
+    MAX_WISH_CONTRACTS,
+    blank_registration_form_key,
     naf_label,
     naf_normalise,
     naf_subclasses,
-    wishable_contracts,
-    wishable_organisations,
+    wish_contracts_shown,
+    wish_organisation_choices,
+    wish_search_page,
+    wish_suggestions,
     wishes_refusal,
 )
 
 MAX_CPV_CODES = 40
+#: Buttons of the wish picker that post the whole form to search without JavaScript.
+WISH_SEARCH_BUTTONS = ("wish_search", "wish_page")
 #: Longest text a company may type in a free-text box (the database's TextField is unbounded).
 TEXT_MAX_LENGTH = 4000
 
@@ -162,6 +168,42 @@ def cpv_codes_parse(value: str) -> list[str]:
     return codes
 
 
+#: Most buyer ids one post may carry (there are a few hundred buyers at most).
+MAX_POSTED_IDS = 500
+
+
+class WishIdsField(forms.Field):
+    """Ids of checkboxes (a buyer's, a planned contract's): ASCII digits only, at most
+    ``max_count``; anything else is a French form error, never a 500. Whether each may be
+    wished is the form's ``clean`` (one query), not a list of choices."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, max_count: int, too_many=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.max_count = max_count
+        self.too_many = too_many or _("Trop de choix envoyés : au plus %(max)s.")
+
+    def to_python(self, value) -> list[int]:
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = [parse_int(v, None, min_value=1, max_value=MAX_ID) for v in values]
+        if None in ids:
+            raise forms.ValidationError(
+                _("Un des choix envoyés n'est pas valide : cochez-le à nouveau."), code="invalid"
+            )
+        return list(dict.fromkeys(ids))
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if len(value) > self.max_count:
+            raise forms.ValidationError(
+                self.too_many, code="too_many", params={"max": self.max_count}
+            )
+
+
 class CompanyRegistrationForm(forms.Form):
     required_css_class = "required"  # the label gets a visible asterisk (CSS)
 
@@ -212,17 +254,18 @@ class CompanyRegistrationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Ne cochez rien si vous êtes disponible toute la matinée."),
     )
-    wish_organisations = forms.TypedMultipleChoiceField(
-        label=_("Les acheteurs que vous souhaitez rencontrer"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    # Ids checked against the rule in one query each (``clean``), not as choices: the catalogue
+    # may hold ten thousand lines. The template draws these two fields itself (the wish picker).
+    wish_organisations = WishIdsField(
+        label=_("Les acheteurs que vous souhaitez rencontrer"), max_count=MAX_POSTED_IDS
     )
-    wish_contracts = forms.TypedMultipleChoiceField(
+    wish_contracts = WishIdsField(
         label=_("Les marchés prévisionnels dont vous souhaitez parler"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        max_count=MAX_WISH_CONTRACTS,
+        too_many=_(
+            "Choisissez au plus %(max)s marchés prévisionnels : retirez-en quelques-uns de vos "
+            "choix."
+        ),
     )
     training_topics = forms.ModelMultipleChoiceField(
         label=_("Thèmes de formation qui vous intéressent"),
@@ -279,6 +322,10 @@ class CompanyRegistrationForm(forms.Form):
     ):
         self.edition = edition
         self.company = company
+        data = args[0] if args else kwargs.get("data")
+        #: The no-JavaScript wish search (a "Rechercher" or page button posted the whole form):
+        #: the bound form is shown again, nothing saved, no error shown.
+        self.searching = bool(data) and any(name in data for name in WISH_SEARCH_BUTTONS)
         self.registration = registration
         self.with_account = with_account
         if registration is not None and "initial" not in kwargs:
@@ -304,12 +351,6 @@ class CompanyRegistrationForm(forms.Form):
         self.fields["available_slots"].choices = [
             (slot.index, slot.label) for slot in edition.slots
         ]
-        self.contracts = list(
-            wishable_contracts(edition=edition).prefetch_related("cpv_extra", "lots")
-        )
-        self.organisations = list(wishable_organisations(edition=edition))
-        self.fields["wish_organisations"].choices = [(o.pk, o.name) for o in self.organisations]
-        self.fields["wish_contracts"].choices = [(c.pk, str(c)) for c in self.contracts]
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea) and field.max_length is None:
                 field.max_length = TEXT_MAX_LENGTH
@@ -338,45 +379,87 @@ class CompanyRegistrationForm(forms.Form):
             return cpv_codes_parse(self.data.get("cpv_codes", "")), self.data.get("keywords", "")
         return cpv_codes_parse(self.initial.get("cpv_codes", "")), self.initial.get("keywords", "")
 
+    def _posted_ids(self, name: str) -> list[int]:
+        """The ids of a wish field as shown (bound or initial), junk left out."""
+        values = self[name].value() or []
+        values = values if isinstance(values, list | tuple) else [values]
+        ids = (parse_int(v, None, min_value=1, max_value=MAX_ID) for v in values)
+        return list(dict.fromkeys(i for i in ids if i is not None))
+
+    def _kept(self) -> tuple[set[int], set[int]]:
+        """(buyer ids, contract ids) the registration already wished: they may stay even when
+        no longer allowed (as the service says); empty for a new registration."""
+        if not hasattr(self, "_kept_ids"):
+            self._kept_ids = (set(), set())
+            if self.registration is not None:
+                wishes = self.registration.wishes.values_list(
+                    "organisation_id", "planned_contract_id"
+                )
+                for org_id, contract_id in wishes:
+                    self._kept_ids[1 if contract_id else 0].add(contract_id or org_id)
+        return self._kept_ids
+
+    def wish_chosen(self) -> list:
+        """The planned contracts chosen (checked, always shown, unticked to remove)."""
+        if not hasattr(self, "_chosen"):
+            ids = self._posted_ids("wish_contracts")
+            kept = self._kept()[1] if self.is_bound else set(ids)
+            self._chosen = wish_contracts_shown(edition=self.edition, ids=ids, kept=kept)
+        return self._chosen
+
     def wish_suggestions(self) -> list[dict]:
-        """Planned contracts that fit the company's activity, best first (shown first)."""
+        """Up to 20 planned contracts that fit the activity typed, best first, with reasons;
+        those already chosen left out."""
         if not hasattr(self, "_suggested"):
             codes, keywords = self._activity()
-            chosen = {str(v) for v in (self["wish_contracts"].value() or [])}
-            self._suggested = [
-                {"contract": c, "checked": str(c.pk) in chosen}
-                for c in contracts_matching_activity(
-                    contracts=self.contracts, cpv_codes=codes, keywords=keywords
-                )
-            ]
+            self._suggested = wish_suggestions(
+                edition=self.edition,
+                cpv_codes=codes,
+                keywords=keywords,
+                exclude=self._posted_ids("wish_contracts"),
+            )
         return self._suggested
 
-    def wish_groups(self) -> list[dict]:
-        """One group per buyer: the buyer's own checkbox and its other planned contracts (those
-        not already suggested); a group with something chosen is shown open."""
-        chosen_orgs = {str(v) for v in (self["wish_organisations"].value() or [])}
-        chosen_contracts = {str(v) for v in (self["wish_contracts"].value() or [])}
-        suggested = {item["contract"].pk for item in self.wish_suggestions()}
-        by_org: dict[int, list] = {}
-        for contract in self.contracts:
-            if contract.pk in suggested:
-                continue
-            by_org.setdefault(contract.organisation_id, []).append(
-                {"contract": contract, "checked": str(contract.pk) in chosen_contracts}
+    def wish_query(self) -> str:
+        return (self.data.get("wish_q", "") if self.is_bound else "")[:200]
+
+    def wish_results(self):
+        """One page of the search typed in the wish picker (no-JavaScript path), or None."""
+        if not hasattr(self, "_results"):
+            number = int_param(self.data, "wish_page", 1, min_value=1, max_value=10_000)
+            self._results = wish_search_page(
+                edition=self.edition, query=self.wish_query(), number=number
             )
-        groups = []
-        for org in self.organisations:
-            contracts = by_org.get(org.pk, [])
-            checked = str(org.pk) in chosen_orgs
-            groups.append(
-                {
-                    "organisation": org,
-                    "checked": checked,
-                    "contracts": contracts,
-                    "open": checked or any(item["checked"] for item in contracts),
-                }
-            )
-        return groups
+        return self._results
+
+    def wish_shown_elsewhere(self) -> set[int]:
+        """Contract ids with a checkbox above the results (chosen or suggested): a result among
+        them gets no second checkbox of the same value."""
+        return {c.pk for c in self.wish_chosen()} | {
+            item["contract"].pk for item in self.wish_suggestions()
+        }
+
+    def wish_buyers(self) -> list[tuple[int, str, bool]]:
+        """(id, name, checked) of every buyer one may ask to meet (cached list, no query)."""
+        chosen = set(self._posted_ids("wish_organisations"))
+        return [
+            (pk, name, pk in chosen) for pk, name in wish_organisation_choices(edition=self.edition)
+        ]
+
+    def wish_buyers_chosen(self) -> int:
+        return len(self._posted_ids("wish_organisations"))
+
+    # --- the no-JavaScript search re-display: no validation, never valid ------------------------
+
+    def full_clean(self) -> None:
+        if self.searching:
+            self._errors = forms.utils.ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def is_valid(self) -> bool:
+        return not self.searching and super().is_valid()
 
     # --- field rules --------------------------------------------------------------------------
 
@@ -458,13 +541,23 @@ class CompanyRegistrationForm(forms.Form):
                 except forms.ValidationError as error:
                     self.add_error("password1", error)
             data["contact_email"] = data.get("email", "")
-        refusal = wishes_refusal(
-            edition=self.edition,
-            organisation_ids=data.get("wish_organisations") or [],
-            contract_ids=data.get("wish_contracts") or [],
-        )
-        if refusal:
-            self.add_error("wish_organisations", refusal)
+        # The rule (one query each) applies to what is added; a wish already made may stay.
+        kept_orgs, kept_contracts = self._kept()
+        if "wish_organisations" in data:
+            refusal = wishes_refusal(
+                edition=self.edition,
+                organisation_ids=set(data["wish_organisations"]) - kept_orgs,
+            )
+            if refusal:
+                self.add_error("wish_organisations", refusal)
+        if "wish_contracts" in data:
+            refusal = wishes_refusal(
+                edition=self.edition,
+                organisation_ids=(),
+                contract_ids=set(data["wish_contracts"]) - kept_contracts,
+            )
+            if refusal:
+                self.add_error("wish_contracts", refusal)
         return data
 
     # --- what the service receives --------------------------------------------------------------
@@ -477,6 +570,13 @@ class CompanyRegistrationForm(forms.Form):
 
     def registration_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in REGISTRATION_WRITABLE}
+
+    def blank_key(self) -> str | None:
+        """The cache key of this form's sections when it is the blank public form (unbound, no
+        company yet: the same page for every visitor), else None (rendered each time)."""
+        if self.is_bound or self.company is not None or not self.with_account:
+            return None
+        return blank_registration_form_key(edition=self.edition)
 
     def error_count(self) -> int:
         return sum(len(errors) for errors in self.errors.values())

@@ -101,25 +101,6 @@ def wish_refusal(*, edition: Edition, organisation, planned_contract=None) -> st
 WISH_SUGGESTION_MIN_SCORE = 0.3
 
 
-def contracts_matching_activity(*, contracts, cpv_codes: Iterable[str], keywords: str) -> list:
-    """``contracts`` that fit a company's CPV codes or keywords, best first (the shared
-    matching rule of ``buyers.matching``, from ``WISH_SUGGESTION_MIN_SCORE``). Prefetch
-    ``cpv_extra`` and ``lots``."""
-    from buyers.matching import match_contracts
-    from buyers.selectors import contract_info
-
-    codes = [c for c in cpv_codes if c]
-    if not codes and not (keywords or "").strip():
-        return []
-    by_id = {c.pk: c for c in contracts}
-    matches = match_contracts(
-        company_codes=codes,
-        keywords=keywords or "",
-        contracts=[contract_info(c) for c in contracts],
-    )
-    return [by_id[m.contract_id] for m in matches if m.score >= WISH_SUGGESTION_MIN_SCORE]
-
-
 _CPV_INDEX: dict = {"count": -1, "rows": []}
 
 
@@ -378,3 +359,143 @@ def company_has_meetings(*, company: Company, edition: Edition) -> bool | None:
     if meetings is None:
         return None
     return meetings.filter(edition=edition).exclude(status="cancelled").exists()
+
+
+# --- The registration form's wish picker: what it shows costs what it shows -----------------
+
+#: Stamp namespace of the training topics (``Topic``), watched in ``CompaniesConfig.ready``.
+TOPICS_STAMP = "companies.topics"
+#: Most planned contracts one registration may wish (the form says so; the page shows them all).
+MAX_WISH_CONTRACTS = 50
+#: Planned contracts suggested from the activity typed, and search results per page.
+WISH_SUGGESTIONS_TOP = 20
+WISH_SEARCH_PAGE_SIZE = 20
+#: The matching index of an edition's wishable contracts, per process: (edition id, stamp) →
+#: index. Rebuilt (3 queries) when the catalogue's stamp moves; one edition kept.
+_WISH_INDEX: dict = {}
+
+
+def wish_organisation_choices(*, edition: Edition) -> list[tuple[int, str]]:
+    """(id, name) of ``wishable_organisations``, cached under the catalogue's stamp
+    (``buyers.selectors.CATALOGUE_STAMP``): a warm page reads them without a query."""
+    from django.core.cache import cache
+
+    from buyers.selectors import CATALOGUE_STAMP
+    from ellipse.core.stamps import stamp
+
+    key = f"companies:wish-buyers:{edition.pk}:{edition.year}:{stamp(CATALOGUE_STAMP)}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            tuple(row) for row in wishable_organisations(edition=edition).values_list("pk", "name")
+        ]
+        cache.set(key, rows, 24 * 3600)
+    return rows
+
+
+def blank_registration_form_key(*, edition: Edition) -> str:
+    """The cache key of the blank public registration form's sections, the same for every
+    visitor: it moves with the edition (its slots), the catalogue (the buyers), the training
+    topics, the year (the creation year's bound) and the language."""
+    import datetime as dt
+
+    from django.utils.translation import get_language
+
+    from buyers.selectors import CATALOGUE_STAMP
+    from ellipse.core.stamps import stamp
+
+    return ".".join(
+        (
+            str(edition.pk),
+            edition.updated_at.isoformat(),
+            stamp(CATALOGUE_STAMP, TOPICS_STAMP),
+            str(dt.date.today().year),
+            get_language() or "",
+        )
+    )
+
+
+def wish_contracts_shown(*, edition: Edition, ids: Iterable[int], kept: Iterable[int] = ()) -> list:
+    """The planned contracts among ``ids`` a company may wish, plus those of ``kept`` (its own
+    wishes already made, which may stay), buyer joined, in the order of ``ids``: one query. An
+    id of a line not published is never shown (its title would leak)."""
+    from django.db.models import Q
+
+    from buyers.models import PlannedContract
+
+    ids = list(dict.fromkeys(ids))[: MAX_WISH_CONTRACTS * 2]
+    if not ids:
+        return []
+    allowed = Q(pk__in=wishable_contracts(edition=edition).filter(pk__in=ids).values("pk"))
+    kept = set(kept) & set(ids)
+    rows = PlannedContract.objects.filter(allowed | Q(pk__in=kept)).select_related("organisation")
+    by_id = {c.pk: c for c in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _wish_index(edition: Edition):
+    """The shared matching index (``buyers.matching.MatchIndex``) of the edition's wishable
+    contracts, built once per process and per change of the catalogue's stamp."""
+    from buyers.selectors import CATALOGUE_STAMP
+    from ellipse.core.stamps import stamp
+
+    from .suggestions import edition_contracts
+
+    key = (edition.pk, edition.year, stamp(CATALOGUE_STAMP))
+    if _WISH_INDEX.get("key") != key:
+        contracts = edition_contracts(edition=edition)
+        _WISH_INDEX.update(key=key, index=contracts.index, labels=contracts.labels())
+    return _WISH_INDEX["index"], _WISH_INDEX["labels"]
+
+
+def wish_suggestions(
+    *,
+    edition: Edition,
+    cpv_codes: Iterable[str],
+    keywords: str,
+    exclude: Iterable[int] = (),
+    limit: int = WISH_SUGGESTIONS_TOP,
+) -> list[dict]:
+    """The ``limit`` wishable contracts that fit this activity best (the shared matching rule,
+    from ``WISH_SUGGESTION_MIN_SCORE``), without those of ``exclude``: ``{"contract",
+    "reasons"}`` each, best first. The index is looked up, never a loop over the catalogue;
+    then one query for the contracts shown."""
+    from buyers.match_reasons import match_reason_texts
+    from buyers.matching import CompanyInfo, match_reasons
+    from buyers.models import PlannedContract
+
+    codes = [c for c in cpv_codes if c and c.isdigit() and c.isascii()]
+    if not codes and not (keywords or "").strip():
+        return []
+    index, labels = _wish_index(edition)
+    company = CompanyInfo(id=0, codes=codes, keywords=keywords or "")
+    best = index.best(
+        company, limit=limit, min_score=WISH_SUGGESTION_MIN_SCORE, exclude=set(exclude)
+    )
+    contracts = PlannedContract.objects.select_related("organisation").in_bulk(
+        [m.contract_id for m in best]
+    )
+    return [
+        {
+            "contract": contracts[m.contract_id],
+            "reasons": match_reason_texts(match_reasons(m), labels=labels, audience="company"),
+        }
+        for m in best
+        if m.contract_id in contracts
+    ]
+
+
+def wish_search_page(*, edition: Edition, query: str, number: int = 1):
+    """One page of the wishable contracts matching every word of ``query`` (the catalogue's
+    search: accents ignored, the stored search document on PostgreSQL), counted in the same
+    query; None when nothing is typed."""
+    from buyers.selectors import CatalogueFilters, catalogue_page
+
+    query = " ".join((query or "").split())[:200]
+    if not query:
+        return None
+    return catalogue_page(
+        filters=CatalogueFilters(q=query, year=edition.year),
+        number=max(1, number),
+        per_page=WISH_SEARCH_PAGE_SIZE,
+    )

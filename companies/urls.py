@@ -12,4 +12,5 @@ urlpatterns = [
     path("espace/inscription/", views.registration_edit, name="registration_edit"),
     path("souhaits/basculer/", views.wish_toggle_view, name="wish_toggle"),
     path("souhaits/proches/", views.wish_suggestions_view, name="wish_suggestions"),
+    path("souhaits/recherche/", views.wish_search_view, name="wish_search"),
 ]

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from buyers.models import CpvCode
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
-from ellipse.core.params import next_param
+from ellipse.core.params import ids_param, int_param, next_param
 from ellipse.core.ratelimit import limit_exceeded
 from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
 from .forms import (
     MAX_CPV_CODES,
+    WISH_SEARCH_BUTTONS,
     CompanyRegistrationForm,
     WishToggleForm,
     cpv_codes_parse,
@@ -31,13 +32,14 @@ from .forms import (
 )
 from .perms import can_edit_registration, company_of
 from .selectors import (
+    MAX_WISH_CONTRACTS,
     company_has_meetings,
     company_space,
-    contracts_matching_activity,
     cpv_search,
     registration_current,
     schedule_published,
-    wishable_contracts,
+    wish_search_page,
+    wish_suggestions,
 )
 from .services.registration import (
     company_register,
@@ -50,7 +52,6 @@ SESSION_DONE_KEY = "companies_registration_done"
 #: ``company_register_public`` found an existing account: its owner was e-mailed instead.
 ACCOUNT_EXISTS = object()
 CPV_SEARCH_RATE = 120
-WISH_SUGGESTIONS_LIMIT = 50  # requests per minute and client address
 
 
 def _form_submit(form: CompanyRegistrationForm, action) -> object | None:
@@ -78,7 +79,8 @@ def _service_kwargs(form: CompanyRegistrationForm) -> dict:
 
 
 def _form_context(form: CompanyRegistrationForm, **extra) -> dict:
-    return {"form": form, "edition": form.edition, "naf_choices": naf_choices(), **extra}
+    # naf_choices is called by the template only when its cached datalist is missing.
+    return {"form": form, "edition": form.edition, "naf_choices": naf_choices, **extra}
 
 
 @never_cache
@@ -103,11 +105,14 @@ def register(request: HttpRequest) -> HttpResponse:
         # A double submit from the same browser lands on the confirmation, nothing is created.
         done = request.session.get(SESSION_DONE_KEY)
         posted = re.sub(r"\D", "", request.POST.get("siret", ""))
-        if with_account and done and done.get("siret") == posted:
+        searching = any(name in request.POST for name in WISH_SEARCH_BUTTONS)
+        if with_account and done and done.get("siret") == posted and not searching:
             return redirect("companies:register_done")
         form = CompanyRegistrationForm(
             request.POST, edition=edition, with_account=with_account, company=company
         )
+        if form.searching:  # the wish search without JavaScript: shown again, nothing saved
+            return render(request, "companies/register.html", _form_context(form))
         if with_account and limit_exceeded(
             request,
             scope="companies-register",
@@ -196,27 +201,64 @@ def cpv_search_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": results})
 
 
-@never_cache
-@require_GET
-def wish_suggestions_view(request: HttpRequest) -> JsonResponse:
-    """/entreprises/souhaits/proches/?cpv=45442100,45000000&mots=peinture : the ids of the
-    current edition's planned contracts that fit this activity, best first (the registration
-    form moves them to the top of the wishes). Public, bounded, rate-limited per client."""
+def _wish_limit(request: HttpRequest) -> JsonResponse | None:
     if limit_exceeded(request, scope="cpv-search", limit=CPV_SEARCH_RATE):
         return JsonResponse(
             {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
         )
+    return None
+
+
+@never_cache
+@require_GET
+def wish_suggestions_view(request: HttpRequest) -> HttpResponse:
+    """/entreprises/souhaits/proches/?cpv=45442100,45000000&mots=peinture : the current
+    edition's planned contracts that fit this activity, best first (at most 20, those of
+    ``wish_contracts`` left out): their ids as JSON, or the picker's fragment for htmx (which
+    sends the form's ``cpv_codes`` and ``keywords``). Public, bounded, rate-limited."""
+    if refused := _wish_limit(request):
+        return refused
     edition = Edition.objects.current()
-    if edition is None:
-        return JsonResponse({"ids": []})
-    codes = cpv_codes_parse(request.GET.get("cpv", "")[:2000])[:MAX_CPV_CODES]
-    contracts = wishable_contracts(edition=edition).prefetch_related("cpv_extra", "lots")
-    matching = contracts_matching_activity(
-        contracts=list(contracts),
-        cpv_codes=[c for c in codes if c.isdigit() and c.isascii()],
-        keywords=request.GET.get("mots", "")[:400],
+    raw_codes = request.GET.get("cpv", request.GET.get("cpv_codes", ""))
+    codes = cpv_codes_parse(raw_codes[:2000])[:MAX_CPV_CODES]
+    keywords = request.GET.get("mots", request.GET.get("keywords", ""))[:400]
+    suggested = []
+    if edition is not None:
+        suggested = wish_suggestions(
+            edition=edition,
+            cpv_codes=codes,
+            keywords=keywords,
+            exclude=ids_param(request, "wish_contracts")[:MAX_WISH_CONTRACTS],
+        )
+    if request.htmx:
+        return render(request, "companies/_wish_suggestions.html", {"suggested": suggested})
+    return JsonResponse({"ids": [item["contract"].pk for item in suggested]})
+
+
+@never_cache
+@require_GET
+def wish_search_view(request: HttpRequest) -> HttpResponse:
+    """/entreprises/souhaits/recherche/?wish_q=crèche&page=2 : one page (20) of the current
+    edition's wishable planned contracts matching the words typed, as the picker's results
+    fragment; those of ``wish_contracts`` (already chosen) without a second checkbox. Public,
+    rate-limited; the same fragment the form shows without JavaScript."""
+    if refused := _wish_limit(request):
+        return refused
+    edition = Edition.objects.current()
+    query = request.GET.get("wish_q", "")[:200]
+    results = None
+    if edition is not None:
+        number = int_param(request, "page", 1, min_value=1, max_value=10_000)
+        results = wish_search_page(edition=edition, query=query, number=number)
+    return render(
+        request,
+        "companies/_wish_results.html",
+        {
+            "results": results,
+            "query": query,
+            "elsewhere": set(ids_param(request, "wish_contracts")[:MAX_WISH_CONTRACTS]),
+        },
     )
-    return JsonResponse({"ids": [c.pk for c in matching[:WISH_SUGGESTIONS_LIMIT]]})
 
 
 @role_required(Role.COMPANY)
@@ -278,7 +320,7 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         form = CompanyRegistrationForm(request.POST, **kwargs)
-        if form.is_valid():
+        if form.is_valid():  # never while searching (the wish search without JavaScript)
             updated = _form_submit(
                 form,
                 lambda: registration_update(registration=registration, **_service_kwargs(form)),

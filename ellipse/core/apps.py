@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # ``__unaccent`` on every database (SQLite gets the function from Python).
+        from . import checks  # noqa: F401 (registers the deploy checks)
         from .search import install
 
         install()

@@ -1,7 +1,8 @@
 """Headless Chromium: a new company registers, gets one field wrong (the SIRET's key), sees the
 French message next to it and the error summary, corrects it, and its registration is received.
-The CPV picker is used with the keyboard only; a planned contract is found among the wishes by
-searching."""
+The CPV picker is used with the keyboard only; a planned contract is found by the wish picker's
+search (htmx, in place), ticked, kept through the error, and stored; without JavaScript the
+same search posts the form and shows it again."""
 
 import re
 
@@ -48,23 +49,35 @@ def test_new_company_registers_with_one_wrong_field_then_corrects_it(live_server
     search.press("Enter")
     expect(page.get_by_label("Catégories d'achat (codes CPV)")).to_have_value("45442100")
     expect(page.locator(".cpv-chosen")).to_contain_text("Travaux de peinture")
-    # Its activity known, the matching planned contract is moved first among the wishes.
-    suggested = page.locator("details.wish-suggested")
-    expect(suggested).to_contain_text("Proches de votre activité : 1")
+    # Its activity known, the matching planned contract is proposed (htmx, in place).
+    suggested = page.locator("#wish-suggested")
+    expect(suggested).to_contain_text("Proche de votre activité : 1 marché")
     expect(suggested.get_by_label(re.compile("Ravalement de la mairie"))).to_be_visible()
 
-    # Wishes: collapsed per buyer; the search (accents and case ignored) opens what matches.
-    wish = page.get_by_label(re.compile("Peinture des écoles"))
-    expect(wish).to_be_hidden()
-    search_wishes = page.get_by_label("Rechercher un acheteur ou un marché")
+    # Wishes: no line of the catalogue is on the page until searched (accents and case
+    # ignored); Enter searches in place, the results area is announced.
+    expect(page.get_by_label(re.compile("Peinture des écoles"))).to_have_count(0)
+    search_wishes = page.get_by_label("Rechercher un marché prévisionnel")
     search_wishes.fill("ECOLES")
     search_wishes.press("Enter")  # does not submit the form
-    expect(page.get_by_role("status").filter(has_text="Résultats")).to_contain_text("1")
-    expect(page.get_by_label(re.compile("Peinture des écoles"))).to_be_visible()
-    expect(page.get_by_label(re.compile(f"Rencontrer {other.name}"))).to_be_hidden()
+    results = page.locator("#wish-results")
+    expect(results).to_have_attribute("aria-live", "polite")
+    expect(results).to_contain_text("1 marché trouvé pour « ECOLES »")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    wish = page.get_by_label(re.compile("Peinture des écoles"))
     wish.check()
-    search_wishes.fill("")
-    expect(page.get_by_label(re.compile(f"Rencontrer {other.name}"))).to_be_hidden()  # closed
+    # Ticked, it joins the chosen contracts: another search does not drop it.
+    chosen = page.locator("#id_wish_contracts")
+    expect(chosen.get_by_label(re.compile("Peinture des écoles"))).to_be_checked()
+    expect(page.get_by_role("status").filter(has_text="ajouté à vos choix")).to_have_count(1)
+    search_wishes.fill("mairie")
+    search_wishes.press("Enter")
+    expect(results).to_contain_text("1 marché trouvé pour « mairie »")
+    # Proposed above already: the result has no second checkbox of the same value.
+    expect(page.get_by_label(re.compile("Ravalement de la mairie"))).to_have_count(1)
+    expect(chosen.get_by_label(re.compile("Peinture des écoles"))).to_be_checked()
+    page.get_by_text(re.compile("Rencontrer un acheteur")).click()
+    page.get_by_label(other.name, exact=True).check()
     page.get_by_label("Nom et prénom du contact").fill("Awa Diallo")
     page.get_by_label("Adresse e-mail").fill("awa@peintures-est.fr")
     page.get_by_label("Téléphone").fill("01 48 70 00 00")
@@ -95,4 +108,28 @@ def test_new_company_registers_with_one_wrong_field_then_corrects_it(live_server
     registration = Registration.objects.get()
     assert registration.company.is_local
     assert list(registration.company.cpv_codes.values_list("code", flat=True)) == ["45442100"]
-    assert registration.wishes.get().planned_contract_id == contract.pk
+    assert set(registration.wishes.values_list("organisation_id", "planned_contract_id")) == {
+        (contract.organisation_id, contract.pk),
+        (other.pk, None),
+    }
+
+
+def test_wish_search_without_javascript_shows_the_form_again(live_server, browser):
+    edition = EditionFactory()
+    contract = PlannedContractFactory(year=edition.year, title="Entretien des crèches")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/entreprises/inscription/")
+    page.get_by_label("Raison sociale").fill("Crèches Propres SCOP")
+    page.get_by_label("Rechercher un marché prévisionnel").fill("creches")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text("1 marché trouvé pour « creches »")).to_be_visible()
+    expect(page.get_by_label("Raison sociale")).to_have_value("Crèches Propres SCOP")
+    expect(page.get_by_role("alert")).to_have_count(0)  # no error for what was not typed yet
+    page.get_by_label(re.compile("Entretien des crèches")).check()
+    page.get_by_role("button", name="Rechercher").click()  # searched again: still chosen
+    expect(
+        page.locator("#id_wish_contracts").get_by_label(re.compile(contract.title))
+    ).to_be_checked()
+    assert not Company.objects.exists()
+    context.close()

@@ -199,6 +199,20 @@ def test_summary_equals_the_best_and_count_of_the_matches():
         assert index.summary(company, extra={3: {"x"}}) == expected
 
 
+def test_best_equals_the_first_matches_without_building_the_others():
+    contracts, companies = _random_case(13)
+    index = MatchIndex.of_contracts(contracts)
+    for company in companies:
+        matches = index.matches(company)
+        for limit, min_score, exclude in ((5, 0.0, ()), (20, 0.3, {1, 2, 3}), (200, 0.5, ())):
+            expected = [
+                m for m in matches if m.score >= min_score and m.contract_id not in exclude
+            ][:limit]
+            assert index.best(company, limit=limit, min_score=min_score, exclude=exclude) == (
+                expected
+            )
+
+
 def test_grouped_index_gives_each_group_s_best_matches_and_count():
     from buyers.matching import GroupedIndex
 
