@@ -152,6 +152,9 @@ def cpv_search(*, query: str, limit: int = CPV_SEARCH_LIMIT) -> list[dict]:
     return results
 
 
+SPACE_TIMEOUT = 3600  # seconds: the company space's cached parts (the templates' {% cache %} too)
+
+
 def registrations_for_space(*, company: Company):
     """A company's registrations, newest edition first, with their edition: what its space
     shows (the current one's wishes and topics are read by :class:`CompanySpace`)."""
@@ -161,12 +164,14 @@ def registrations_for_space(*, company: Company):
 
 
 class CompanySpace:
-    """What the company's space shows, each part read when first used: the registration's
-    facts and the profile are cached fragments (keyed on :attr:`stamp`, see
-    ``companies.stamps``), and a cache hit reads neither the training topics nor the CPV codes.
+    """What the company's space shows, each part read when first used. Cached per company under
+    :attr:`stamp` (``companies.stamps``): its registrations with the current one's wishes (one
+    cache read, :data:`SPACE_TIMEOUT`), and in the template the registration's facts and the
+    profile, so that a warm page reads neither registrations, wishes, topics nor CPV codes.
 
-    Three queries when nothing is cached: the current edition, the registrations (with their
-    editions), the current registration's wishes (with buyers and planned contracts)."""
+    Cold, four queries: the registrations (with their editions), the current registration's
+    wishes (with buyers and planned contracts), its training topics, the company's CPV codes;
+    and always one, the current edition (its phase moves with the meetings and the date)."""
 
     def __init__(self, *, company: Company) -> None:
         self.company = company
@@ -182,31 +187,43 @@ class CompanySpace:
         return Edition.objects.current()
 
     @cached_property
-    def _registrations(self) -> list[Registration]:
-        return list(registrations_for_space(company=self.company))
+    def _bundle(self) -> tuple[list[Registration], list]:
+        """The registrations and the current one's wishes, from the cache or two queries."""
+        from django.core.cache import cache
+
+        from .models import Wish
+
+        edition_id = self.edition.pk if self.edition is not None else None
+        key = f"companies.space:{self.company.pk}:{edition_id}:{self.stamp}"
+        bundle = cache.get(key)
+        if bundle is None:
+            registrations = list(registrations_for_space(company=self.company))
+            current = next((r for r in registrations if r.edition_id == edition_id), None)
+            wishes = []
+            if current is not None:
+                wishes = list(
+                    Wish.objects.filter(registration=current)
+                    .select_related("organisation", "planned_contract")
+                    .order_by("organisation__name", "planned_contract__reference")
+                )
+            bundle = (registrations, wishes)
+            cache.set(key, bundle, SPACE_TIMEOUT)
+        return bundle
 
     @cached_property
     def current(self) -> Registration | None:
         edition = self.edition
         if edition is None:
             return None
-        return next((r for r in self._registrations if r.edition_id == edition.pk), None)
+        return next((r for r in self._bundle[0] if r.edition_id == edition.pk), None)
 
     @cached_property
     def past(self) -> list[Registration]:
-        return [r for r in self._registrations if r is not self.current]
+        return [r for r in self._bundle[0] if r is not self.current]
 
-    @cached_property
+    @property
     def wishes(self) -> list:
-        from .models import Wish
-
-        if self.current is None:
-            return []
-        return list(
-            Wish.objects.filter(registration=self.current)
-            .select_related("organisation", "planned_contract")
-            .order_by("organisation__name", "planned_contract__reference")
-        )
+        return self._bundle[1]
 
     @cached_property
     def current_slots(self) -> list[str]:

@@ -2,18 +2,23 @@
 
 Namespaces:
 
-- ``companies.space:<company id>``: one company's profile (its row and its CPV codes) and its
-  registrations (their facts and training topics). Bumped by saves and deletes of ``Company``
-  and ``Registration`` and by changes of their many-to-many codes and topics, all of which the
-  registration and qualification services write one row at a time (signals fire).
+- ``companies.space:<company id>``: one company's profile (its row and its CPV codes), its
+  registrations (their facts and training topics) and wishes. Bumped by saves and deletes of
+  ``Company``, ``Registration`` and ``Wish`` and by changes of their many-to-many codes and
+  topics, which the services write one row at a time (signals fire), except the wishes that
+  ``company_register`` / ``registration_update`` write in bulk: they save the registration in
+  the same transaction, whose bump at the commit covers them.
+- ``buyers.catalogue`` (``buyers.selectors.CATALOGUE_STAMP``): the buyers' names and planned
+  contracts the wishes show.
 - ``companies.space``: what every company's space reads from reference data: editions (titles,
   slot times) and training topics (saves and deletes).
 
-The space caches, per company, its registration's facts and its profile under
-:func:`space_stamp`; its status, wishes (with their forms), invitation and trainings blocks are
-read each time. The CPV nomenclature's labels are reference data loaded in bulk
-(``buyers.services.cpv_load_rows``, no signals): a corrected label shows in a company's space
-after the company's next change or when the fragment expires (``{% cache 3600 %}``: an hour).
+The space caches, per company, under :func:`space_stamp`: its registrations and wishes (data,
+``companies.selectors.CompanySpace``), its registration's facts and its profile (fragments);
+the current edition, the wishes' forms, the invitation and trainings blocks are read each time.
+The CPV nomenclature's labels are reference data loaded in bulk (``buyers.services.cpv_load_rows``,
+no signals): a corrected label shows in a company's space after the company's next change or
+when the fragment expires (``SPACE_TIMEOUT``: an hour).
 """
 
 from __future__ import annotations
@@ -28,8 +33,11 @@ def _company_namespace(company_id: int) -> str:
 
 
 def space_stamp(*, company_id: int) -> str:
-    """Changes whenever anything the company's cached space fragments show changes."""
-    return stamp(SPACE, _company_namespace(company_id))
+    """Changes whenever anything the company's cached space shows changes (its wishes name
+    buyers and planned contracts: the catalogue's stamp is part of it)."""
+    from buyers.selectors import CATALOGUE_STAMP
+
+    return stamp(SPACE, _company_namespace(company_id), CATALOGUE_STAMP)
 
 
 def space_bump(*, company_ids) -> None:
@@ -44,7 +52,7 @@ def space_watch() -> None:
     from ellipse.core.stamps import stamps_watch
     from ellipse.editions.models import Edition
 
-    from .models import Company, Registration, Topic
+    from .models import Company, Registration, Topic, Wish
 
     for model in (Edition, Topic):
         stamps_watch(model, SPACE)
@@ -66,6 +74,15 @@ def space_watch() -> None:
             else:  # code.companies.clear(): not one of the services' paths
                 stamp_bump(SPACE)
 
+    def wish_changed(sender, instance, **kwargs) -> None:
+        if kwargs.get("raw"):
+            return
+        try:
+            company_id = instance.registration.company_id
+        except Registration.DoesNotExist:  # deleted with its registration, which bumps
+            return
+        space_bump(company_ids=[company_id])
+
     def topics_changed(sender, instance, action, reverse, **kwargs) -> None:
         if action.startswith("post_"):
             if reverse:  # a topic's registrations: rare (admin), every space moves on
@@ -74,7 +91,12 @@ def space_watch() -> None:
                 space_bump(company_ids=[instance.company_id])
 
     uid = "companies.space"
-    for model, handler in ((Company, company_changed), (Registration, registration_changed)):
+    handlers = (
+        (Company, company_changed),
+        (Registration, registration_changed),
+        (Wish, wish_changed),
+    )
+    for model, handler in handlers:
         label = model._meta.label
         post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{label}:save")
         post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{label}:del")

@@ -4,17 +4,22 @@ another company's, and every change made through the services shows on the next 
 from html import unescape
 
 import pytest
+from django.urls import reverse
 
+from buyers.services import planned_contract_save
 from companies.enums import RegistrationStatus
 from companies.services.registration import registration_update
 from companies.services.selection import registration_transition
 from tests.factories import (
+    BuyerParticipationFactory,
     CompanyMembershipFactory,
     CpvCodeFactory,
     EditionFactory,
+    PlannedContractFactory,
     RegistrationFactory,
     TopicFactory,
     UserFactory,
+    WishFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -119,20 +124,64 @@ def test_space_shows_each_change_on_the_next_page(client, edition):
     assert "Aucun marché prévu." in _page(client, member.user)
 
 
-def test_space_warm_page_reads_no_topics_nor_codes(
-    client, edition, django_assert_num_queries, django_assert_max_num_queries
+def _wishes(html: str) -> str:
+    return html.split('id="titre-souhaits"')[1].split("</section>")[0]
+
+
+def test_space_wishes_follow_the_company_and_the_catalogue(client, edition):
+    member, registration = _member(
+        edition, "Bois et Compagnie", CpvCodeFactory(code="45442100"), TopicFactory()
+    )
+    contract = PlannedContractFactory(year=edition.year, reference="VOIRIE-7", title="Voirie")
+    BuyerParticipationFactory(edition=edition, organisation=contract.organisation)
+    assert "Aucun souhait" in _wishes(_page(client, member.user))  # now cached
+    data = {"organisation": contract.organisation_id, "planned_contract": contract.pk}
+    client.post(reverse("companies:wish_toggle"), data)  # wish_toggle: one row
+    assert "VOIRIE-7 Voirie" in _wishes(_page(client, member.user))
+
+    # the buyer renames its line (its space's service), the staff rename the buyer (a save)
+    contract.title = "Voirie et réseaux"
+    planned_contract_save(contract=contract)
+    organisation = contract.organisation
+    organisation.name = "Ville de Bondy"
+    organisation.save()
+    wishes = _wishes(_page(client, member.user))
+    assert "VOIRIE-7 Voirie et réseaux" in wishes and "Ville de Bondy" in wishes
+
+    # the company's form rewrites its wishes in bulk with its registration
+    registration_update(
+        registration=registration,
+        company_data={},
+        cpv_codes=["45442100"],
+        wish_organisation_ids=[organisation.pk],
+        wish_contract_ids=[],
+    )
+    wishes = _wishes(_page(client, member.user))
+    assert "VOIRIE-7" not in wishes and "Ville de Bondy" in wishes
+    client.post(reverse("companies:wish_toggle"), {"organisation": organisation.pk})
+    assert "Aucun souhait" in _wishes(_page(client, member.user))
+
+
+def test_space_warm_page_reads_only_what_changes_without_a_signal(
+    client, edition, django_assert_num_queries
 ):
-    member, _ = _member(
+    member, registration = _member(
         edition,
         "Bois et Compagnie",
         CpvCodeFactory(code="45442100", label="Travaux de peinture"),
         TopicFactory(name="Répondre"),
     )
+    contract = PlannedContractFactory(year=edition.year, reference="VOIRIE-7")
+    WishFactory(
+        registration=registration, organisation=contract.organisation, planned_contract=contract
+    )
     client.force_login(member.user)
-    with django_assert_max_num_queries(14) as cold:
-        assert client.get(URL).status_code == 200
     # session, user, roles, membership with its company, edition, registrations, wishes,
-    # invitation block, trainings block (2): the topics and the CPV codes come from the cache
-    with django_assert_num_queries(len(cold) - 2):
+    # topics, invitation block, trainings block (2), CPV codes
+    with django_assert_num_queries(12):
+        assert client.get(URL).status_code == 200
+    # the registrations, wishes, topics and CPV codes come from the cache
+    with django_assert_num_queries(8):
         html = unescape(client.get(URL).content.decode())
     assert "Travaux de peinture" in _profile(html) and "Répondre" in _facts(html)
+    assert "VOIRIE-7" in _wishes(html)
