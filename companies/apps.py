@@ -11,5 +11,7 @@ class CompaniesConfig(AppConfig):
 
         from .models import Topic
         from .selectors import TOPICS_STAMP
+        from .stamps import space_watch
 
         stamps_watch(Topic, TOPICS_STAMP)  # the registration form's training topics
+        space_watch()  # the company's space

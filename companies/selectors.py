@@ -1,6 +1,7 @@
 """Reads of companies/ that several places need, with their joins decided once."""
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from ellipse.editions.models import Edition
 
@@ -151,26 +152,100 @@ def cpv_search(*, query: str, limit: int = CPV_SEARCH_LIMIT) -> list[dict]:
     return results
 
 
+SPACE_TIMEOUT = 3600  # seconds: the company space's cached parts (the templates' {% cache %} too)
+
+
 def registrations_for_space(*, company: Company):
-    """A company's registrations, newest edition first, with their wishes (buyer and planned
-    contract) prefetched: what its space shows."""
-    from django.db.models import Prefetch
-
-    from .models import Wish
-
-    return (
-        Registration.objects.filter(company=company)
-        .select_related("edition")
-        .prefetch_related(
-            Prefetch(
-                "wishes",
-                queryset=Wish.objects.select_related("organisation", "planned_contract").order_by(
-                    "organisation__name", "planned_contract__reference"
-                ),
-            )
-        )
-        .order_by("-edition__year")
+    """A company's registrations, newest edition first, with their edition: what its space
+    shows (the current one's wishes and topics are read by :class:`CompanySpace`)."""
+    return Registration.objects.filter(company=company).select_related("edition").order_by(
+        "-edition__year"
     )
+
+
+class CompanySpace:
+    """What the company's space shows, each part read when first used. Cached per company under
+    :attr:`stamp` (``companies.stamps``): its registrations with the current one's wishes (one
+    cache read, :data:`SPACE_TIMEOUT`), and in the template the registration's facts and the
+    profile, so that a warm page reads neither registrations, wishes, topics nor CPV codes.
+
+    Cold, four queries: the registrations (with their editions), the current registration's
+    wishes (with buyers and planned contracts), its training topics, the company's CPV codes;
+    and always one, the current edition (its phase moves with the meetings and the date)."""
+
+    def __init__(self, *, company: Company) -> None:
+        self.company = company
+
+    @cached_property
+    def stamp(self) -> str:
+        from .stamps import space_stamp
+
+        return space_stamp(company_id=self.company.pk)
+
+    @cached_property
+    def edition(self) -> Edition | None:
+        return Edition.objects.current()
+
+    @cached_property
+    def _bundle(self) -> tuple[list[Registration], list]:
+        """The registrations and the current one's wishes, from the cache or two queries."""
+        from django.core.cache import cache
+
+        from .models import Wish
+
+        edition_id = self.edition.pk if self.edition is not None else None
+        key = f"companies.space:{self.company.pk}:{edition_id}:{self.stamp}"
+        bundle = cache.get(key)
+        if bundle is None:
+            registrations = list(registrations_for_space(company=self.company))
+            current = next((r for r in registrations if r.edition_id == edition_id), None)
+            wishes = []
+            if current is not None:
+                wishes = list(
+                    Wish.objects.filter(registration=current)
+                    .select_related("organisation", "planned_contract")
+                    .order_by("organisation__name", "planned_contract__reference")
+                )
+            bundle = (registrations, wishes)
+            cache.set(key, bundle, SPACE_TIMEOUT)
+        return bundle
+
+    @cached_property
+    def current(self) -> Registration | None:
+        edition = self.edition
+        if edition is None:
+            return None
+        return next((r for r in self._bundle[0] if r.edition_id == edition.pk), None)
+
+    @cached_property
+    def past(self) -> list[Registration]:
+        return [r for r in self._bundle[0] if r is not self.current]
+
+    @property
+    def wishes(self) -> list:
+        return self._bundle[1]
+
+    @cached_property
+    def current_slots(self) -> list[str]:
+        """The labels of the morning slots the current registration declared."""
+        current = self.current
+        if current is None or not current.available_slots:
+            return []
+        labels = {slot.index: slot.label for slot in current.edition.slots}
+        return [labels[i] for i in current.available_slots if i in labels]
+
+    def training_topics(self) -> list:
+        return list(self.current.training_topics.all()) if self.current else []
+
+    def cpv_codes(self) -> list:
+        return list(self.company.cpv_codes.all())
+
+    def naf_label(self) -> str:
+        return naf_label(self.company.naf_code) if self.company.naf_code else ""
+
+
+def company_space(*, company: Company) -> CompanySpace:
+    return CompanySpace(company=company)
 
 
 def naf_subclasses() -> dict:

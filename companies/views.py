@@ -34,10 +34,9 @@ from .perms import can_edit_registration, company_of
 from .selectors import (
     MAX_WISH_CONTRACTS,
     company_has_meetings,
+    company_space,
     cpv_search,
-    naf_label,
     registration_current,
-    registrations_for_space,
     schedule_published,
     wish_search_page,
     wish_suggestions,
@@ -264,38 +263,31 @@ def wish_search_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COMPANY)
 def space(request: HttpRequest) -> HttpResponse:
+    """/entreprises/espace/: the company's registration, wishes and profile. Its registration's
+    facts and its profile are cached per company (``companies.stamps``)."""
     company = company_of(request.user)
     if company is None:
         return render(request, "core/no_role.html", status=403)
-    registrations = list(registrations_for_space(company=company))
-    edition = Edition.objects.current()
-    current = next((r for r in registrations if edition and r.edition_id == edition.pk), None)
-    past = [r for r in registrations if r is not current]
-    cpv_codes = list(company.cpv_codes.all())
-    current_slots = []
-    if current is not None and current.available_slots:
-        labels = {slot.index: slot.label for slot in current.edition.slots}
-        current_slots = [labels[i] for i in current.available_slots if i in labels]
+    space = company_space(company=company)
+    current, edition = space.current, space.edition
     return render(
         request,
         "companies/space.html",
         {
             "company": company,
+            "space": space,
             "edition": edition,
             "current": current,
-            "current_slots": current_slots,
-            "registrations": past,
+            "registrations": space.past,
             "can_edit": current is not None and can_edit_registration(request.user, current),
             "can_register": current is None
             and edition is not None
             and edition.registration_is_open,
-            "cpv_codes": cpv_codes,
             # Retained once the schedule was out, with no meeting: say so, not "invitation soon".
             "retained_without_meetings": current is not None
             and current.status == RegistrationStatus.RETAINED
             and schedule_published(edition=current.edition)
             and company_has_meetings(company=company, edition=current.edition) is False,
-            "naf_label": naf_label(company.naf_code) if company.naf_code else "",
         },
     )
 

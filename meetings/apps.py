@@ -20,3 +20,7 @@ class MeetingsConfig(AppConfig):
             )
 
         register_schedule_published(published_meetings)
+
+        from .stamps import grid_watch
+
+        grid_watch()

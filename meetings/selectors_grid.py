@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, Sum
@@ -21,7 +22,8 @@ from ellipse.editions.models import Edition
 
 from .enums import MeetingStatus, ScheduleRunStatus
 from .models import Meeting, MeetingChange, ScheduleRun
-from .selectors import buyer_capacity, slots_of
+from .selectors import buyer_capacity, schedule_is_published, slots_of
+from .stamps import grid_stamp
 
 ROWS_PER_PAGE = 25
 
@@ -95,18 +97,83 @@ class GridMetrics:
         return self.share(self.local, self.meetings)
 
 
-@dataclass
 class GridPage:
-    edition: Edition
-    slots: list
-    rows: list[Row]
-    page: Page
-    query: str
-    buyer_id: int | None
-    metrics: GridMetrics
-    last_run: ScheduleRun | None
-    running: bool
-    changes: list[MeetingChange] = field(default_factory=list)
+    """One page of the grid. Every part is read when first used, so that a page whose fragments
+    come from the cache (keyed on :attr:`stamp`) runs none of their queries."""
+
+    def __init__(
+        self, *, edition: Edition, page: int | str = 1, query: str = "", buyer_id: int | None = None
+    ) -> None:
+        self.edition = edition
+        self.number = page
+        self.query = query
+        self.buyer_id = buyer_id
+
+    @cached_property
+    def stamp(self) -> str:
+        return grid_stamp(edition_id=self.edition.pk)
+
+    @cached_property
+    def slots(self) -> list:
+        return self.edition.slots
+
+    @cached_property
+    def page(self) -> Page:
+        participations = (
+            BuyerParticipation.objects.filter(edition=self.edition)
+            .select_related("organisation")
+            .only(*PARTICIPATION_FIELDS)
+            .order_by("organisation__name", "pk")
+        )
+        if self.buyer_id:
+            participations = participations.filter(organisation_id=self.buyer_id)
+        elif self.query:
+            participations = participations.filter(organisation__name__icontains=self.query)
+        return Paginator(participations, ROWS_PER_PAGE).get_page(self.number)
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return grid_rows(edition=self.edition, participations=list(self.page.object_list))
+
+    @cached_property
+    def metrics(self) -> GridMetrics:
+        return grid_metrics(edition=self.edition)
+
+    @cached_property
+    def published(self) -> bool:
+        return schedule_is_published(self.edition)
+
+    @cached_property
+    def _run_state(self) -> tuple[ScheduleRun | None, bool]:
+        return schedule_run_state(edition=self.edition)
+
+    @property
+    def last_run(self) -> ScheduleRun | None:
+        return self._run_state[0]
+
+    @property
+    def running(self) -> bool:
+        return self._run_state[1]
+
+    @cached_property
+    def changes(self) -> list[MeetingChange]:
+        return list(
+            MeetingChange.objects.filter(edition=self.edition)
+            .select_related("created_by")
+            .order_by("-created_at", "-pk")[:10]
+        )
+
+
+PARTICIPATION_FIELDS = (
+    "id",
+    "edition_id",
+    "organisation_id",
+    "table",
+    "available_slots",
+    "max_meetings",
+    "organisation__id",
+    "organisation__name",
+)
 
 
 def _active_meetings(edition: Edition):
@@ -207,34 +274,9 @@ def grid_metrics(*, edition: Edition) -> GridMetrics:
 def grid_page(
     *, edition: Edition, page: int | str = 1, query: str = "", buyer_id: int | None = None
 ) -> GridPage:
-    """One page of the grid (``ROWS_PER_PAGE`` buyers), optionally filtered by buyer name or id."""
-    participations = (
-        BuyerParticipation.objects.filter(edition=edition)
-        .select_related("organisation")
-        .order_by("organisation__name", "pk")
-    )
-    if buyer_id:
-        participations = participations.filter(organisation_id=buyer_id)
-    elif query:
-        participations = participations.filter(organisation__name__icontains=query)
-    paginated = Paginator(participations, ROWS_PER_PAGE).get_page(page)
-    last_run, running = schedule_run_state(edition=edition)
-    return GridPage(
-        edition=edition,
-        slots=edition.slots,
-        rows=grid_rows(edition=edition, participations=list(paginated.object_list)),
-        page=paginated,
-        query=query,
-        buyer_id=buyer_id,
-        metrics=grid_metrics(edition=edition),
-        last_run=last_run,
-        running=running,
-        changes=list(
-            MeetingChange.objects.filter(edition=edition)
-            .select_related("created_by")
-            .order_by("-created_at", "-pk")[:10]
-        ),
-    )
+    """One page of the grid (``ROWS_PER_PAGE`` buyers), optionally filtered by buyer name or id;
+    its parts are read lazily (see :class:`GridPage`)."""
+    return GridPage(edition=edition, page=page, query=query, buyer_id=buyer_id)
 
 
 def schedule_run_state(*, edition: Edition) -> tuple[ScheduleRun | None, bool]:
@@ -252,6 +294,7 @@ def grid_rows_of_buyers(*, edition: Edition, buyer_ids: Iterable[int]) -> list[R
     participations = list(
         BuyerParticipation.objects.filter(edition=edition, organisation_id__in=set(buyer_ids))
         .select_related("organisation")
+        .only(*PARTICIPATION_FIELDS)
         .order_by("organisation__name", "pk")
     )
     return grid_rows(edition=edition, participations=participations)

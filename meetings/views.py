@@ -42,18 +42,11 @@ def _grid_filters(request: HttpRequest) -> dict:
 @require_GET
 @role_required(Role.STAFF)
 def planning_view(request: HttpRequest, year: int) -> HttpResponse:
-    """The grid, one page of buyers at a time; reasons and actions load per meeting."""
+    """The grid, one page of buyers at a time; reasons and actions load per meeting. Its rows
+    and figures are cached under the edition's grid stamp (``meetings.stamps``)."""
     edition = get_object_or_404(Edition, year=year)
     grid = grid_page(edition=edition, **_grid_filters(request))
-    return render(
-        request,
-        "meetings/planning.html",
-        {
-            "edition": edition,
-            "grid": grid,
-            "published": services.schedule_is_published(edition),
-        },
-    )
+    return render(request, "meetings/planning.html", {"edition": edition, "grid": grid})
 
 
 @require_GET

@@ -23,6 +23,7 @@ from ellipse.editions.models import Edition
 from ..enums import MeetingStatus, ScheduleRunStatus
 from ..models import Meeting, ScheduleRun
 from ..selectors import buyer_capacity, schedule_is_published, slots_of
+from ..stamps import grid_bump
 from .changes import _cancel
 from .relevance import edition_relevance_store
 
@@ -282,6 +283,7 @@ def _save(*, edition, wanted, kept_ids, relevance, by) -> tuple[int, int, int]:
             )
         )
     Meeting.objects.bulk_create(new)
+    grid_bump(edition_id=edition.pk)
     return unchanged, len(new), len(to_delete) + len(to_cancel)
 
 
@@ -351,5 +353,6 @@ def schedule_run_execute(*, run_id: int, time_limit: float = DEFAULT_TIME_LIMIT)
             stats=stats,
             finished_at=timezone.now(),
         )
+    grid_bump(edition_id=run.edition_id)  # the figures show the last computation's bound
     run.refresh_from_db()
     return run

@@ -23,6 +23,7 @@ from ..enums import BuyerPreferenceKind, MeetingChangeKind, MeetingStatus
 from ..models import BuyerPreference, Meeting
 from ..relevance import edition_relevance_compute
 from ..selectors import buyer_capacity, schedule_is_published, slots_of
+from ..stamps import grid_bump
 from .changes import _add_text, _cancel, _record, _time
 
 
@@ -184,6 +185,7 @@ def meeting_swap(*, meeting_id: int, other_id: int, by=None) -> tuple[Meeting, M
             Meeting.objects.filter(pk=first.pk).update(
                 slot=old_second, status=status_first, locked=True
             )
+            grid_bump(edition_id=first.edition_id)
             first.refresh_from_db()
             second.refresh_from_db()
             slots = edition.slots

@@ -13,6 +13,7 @@ from ellipse.editions.models import Edition
 from ..enums import MeetingChangeKind, MeetingStatus
 from ..models import Meeting, MeetingChange
 from ..selectors import schedule_is_published
+from ..stamps import grid_bump
 from .changes import _add_text
 
 
@@ -35,6 +36,7 @@ def schedule_publish(*, edition: Edition, by=None, keep_status: bool = False) ->
     Meeting.objects.filter(pk__in=[m.pk for m in drafts]).update(
         status=MeetingStatus.PUBLISHED, updated_at=timezone.now()
     )
+    grid_bump(edition_id=edition.pk)
     if already:
         slots = edition.slots
         MeetingChange.objects.bulk_create(
