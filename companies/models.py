@@ -258,7 +258,12 @@ class Registration(models.Model):
                 name="registration_match_score_non_negative",
             ),
         ]
-        indexes = [models.Index(fields=["edition", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["edition", "status", "created_at"]),
+            # The staff list's default order (newest first, then id): 50 rows read by an index
+            # scan instead of sorting every registration.
+            models.Index(fields=["created_at", "id"], name="registration_created_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.company} — {self.edition}"

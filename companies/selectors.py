@@ -250,6 +250,39 @@ def registrations_with_staff_columns(queryset=None):
     )
 
 
+# Stamp namespace (ellipse.core.stamps) of the CPV divisions companies declare: bumped by any
+# change of a company's CPV codes (form, registration, import: ``set()`` sends m2m_changed) and
+# by a company's save or deletion (which drops its codes). Watched in ``CompaniesConfig.ready``.
+CPV_DIVISIONS_STAMP = "companies.cpv_divisions"
+
+
+def cpv_divisions_in_use() -> list[tuple[str, str]]:
+    """(division, label) of every CPV division at least one company declares, by division: the
+    staff list's filter. The divisions are a DISTINCT over every company's codes, cached under a
+    stamp; their labels are read by primary key (the nomenclature is imported in bulk, without
+    signals, so it is not cached here)."""
+    from django.core.cache import cache
+
+    from buyers.models import CpvCode
+    from ellipse.core.stamps import stamp
+
+    key = f"companies:cpv_divisions:{stamp(CPV_DIVISIONS_STAMP)}"
+    divisions = cache.get(key)
+    if divisions is None:
+        divisions = sorted(
+            set(Company.cpv_codes.through.objects.values_list("cpvcode__division", flat=True))
+        )
+        cache.set(key, divisions, 24 * 3600)
+    if not divisions:
+        return []
+    labels = dict(
+        CpvCode.objects.filter(code__in=[f"{d}000000" for d in divisions], level=2).values_list(
+            "division", "label"
+        )
+    )
+    return [(d, labels.get(d, "")) for d in divisions]
+
+
 def registrations_to_call(*, edition=None, now=None):
     """The call queue: registrations still to qualify (registered, to call); callbacks due
     first (earliest first), then by registration date; callbacks not yet due come last."""

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from ellipse.core.admin import EllipseModelAdmin
 
-from ..enums import CallOutcome
+from ..enums import CallOutcome, RegistrationStatus
 from ..models import CallQueueEntry
 from ..selectors import registrations_to_call
-from .display import local
+from .display import choice_label, local
 
 
 @admin.register(CallQueueEntry)
@@ -22,7 +22,7 @@ class CallQueueAdmin(EllipseModelAdmin):
     list_display = [
         "company_link",
         "phone",
-        "status",
+        "status_label",
         "last_call",
         "callback",
         "created_at",
@@ -55,6 +55,10 @@ class CallQueueAdmin(EllipseModelAdmin):
         url = reverse("admin:companies_registration_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.company)
 
+    @admin.display(description=gettext_lazy("statut"), ordering="status")
+    def status_label(self, obj):
+        return choice_label(RegistrationStatus, obj.status)
+
     @admin.display(description=gettext_lazy("téléphone"))
     def phone(self, obj):
         phone = obj.company.contact_phone
@@ -73,7 +77,7 @@ class CallQueueAdmin(EllipseModelAdmin):
             return _("Jamais appelée")
         return format_html(
             "{} <small>({})</small>",
-            CallOutcome(obj.last_call_outcome).label,
+            choice_label(CallOutcome, obj.last_call_outcome),
             local(obj.last_call_at, "d/m H:i"),
         )
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +14,12 @@ from import_export.formats.base_formats import CSV, XLSX
 from ellipse.editions.models import Edition
 
 SPREADSHEET_FORMATS = [XLSX, CSV]
+
+
+def choice_label(choices: type[models.Choices], value: str) -> str:
+    """The label of a stored choice. A list column computes it with a dict lookup: Django's
+    display of a ``choices`` field hashes every (lazy) label of the field for every row."""
+    return dict(choices.choices).get(value, value)
 
 
 def local(value: dt.datetime, fmt: str) -> str:

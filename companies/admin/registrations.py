@@ -20,7 +20,7 @@ from ellipse.core.admin import EllipseModelAdmin, ExportFiltersMixin
 from ellipse.core.jobs import JobAlreadyRunning, job_create, job_url
 from ellipse.core.queueing import task_enqueue_on_commit
 
-from ..enums import CallOutcome, RegistrationStatus
+from ..enums import CallOutcome, RegistrationStatus, SizeClass
 from ..models import CallLog, Registration
 from ..resources import RegistrationExportResource
 from ..selectors import registrations_with_staff_columns, schedule_published
@@ -28,7 +28,7 @@ from ..services.decisions import decisions_job_start, decisions_plan
 from ..services.qualification import QUALIFICATION_FIELDS, call_log_record, registration_qualify
 from ..services.selection import registrations_transition
 from ..suggestions import registration_suggestions
-from .display import SPREADSHEET_FORMATS, local
+from .display import SPREADSHEET_FORMATS, choice_label, local
 from .filters import (
     CpvDivisionFilter,
     HasWishesFilter,
@@ -46,7 +46,7 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
         "company_link",
         "commune",
         "size_class",
-        "status",
+        "status_label",
         "last_call",
         "wishes",
         "best_score",
@@ -162,7 +162,11 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
 
     @admin.display(description=gettext_lazy("catégorie"), ordering="company__size_class")
     def size_class(self, obj):
-        return obj.company.get_size_class_display()
+        return choice_label(SizeClass, obj.company.size_class)
+
+    @admin.display(description=gettext_lazy("statut"), ordering="status")
+    def status_label(self, obj):
+        return choice_label(RegistrationStatus, obj.status)
 
     @admin.display(description=gettext_lazy("commune"), ordering="company__commune")
     def commune(self, obj):
@@ -174,7 +178,7 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
     def last_call(self, obj):
         if not obj.last_call_outcome:
             return "—"
-        label = CallOutcome(obj.last_call_outcome).label
+        label = choice_label(CallOutcome, obj.last_call_outcome)
         if obj.next_callback_at:
             return format_html(
                 "{} <small>({})</small>", label, local(obj.next_callback_at, "d/m H:i")

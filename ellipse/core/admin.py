@@ -1,10 +1,12 @@
 """The project's ModelAdmin base: every admin page of Ellipse derives from it."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, FieldDoesNotExist
 from django.db import models
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from ellipse.core.params import parse_int
@@ -27,12 +29,27 @@ class SafeFormfieldsMixin:
 
 
 class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
-    """Save buttons on top, audit fields read-only, ``list_select_related`` declared per page."""
+    """Save buttons on top, audit fields read-only, ``list_select_related`` declared per page.
+
+    Lists stay cheap at a region's size: 50 rows a page, no second ``COUNT(*)`` of the whole
+    table, and the selection checkbox written directly (Django renders a form widget template
+    for each row: a third of a 50-row list's rendering)."""
 
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_per_page = 50
     show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        """Django's checkbox column, same markup, without a template render per row."""
+        # Django's own message (translated by its catalogue), as in ModelAdmin.action_checkbox.
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
