@@ -224,16 +224,16 @@ def naf_label(code: str) -> str:
 
 
 def registrations_with_staff_columns(queryset=None):
-    """Registrations with what the staff's list shows, each as one SQL expression (no query
-    per row): wish count, last call (when, outcome) and pending callback time."""
+    """Registrations with what the staff's list shows: company and edition joined, the wish
+    count as one SQL expression (no query per row; computed for the page's rows only). The last
+    call (when, outcome, callback) is stored on the registration (``last_call_*``)."""
     from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from .models import CallLog, Wish
+    from .models import Wish
 
     if queryset is None:
         queryset = Registration.objects.all()
-    last_call = CallLog.objects.filter(registration=OuterRef("pk")).order_by("-called_at", "-pk")
     wishes = (
         Wish.objects.filter(registration=OuterRef("pk"))
         .order_by()
@@ -243,10 +243,6 @@ def registrations_with_staff_columns(queryset=None):
     )
     return queryset.select_related("company", "edition").annotate(
         wish_count=Coalesce(Subquery(wishes, output_field=IntegerField()), Value(0)),
-        last_call_at=Subquery(last_call.values("called_at")[:1]),
-        last_call_outcome=Subquery(last_call.values("outcome")[:1]),
-        # The latest call's callback time: null unless that call said "call back".
-        next_callback_at=Subquery(last_call.values("callback_at")[:1]),
     )
 
 
@@ -266,7 +262,7 @@ def cpv_divisions_in_use() -> list[tuple[str, str]]:
     from buyers.models import CpvCode
     from ellipse.core.stamps import stamp
 
-    key = f"companies:cpv_divisions:{stamp(CPV_DIVISIONS_STAMP)}"
+    key = f"companies:cpv_division_codes:{stamp(CPV_DIVISIONS_STAMP)}"
     divisions = cache.get(key)
     if divisions is None:
         divisions = sorted(
@@ -283,10 +279,25 @@ def cpv_divisions_in_use() -> list[tuple[str, str]]:
     return [(d, labels.get(d, "")) for d in divisions]
 
 
+def call_queue_order() -> list:
+    """The call queue's order (with ``queue_rank`` annotated by ``registrations_to_call``):
+    callbacks due first (earliest first), then by registration date, callbacks not yet due
+    last. Expressions, so that the admin page can take it as its own ordering."""
+    from django.db.models import F
+
+    return [
+        F("queue_rank").asc(),
+        F("next_callback_at").asc(nulls_last=True),
+        F("created_at").asc(),
+        F("pk").asc(),
+    ]
+
+
 def registrations_to_call(*, edition=None, now=None):
-    """The call queue: registrations still to qualify (registered, to call); callbacks due
-    first (earliest first), then by registration date; callbacks not yet due come last."""
-    from django.db.models import Case, F, IntegerField, Q, Value, When
+    """The call queue: registrations still to qualify (registered, to call), in
+    ``call_queue_order``. The rank is computed from the registration's own columns (its last
+    call is stored on it), so sorting 5,000 of them needs no subquery."""
+    from django.db.models import Case, IntegerField, Q, Value, When
     from django.utils import timezone
 
     from .enums import CallOutcome, RegistrationStatus
@@ -306,12 +317,7 @@ def registrations_to_call(*, edition=None, now=None):
             default=Value(1),
             output_field=IntegerField(),
         )
-    ).order_by(
-        "queue_rank",
-        F("next_callback_at").asc(nulls_last=True),
-        "created_at",
-        "pk",
-    )
+    ).order_by(*call_queue_order())
 
 
 def qualified_above(*, edition: Edition, threshold: float) -> list[Registration]:

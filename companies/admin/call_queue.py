@@ -11,7 +11,7 @@ from ellipse.core.admin import EllipseModelAdmin
 
 from ..enums import CallOutcome, RegistrationStatus
 from ..models import CallQueueEntry
-from ..selectors import registrations_to_call
+from ..selectors import call_queue_order, registrations_to_call
 from .display import choice_label, local
 
 
@@ -32,12 +32,15 @@ class CallQueueAdmin(EllipseModelAdmin):
     search_fields = ["company__legal_name", "company__trade_name", "=company__siret"]
     list_select_related = ["company", "edition"]
     actions = None
+    list_ids_first = True  # the rank is computed for every row: sorted before the joins
 
     def get_queryset(self, request):
         return registrations_to_call()
 
     def get_ordering(self, request):
-        return []  # the queue's own order (registrations_to_call)
+        # The queue's own order, given explicitly: an empty ordering would let the admin fall
+        # back on the model's (newest registration first) and put it before the queue's.
+        return call_queue_order()
 
     def has_add_permission(self, request):
         return False

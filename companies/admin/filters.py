@@ -51,7 +51,7 @@ class LastCallFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "never":
-            return queryset.filter(last_call_outcome__isnull=True)
+            return queryset.filter(last_call_outcome="")
         if self.value() in CallOutcome.values:
             return queryset.filter(last_call_outcome=self.value())
         return queryset

@@ -48,7 +48,7 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
         "size_class",
         "status_label",
         "last_call",
-        "wishes",
+        "wish_number",
         "best_score",
         "created_at",
     ]
@@ -74,6 +74,7 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
         "company__keywords",
     ]
     list_select_related = ["company", "edition"]
+    list_ids_first = True  # sorted by a column: 5,000 rows sorted before, not after, the joins
     autocomplete_fields = ["company"]
     inlines = [CallLogInline, StatusChangeInline, WishInline]
     readonly_fields = [
@@ -185,8 +186,10 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
             )
         return label
 
+    # Not named "wishes": the admin would sort on the reverse relation of that name (a join
+    # that repeats each registration once per wish), not on this column's count.
     @admin.display(description=gettext_lazy("souhaits"), ordering="wish_count")
-    def wishes(self, obj):
+    def wish_number(self, obj):
         return obj.wish_count
 
     @admin.display(description=gettext_lazy("meilleur score"), ordering="match_score")
@@ -215,7 +218,13 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
 
     def save_model(self, request, obj, form, change):
         qualification_changed = change and any(f in form.changed_data for f in QUALIFICATION_FIELDS)
-        super().save_model(request, obj, form, change)
+        if change:
+            # Only what the form edits: the columns the services keep (status, last call,
+            # scores) may have moved since the page was opened.
+            columns = {f.name for f in obj._meta.concrete_fields}
+            obj.save(update_fields=[*(n for n in form.fields if n in columns), "updated_at"])
+        else:
+            super().save_model(request, obj, form, change)
         if qualification_changed:
             complete = all([obj.tender_capacity, obj.real_interest, obj.documents_ready])
             registration_qualify(

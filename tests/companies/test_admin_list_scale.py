@@ -1,17 +1,22 @@
 """The staff's lists at a region's size: what is cached (CPV divisions of the filter) follows
 its inputs through every write path, and the queries do not grow with rows."""
 
+import datetime as dt
+
 import pytest
 import tablib
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from buyers.models import CpvCode
 from companies.enums import RegistrationStatus
-from companies.models import Company, Registration
+from companies.models import CallQueueEntry, Company, Registration
 from companies.resources import CompanyResource
+from companies.selectors import registrations_to_call, registrations_with_staff_columns
+from companies.services.qualification import call_log_record
 from companies.services.registration import company_register
 from tests.companies.registration_helpers import PASSWORD, new_siret
 from tests.factories.accounts import UserFactory
@@ -151,19 +156,69 @@ def _populate(edition, n):
 
 
 @pytest.mark.parametrize("name", [CHANGELIST, CALL_QUEUE])
-def test_lists_run_the_same_queries_for_3_or_60_rows(staff_client, edition, name):
-    _populate(edition, 3)
+def test_lists_run_the_same_queries_for_10_or_60_rows(staff_client, edition, name, monkeypatch):
+    model_admin = admin.site._registry[Registration if name == CHANGELIST else CallQueueEntry]
+    monkeypatch.setattr(model_admin, "list_per_page", 5)  # several pages either way
+    _populate(edition, 10)
     staff_client.get(reverse(name))  # the cached filter choices
     with CaptureQueriesContext(connection) as few:
         response = staff_client.get(reverse(name))
-    assert len(response.context["cl"].result_list) == 3
-    _populate(edition, 57)
+    assert len(response.context["cl"].result_list) == 5
+    _populate(edition, 50)
     with CaptureQueriesContext(connection) as cold:  # the companies' codes changed
         staff_client.get(reverse(name))
     assert len(cold) <= len(few) + 1  # the CPV filter's DISTINCT, once
     with CaptureQueriesContext(connection) as many:
-        response = staff_client.get(reverse(name))
-    assert len(response.context["cl"].result_list) == 50  # one page
+        response = staff_client.get(reverse(name) + "?p=3")
+    assert len(response.context["cl"].result_list) == 5
     assert len(many) == len(few)
     content = response.content.decode()
     assert "À appeler" in content and "À rappeler" in content  # status and last call, in French
+
+
+@pytest.mark.parametrize("name", [CHANGELIST, CALL_QUEUE])
+def test_pages_sorted_before_the_joins_keep_the_lists_order(
+    staff_client, edition, name, monkeypatch
+):
+    """IdsFirstPaginator: each page's ids in the list's order, then those rows."""
+    model_admin = admin.site._registry[Registration if name == CHANGELIST else CallQueueEntry]
+    monkeypatch.setattr(model_admin, "list_per_page", 4)
+    _populate(edition, 10)
+    CallLogFactory(
+        registration=Registration.objects.filter(status="to_call").last(),
+        call_back=True,
+        callback_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    if name == CHANGELIST:  # sorted by the wish count column (then by id, as the admin does)
+        WishFactory.create_batch(2, registration=Registration.objects.first())
+        query = "?o=-6"  # the 7th column (after the checkbox): wishes
+        expected = registrations_with_staff_columns().order_by("-wish_count", "-pk")
+    else:
+        query = "?"
+        expected = registrations_to_call()
+    shown = []
+    for page in (1, 2, 3):
+        response = staff_client.get(f"{reverse(name)}{query}&p={page}")
+        shown += [r.pk for r in response.context["cl"].result_list]
+    assert shown == [r.pk for r in expected]
+    assert len(shown) == 10
+
+
+def test_admin_save_keeps_a_call_recorded_meanwhile(rf, edition):
+    """The registration's page writes what its form edits, not the columns the services keep
+    (a call another member of staff recorded while the page was open stays the latest)."""
+    staff = UserFactory(role="staff")
+    registration = RegistrationFactory(edition=edition, to_call=True)
+    opened = Registration.objects.get(pk=registration.pk)  # the page's copy
+    call_log_record(registration=registration, by=staff, outcome="wrong_number")
+    model_admin = admin.site._registry[Registration]
+    request = rf.post("/")
+    request.user = staff
+    form_class = model_admin.get_form(request, opened, change=True)
+    form = form_class({"needs": "Mémoire technique", "available_slots": "[]"}, instance=opened)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    registration.refresh_from_db()
+    assert registration.needs == "Mémoire technique"
+    assert registration.last_call_outcome == "wrong_number"
+    assert registration.status == RegistrationStatus.TO_CALL
