@@ -246,6 +246,13 @@ def registrations_with_staff_columns(queryset=None):
     )
 
 
+# Stamp namespace (ellipse.core.stamps) of what the staff's list of registrations shows and
+# filters on: registrations, their companies (and CPV codes) and wishes. Saves and deletions are
+# watched (``CompaniesConfig.ready``); the services that write in bulk bump it themselves
+# (``registrations_last_call_refresh``, ``edition_refresh_matches``, the wishes of a
+# registration, the demo).
+REGISTRATIONS_STAMP = "companies.registrations"
+
 # Stamp namespace (ellipse.core.stamps) of the CPV divisions companies declare: bumped by any
 # change of a company's CPV codes (form, registration, import: ``set()`` sends m2m_changed) and
 # by a company's save or deletion (which drops its codes). Watched in ``CompaniesConfig.ready``.

@@ -12,18 +12,23 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
 from ellipse.core.admin import EllipseModelAdmin, ExportFiltersMixin
 from ellipse.core.jobs import JobAlreadyRunning, job_create, job_url
 from ellipse.core.queueing import task_enqueue_on_commit
+from ellipse.core.stamps import stamp
 
 from ..enums import CallOutcome, RegistrationStatus, SizeClass
 from ..models import CallLog, Registration
 from ..resources import RegistrationExportResource
-from ..selectors import registrations_with_staff_columns, schedule_published
+from ..selectors import (
+    REGISTRATIONS_STAMP,
+    registrations_with_staff_columns,
+    schedule_published,
+)
 from ..services.decisions import decisions_job_start, decisions_plan
 from ..services.qualification import QUALIFICATION_FIELDS, call_log_record, registration_qualify
 from ..services.selection import registrations_transition
@@ -137,6 +142,15 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
 
     def get_queryset(self, request):
         return registrations_with_staff_columns(super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        """The table of rows is cached (the template's ``{% cache %}``) under the stamp of what
+        it shows: a page seen again reads its ids, not its rows, and renders no cell."""
+        context = {
+            "rows_cache_key": f"{stamp(REGISTRATIONS_STAMP)}:{get_language()}",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

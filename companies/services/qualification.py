@@ -10,6 +10,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ellipse.core.stamps import stamp_bump
+
 from ..enums import (
     CallOutcome,
     DocumentsReadiness,
@@ -18,6 +20,7 @@ from ..enums import (
     TenderCapacity,
 )
 from ..models import CallLog, Registration
+from ..selectors import REGISTRATIONS_STAMP
 from .selection import registration_transition
 
 QUALIFICATION_FIELDS = ("tender_capacity", "real_interest", "needs", "documents_ready")
@@ -34,6 +37,7 @@ def registrations_last_call_refresh(*, registration_ids: Iterable[int]) -> None:
         last_call_outcome=Coalesce(Subquery(latest.values("outcome")[:1]), Value("")),
         next_callback_at=Subquery(latest.values("callback_at")[:1]),
     )
+    stamp_bump(REGISTRATIONS_STAMP)  # an UPDATE sends no signal
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """The project's ModelAdmin base: every admin page of Ellipse derives from it."""
 
+from collections.abc import Sequence
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin import widgets as admin_widgets
@@ -29,16 +31,40 @@ class SafeFormfieldsMixin:
         return formfield
 
 
+class PageRows(Sequence):
+    """A page's rows, read for its ids (in their order) on first use: a page whose table comes
+    from the cache (``{% cache %}`` around ``{% result_list cl %}``) never reads them. Its
+    length is the number of ids."""
+
+    def __init__(self, queryset, ids: list):
+        self._queryset, self._ids, self._rows = queryset, ids, None
+
+    def _fetch(self) -> list:
+        if self._rows is None:
+            found = {row.pk: row for row in self._queryset.order_by().filter(pk__in=self._ids)}
+            self._rows = [found[pk] for pk in self._ids if pk in found]
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._ids) if self._rows is None else len(self._rows)
+
+    def __getitem__(self, index):
+        return self._fetch()[index]
+
+    def __iter__(self):
+        return iter(self._fetch())
+
+
 class IdsFirstPaginator(Paginator):
     """A page in two short queries: its ids first, sorted on the list's own table (the joins
-    of ``list_select_related`` and the annotations left out), then its rows for those ids only.
-    For a list sorted on an expression no index serves (the call queue's rank), PostgreSQL would
-    otherwise join every row of the table before keeping 50."""
+    of ``list_select_related`` and the annotations left out), then its rows for those ids only
+    (:class:`PageRows`). For a list sorted on an expression no index serves (the call queue's
+    rank, a count), PostgreSQL would otherwise join every row before keeping 50. Not for
+    ``list_editable`` pages (their formset wants a queryset)."""
 
     def _get_page(self, object_list, number, paginator):
         ids = list(object_list.values_list("pk", flat=True))
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
-        return super()._get_page([rows[pk] for pk in ids if pk in rows], number, paginator)
+        return super()._get_page(PageRows(self.object_list, ids), number, paginator)
 
 
 class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
