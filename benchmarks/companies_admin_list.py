@@ -36,6 +36,7 @@ from buyers.demo import ACTIVITIES, make_siret, seed_cpv  # noqa: E402
 from buyers.models import BuyerOrganisation, CpvCode, PlannedContract  # noqa: E402
 from companies.enums import CallOutcome, RegistrationStatus  # noqa: E402
 from companies.models import CallLog, Company, Registration, Wish  # noqa: E402
+from companies.services.qualification import registrations_last_call_refresh  # noqa: E402
 from companies.services.selection import edition_refresh_matches  # noqa: E402
 from tests.factories import EditionFactory, UserFactory  # noqa: E402
 
@@ -135,6 +136,7 @@ def seed(n: int):
             )
     Wish.objects.bulk_create(wishes, batch_size=2000, ignore_conflicts=True)
     CallLog.objects.bulk_create(calls, batch_size=2000)
+    registrations_last_call_refresh(registration_ids=[r.pk for r in registrations])
     return edition, len(wishes), len(calls)
 
 

@@ -7,11 +7,33 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Entreprises")
 
     def ready(self) -> None:
-        from ellipse.core.stamps import stamps_watch
+        from django.db.models.signals import m2m_changed
 
-        from .models import Topic
-        from .selectors import TOPICS_STAMP
+        from ellipse.core.stamps import stamp_bump, stamps_watch
+        from ellipse.editions.models import Edition
+
+        from .models import Company, Registration, Topic, Wish
+        from .selectors import CPV_DIVISIONS_STAMP, REGISTRATIONS_STAMP, TOPICS_STAMP
         from .stamps import space_watch
 
         stamps_watch(Topic, TOPICS_STAMP)  # the registration form's training topics
         space_watch()  # the company's space
+
+        # Stamps of the staff list's cached parts (companies.selectors): saves and deletions.
+        stamps_watch(Company, CPV_DIVISIONS_STAMP, REGISTRATIONS_STAMP)
+        stamps_watch(Registration, REGISTRATIONS_STAMP)
+        stamps_watch(Wish, REGISTRATIONS_STAMP)
+        stamps_watch(Edition, REGISTRATIONS_STAMP)  # in each row's label (selection checkbox)
+
+        def codes_changed(sender, action, **kwargs):
+            # Once a change is made, not before it as well (set() sends pre_ and post_ of each
+            # removal and addition): an import of 5,000 companies bumps half as often.
+            if action.startswith("post_"):
+                stamp_bump(CPV_DIVISIONS_STAMP, REGISTRATIONS_STAMP)
+
+        m2m_changed.connect(
+            codes_changed,
+            sender=Company.cpv_codes.through,
+            weak=False,
+            dispatch_uid="companies:cpv_codes:stamps",
+        )

@@ -215,6 +215,7 @@ def _qualifier():
 def seed_selection(*, edition: Edition, registrations: list[Registration]) -> None:
     """Calls, qualification and status history coherent with each registration's status,
     for registrations that have none yet (safe to run twice); then the matching scores."""
+    from .services.qualification import registrations_last_call_refresh
     from .services.selection import edition_refresh_matches
 
     by = _qualifier()
@@ -303,6 +304,7 @@ def seed_selection(*, edition: Edition, registrations: list[Registration]) -> No
                 registration.status_reason,
             )
     CallLog.objects.bulk_create(calls)
+    registrations_last_call_refresh(registration_ids={c.registration_id for c in calls})
     StatusChange.objects.bulk_create(changes)
     Registration.objects.bulk_update(
         qualified,

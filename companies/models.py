@@ -239,6 +239,27 @@ class Registration(models.Model):
     match_score = models.FloatField(_("meilleur score"), null=True, blank=True, db_index=True)
     match_count = models.PositiveIntegerField(_("marchés correspondants"), default=0)
     match_refreshed_at = models.DateTimeField(_("scores calculés le"), null=True, blank=True)
+    # The latest call (by call time, then id), copied from the call log by
+    # companies.services.qualification.registrations_last_call_refresh whenever a call is
+    # recorded: the call queue sorts and the staff list filters on columns, not on a correlated
+    # subquery per registration. Never written by a form.
+    last_call_at = models.DateTimeField(
+        _("dernier appel le"), null=True, blank=True, editable=False
+    )
+    last_call_outcome = models.CharField(
+        _("résultat du dernier appel"),
+        max_length=16,
+        choices=CallOutcome.choices,
+        blank=True,
+        editable=False,
+    )
+    next_callback_at = models.DateTimeField(
+        _("rappel prévu le"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Celui du dernier appel s'il a conclu « À rappeler »."),
+    )
     created_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -258,7 +279,12 @@ class Registration(models.Model):
                 name="registration_match_score_non_negative",
             ),
         ]
-        indexes = [models.Index(fields=["edition", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["edition", "status", "created_at"]),
+            # The staff list's default order (newest first, then id): 50 rows read by an index
+            # scan instead of sorting every registration.
+            models.Index(fields=["created_at", "id"], name="registration_created_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.company} — {self.edition}"

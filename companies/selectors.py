@@ -280,16 +280,16 @@ def naf_label(code: str) -> str:
 
 
 def registrations_with_staff_columns(queryset=None):
-    """Registrations with what the staff's list shows, each as one SQL expression (no query
-    per row): wish count, last call (when, outcome) and pending callback time."""
+    """Registrations with what the staff's list shows: company and edition joined, the wish
+    count as one SQL expression (no query per row; computed for the page's rows only). The last
+    call (when, outcome, callback) is stored on the registration (``last_call_*``)."""
     from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from .models import CallLog, Wish
+    from .models import Wish
 
     if queryset is None:
         queryset = Registration.objects.all()
-    last_call = CallLog.objects.filter(registration=OuterRef("pk")).order_by("-called_at", "-pk")
     wishes = (
         Wish.objects.filter(registration=OuterRef("pk"))
         .order_by()
@@ -299,17 +299,68 @@ def registrations_with_staff_columns(queryset=None):
     )
     return queryset.select_related("company", "edition").annotate(
         wish_count=Coalesce(Subquery(wishes, output_field=IntegerField()), Value(0)),
-        last_call_at=Subquery(last_call.values("called_at")[:1]),
-        last_call_outcome=Subquery(last_call.values("outcome")[:1]),
-        # The latest call's callback time: null unless that call said "call back".
-        next_callback_at=Subquery(last_call.values("callback_at")[:1]),
     )
 
 
+# Stamp namespace (ellipse.core.stamps) of what the staff's list of registrations shows and
+# filters on: registrations, their companies (and CPV codes) and wishes. Saves and deletions are
+# watched (``CompaniesConfig.ready``); the services that write in bulk bump it themselves
+# (``registrations_last_call_refresh``, ``edition_refresh_matches``, the wishes of a
+# registration, the demo).
+REGISTRATIONS_STAMP = "companies.registrations"
+
+# Stamp namespace (ellipse.core.stamps) of the CPV divisions companies declare: bumped by any
+# change of a company's CPV codes (form, registration, import: ``set()`` sends m2m_changed) and
+# by a company's save or deletion (which drops its codes). Watched in ``CompaniesConfig.ready``.
+CPV_DIVISIONS_STAMP = "companies.cpv_divisions"
+
+
+def cpv_divisions_in_use() -> list[tuple[str, str]]:
+    """(division, label) of every CPV division at least one company declares, by division: the
+    staff list's filter. The divisions are a DISTINCT over every company's codes, cached under a
+    stamp; their labels are read by primary key (the nomenclature is imported in bulk, without
+    signals, so it is not cached here)."""
+    from django.core.cache import cache
+
+    from buyers.models import CpvCode
+    from ellipse.core.stamps import stamp
+
+    key = f"companies:cpv_division_codes:{stamp(CPV_DIVISIONS_STAMP)}"
+    divisions = cache.get(key)
+    if divisions is None:
+        divisions = sorted(
+            set(Company.cpv_codes.through.objects.values_list("cpvcode__division", flat=True))
+        )
+        cache.set(key, divisions, 24 * 3600)
+    if not divisions:
+        return []
+    labels = dict(
+        CpvCode.objects.filter(code__in=[f"{d}000000" for d in divisions], level=2).values_list(
+            "division", "label"
+        )
+    )
+    return [(d, labels.get(d, "")) for d in divisions]
+
+
+def call_queue_order() -> list:
+    """The call queue's order (with ``queue_rank`` annotated by ``registrations_to_call``):
+    callbacks due first (earliest first), then by registration date, callbacks not yet due
+    last. Expressions, so that the admin page can take it as its own ordering."""
+    from django.db.models import F
+
+    return [
+        F("queue_rank").asc(),
+        F("next_callback_at").asc(nulls_last=True),
+        F("created_at").asc(),
+        F("pk").asc(),
+    ]
+
+
 def registrations_to_call(*, edition=None, now=None):
-    """The call queue: registrations still to qualify (registered, to call); callbacks due
-    first (earliest first), then by registration date; callbacks not yet due come last."""
-    from django.db.models import Case, F, IntegerField, Q, Value, When
+    """The call queue: registrations still to qualify (registered, to call), in
+    ``call_queue_order``. The rank is computed from the registration's own columns (its last
+    call is stored on it), so sorting 5,000 of them needs no subquery."""
+    from django.db.models import Case, IntegerField, Q, Value, When
     from django.utils import timezone
 
     from .enums import CallOutcome, RegistrationStatus
@@ -329,12 +380,7 @@ def registrations_to_call(*, edition=None, now=None):
             default=Value(1),
             output_field=IntegerField(),
         )
-    ).order_by(
-        "queue_rank",
-        F("next_callback_at").asc(nulls_last=True),
-        "created_at",
-        "pk",
-    )
+    ).order_by(*call_queue_order())
 
 
 def qualified_above(*, edition: Edition, threshold: float) -> list[Registration]:

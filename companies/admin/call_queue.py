@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from ellipse.core.admin import EllipseModelAdmin
 
-from ..enums import CallOutcome
+from ..enums import CallOutcome, RegistrationStatus
 from ..models import CallQueueEntry
-from ..selectors import registrations_to_call
-from .display import local
+from ..selectors import call_queue_order, registrations_to_call
+from .display import choice_label, local
 
 
 @admin.register(CallQueueEntry)
@@ -22,7 +22,7 @@ class CallQueueAdmin(EllipseModelAdmin):
     list_display = [
         "company_link",
         "phone",
-        "status",
+        "status_label",
         "last_call",
         "callback",
         "created_at",
@@ -32,12 +32,15 @@ class CallQueueAdmin(EllipseModelAdmin):
     search_fields = ["company__legal_name", "company__trade_name", "=company__siret"]
     list_select_related = ["company", "edition"]
     actions = None
+    list_ids_first = True  # the rank is computed for every row: sorted before the joins
 
     def get_queryset(self, request):
         return registrations_to_call()
 
     def get_ordering(self, request):
-        return []  # the queue's own order (registrations_to_call)
+        # The queue's own order, given explicitly: an empty ordering would let the admin fall
+        # back on the model's (newest registration first) and put it before the queue's.
+        return call_queue_order()
 
     def has_add_permission(self, request):
         return False
@@ -54,6 +57,10 @@ class CallQueueAdmin(EllipseModelAdmin):
     def company_link(self, obj):
         url = reverse("admin:companies_registration_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.company)
+
+    @admin.display(description=gettext_lazy("statut"), ordering="status")
+    def status_label(self, obj):
+        return choice_label(RegistrationStatus, obj.status)
 
     @admin.display(description=gettext_lazy("téléphone"))
     def phone(self, obj):
@@ -73,7 +80,7 @@ class CallQueueAdmin(EllipseModelAdmin):
             return _("Jamais appelée")
         return format_html(
             "{} <small>({})</small>",
-            CallOutcome(obj.last_call_outcome).label,
+            choice_label(CallOutcome, obj.last_call_outcome),
             local(obj.last_call_at, "d/m H:i"),
         )
 

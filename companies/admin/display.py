@@ -1,7 +1,9 @@
 """Small display helpers shared by the companies' admin pages."""
 
 import datetime as dt
+import functools
 
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +15,17 @@ from import_export.formats.base_formats import CSV, XLSX
 from ellipse.editions.models import Edition
 
 SPREADSHEET_FORMATS = [XLSX, CSV]
+
+
+@functools.cache
+def _labels(choices: type[models.Choices]) -> dict:
+    return dict(choices.choices)  # lazy labels: translated when shown
+
+
+def choice_label(choices: type[models.Choices], value: str) -> str:
+    """The label of a stored choice. A list column computes it with a dict lookup: Django's
+    display of a ``choices`` field hashes every (lazy) label of the field for every row."""
+    return _labels(choices).get(value, value)
 
 
 def local(value: dt.datetime, fmt: str) -> str:

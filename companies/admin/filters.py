@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buyers.match_reasons import score_filter_choices
-from buyers.models import CpvCode
 
 from ..enums import CallOutcome
 from ..models import Company, Wish
+from ..selectors import cpv_divisions_in_use
 
 
 class CpvDivisionFilter(admin.SimpleListFilter):
@@ -17,13 +17,7 @@ class CpvDivisionFilter(admin.SimpleListFilter):
     parameter_name = "cpv_division"
 
     def lookups(self, request, model_admin):
-        divisions = sorted(
-            set(CpvCode.objects.filter(companies__isnull=False).values_list("division", flat=True))
-        )
-        labels = dict(
-            CpvCode.objects.filter(level=2, division__in=divisions).values_list("division", "label")
-        )
-        return [(d, f"{d} — {labels.get(d, '')}".rstrip(" —")) for d in divisions]
+        return [(d, f"{d} — {label}".rstrip(" —")) for d, label in cpv_divisions_in_use()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -57,7 +51,7 @@ class LastCallFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "never":
-            return queryset.filter(last_call_outcome__isnull=True)
+            return queryset.filter(last_call_outcome="")
         if self.value() in CallOutcome.values:
             return queryset.filter(last_call_outcome=self.value())
         return queryset

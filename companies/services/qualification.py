@@ -1,11 +1,16 @@
 """Phone qualification by the staff: the call log and the qualification fields."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ellipse.core.stamps import stamp_bump
 
 from ..enums import (
     CallOutcome,
@@ -15,9 +20,24 @@ from ..enums import (
     TenderCapacity,
 )
 from ..models import CallLog, Registration
+from ..selectors import REGISTRATIONS_STAMP
 from .selection import registration_transition
 
 QUALIFICATION_FIELDS = ("tender_capacity", "real_interest", "needs", "documents_ready")
+LAST_CALL_FIELDS = ("last_call_at", "last_call_outcome", "next_callback_at")
+
+
+def registrations_last_call_refresh(*, registration_ids: Iterable[int]) -> None:
+    """Copy each registration's latest call (by call time, then id) onto it, in one UPDATE:
+    after a call is recorded, or calls written in bulk (demo, benchmarks). Without a call, the
+    columns are emptied."""
+    latest = CallLog.objects.filter(registration=OuterRef("pk")).order_by("-called_at", "-pk")
+    Registration.objects.filter(pk__in=list(registration_ids)).update(
+        last_call_at=Subquery(latest.values("called_at")[:1]),
+        last_call_outcome=Coalesce(Subquery(latest.values("outcome")[:1]), Value("")),
+        next_callback_at=Subquery(latest.values("callback_at")[:1]),
+    )
+    stamp_bump(REGISTRATIONS_STAMP)  # an UPDATE sends no signal
 
 
 @transaction.atomic
@@ -42,6 +62,12 @@ def call_log_record(
         raise ValidationError(
             {"callback_at": _("Une date de rappel n'a de sens que pour « À rappeler ».")}
         )
+    # Locked first: two calls recorded at once for a company copy the right latest one.
+    status = (
+        Registration.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=registration.pk)
+    )
     call = CallLog.objects.create(
         registration=registration,
         called_at=called_at or timezone.now(),
@@ -52,7 +78,8 @@ def call_log_record(
     )
     if topics:
         call.topics.set(topics)  # training needs heard on the phone (trainings invite on them)
-    status = Registration.objects.values_list("status", flat=True).get(pk=registration.pk)
+    registrations_last_call_refresh(registration_ids=[registration.pk])
+    registration.refresh_from_db(fields=LAST_CALL_FIELDS)
     if status == RegistrationStatus.REGISTERED:
         registration_transition(
             registration=registration, to_status=RegistrationStatus.TO_CALL, by=by

@@ -29,13 +29,14 @@ from django.utils.translation import gettext as _
 from buyers.models import CpvCode
 from ellipse.accounts.models import User
 from ellipse.accounts.roles import Role, user_grant_role
+from ellipse.core.stamps import stamp_bump
 from ellipse.core.territory import is_in_territory
 from ellipse.editions.models import Edition
 from ellipse.outbox.services import email_enqueue
 
 from ..fields import COMPANY_WRITABLE, REGISTRATION_WRITABLE
 from ..models import Company, CompanyMembership, Registration, Wish
-from ..selectors import wishable_contracts, wishes_refusal
+from ..selectors import REGISTRATIONS_STAMP, wishable_contracts, wishes_refusal
 
 
 def _duplicate_error(edition: Edition) -> ValidationError:
@@ -135,6 +136,7 @@ def _wishes_set(
             for pk in sorted(set(contracts) - keep_contracts)
         ]
     )
+    stamp_bump(REGISTRATIONS_STAMP)  # bulk_create sends no signal
 
 
 def _acknowledgement_enqueue(registration: Registration) -> None:

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ellipse.core.stamps import stamp_bump
 from ellipse.editions.models import Edition
 from ellipse.outbox.services import email_enqueue
 
 from .. import workflow
 from ..enums import RegistrationStatus
 from ..models import Registration, StatusChange
-from ..selectors import qualified_above, schedule_published
+from ..selectors import REGISTRATIONS_STAMP, qualified_above, schedule_published
 from ..suggestions import EditionContracts, edition_match_summaries
 
 #: Training offer mentioned to companies not retained (and on the waiting list).
@@ -185,6 +186,7 @@ def edition_refresh_matches(*, edition: Edition) -> int:
             "match_refreshed_at = %s WHERE id = %s",
             [(r.match_score, r.match_count, now, r.pk) for r in registrations],
         )
+    stamp_bump(REGISTRATIONS_STAMP)  # raw SQL sends no signal
     return len(registrations)
 
 

@@ -78,6 +78,8 @@ def stamps_watch(model: type[Model], *namespaces: str, through: Iterable[type[Mo
     def handler(sender, **kwargs) -> None:
         if kwargs.get("raw"):  # loaddata
             return
+        if kwargs.get("action", "post_").startswith("pre_"):  # m2m: once the change is made
+            return
         stamp_bump(*namespaces)
 
     uid = f"stamps:{model._meta.label}:{','.join(namespaces)}"

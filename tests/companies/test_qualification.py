@@ -201,3 +201,28 @@ def test_a_call_is_shown_in_paris_time_not_utc():
         called_at=dt.datetime(2031, 1, 15, 9, 30, tzinfo=dt.UTC),
     )
     assert str(call).endswith("15/01/2031 10:30")
+
+
+def test_call_log_record_keeps_the_latest_call_on_the_registration():
+    """The queue sorts on the registration's copy of its latest call (by call time): a call
+    recorded late with an earlier time does not replace it."""
+    from companies.models import Registration
+
+    now = timezone.now()
+    registration = RegistrationFactory(to_call=True)
+    due = now - dt.timedelta(hours=1)
+    call_log_record(registration=registration, by=None, outcome="call_back", callback_at=due)
+    assert registration.last_call_outcome == CallOutcome.CALL_BACK  # the instance as well
+    call_log_record(
+        registration=registration,
+        by=None,
+        outcome="no_answer",
+        called_at=now - dt.timedelta(days=2),  # noted afterwards
+    )
+    stored = Registration.objects.get(pk=registration.pk)
+    assert (stored.last_call_outcome, stored.next_callback_at) == (CallOutcome.CALL_BACK, due)
+    assert registrations_to_call(edition=registration.edition, now=now).get().queue_rank == 0
+    call_log_record(registration=registration, by=None, outcome="reached")
+    stored.refresh_from_db()
+    assert (stored.last_call_outcome, stored.next_callback_at) == (CallOutcome.REACHED, None)
+    assert stored.last_call_at >= now

@@ -7,6 +7,7 @@ from django.utils import timezone
 from buyers.demo import make_siret
 from companies.enums import CallOutcome, EssStatus, RegistrationStatus, SizeClass
 from companies.models import CallLog, Company, CompanyMembership, Registration, Wish
+from companies.services.qualification import registrations_last_call_refresh
 
 from .accounts import UserFactory
 from .buyers import BuyerOrganisationFactory
@@ -74,6 +75,7 @@ class WishFactory(factory.django.DjangoModelFactory):
 class CallLogFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CallLog
+        skip_postgeneration_save = True
 
     registration = factory.SubFactory(RegistrationFactory)
     called_at = factory.LazyFunction(timezone.now)
@@ -85,3 +87,9 @@ class CallLogFactory(factory.django.DjangoModelFactory):
             outcome=CallOutcome.CALL_BACK,
             callback_at=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1)),
         )
+
+    @factory.post_generation
+    def last_call(obj, create, extracted, **kwargs):
+        """The registration's copy of its latest call, as the service keeps it."""
+        if create:
+            registrations_last_call_refresh(registration_ids=[obj.registration_id])

@@ -1,0 +1,305 @@
+"""The staff's lists at a region's size: what is cached (CPV divisions of the filter) follows
+its inputs through every write path, and the queries do not grow with rows."""
+
+import datetime as dt
+
+import pytest
+import tablib
+from django.contrib import admin
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from buyers.models import CpvCode
+from companies.enums import RegistrationStatus
+from companies.models import CallQueueEntry, Company, Registration
+from companies.resources import CompanyResource
+from companies.selectors import registrations_to_call, registrations_with_staff_columns
+from companies.services.qualification import call_log_record
+from companies.services.registration import company_register
+from tests.companies.registration_helpers import PASSWORD, new_siret
+from tests.factories.accounts import UserFactory
+from tests.factories.buyers import CpvCodeFactory
+from tests.factories.companies import (
+    CallLogFactory,
+    CompanyFactory,
+    RegistrationFactory,
+    WishFactory,
+)
+from tests.factories.editions import EditionFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:companies_registration_changelist"
+CALL_QUEUE = "admin:companies_callqueueentry_changelist"
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(role="staff"))
+    return client
+
+
+@pytest.fixture
+def edition():
+    return EditionFactory()
+
+
+def _divisions(client) -> tuple[list[str], list[str]]:
+    """The CPV divisions the filter offers, and the SQL the page ran."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    specs = response.context["cl"].filter_specs
+    spec = next(s for s in specs if getattr(s, "parameter_name", "") == "cpv_division")
+    return [value for value, _label in spec.lookup_choices], [q["sql"] for q in ctx]
+
+
+def _with_codes(edition, *codes):
+    company = CompanyFactory()
+    company.cpv_codes.add(*[CpvCodeFactory(code=c) for c in codes])
+    return RegistrationFactory(edition=edition, company=company)
+
+
+def test_cpv_divisions_are_cached_until_a_company_changes_its_codes(staff_client, edition):
+    CpvCodeFactory(code="45000000", label="Travaux de construction")
+    painter = _with_codes(edition, "45442100")
+    first, _sql = _divisions(staff_client)
+    assert first == ["45"]
+    again, sql = _divisions(staff_client)
+    assert again == ["45"]
+    assert not [q for q in sql if "companies_company_cpv_codes" in q]  # warm: no DISTINCT
+    response = staff_client.get(reverse(CHANGELIST))
+    assert "45 — Travaux de construction" in response.content.decode()
+
+    # The public registration (the service sets the codes).
+    CpvCodeFactory(code="77310000", check_digit="6")
+    company_register(
+        edition=edition,
+        company_data={
+            "siret": new_siret("jardins"),
+            "legal_name": "Jardins de l'Ourcq",
+            "size_class": "micro",
+            "ess_status": "none",
+            "commune": "Pantin",
+            "postal_code": "93500",
+            "contact_name": "Léa Martin",
+            "contact_email": "",
+        },
+        cpv_codes=["77310000"],
+        email="lea@jardins.fr",
+        password=PASSWORD,
+    )
+    assert _divisions(staff_client)[0] == ["45", "77"]
+
+    # The staff's spreadsheet import (import-export sets the codes row by row).
+    CpvCodeFactory(code="90910000", check_digit="9")
+    dataset = tablib.Dataset(
+        [
+            new_siret("nettoyage"),
+            "Nettoyage Est",
+            "pme",
+            "Bondy",
+            "Ali Ben",
+            "ali@nettoyage.fr",
+            "90910000",
+        ],
+        headers=[
+            "siret",
+            "legal_name",
+            "size_class",
+            "commune",
+            "contact_name",
+            "contact_email",
+            "cpv_codes",
+        ],
+    )
+    result = CompanyResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert _divisions(staff_client)[0] == ["45", "77", "90"]
+
+    # A company's codes changed (its profile), then a company deleted.
+    painter.company.cpv_codes.set([CpvCodeFactory(code="90910000", check_digit="9")])
+    assert _divisions(staff_client)[0] == ["77", "90"]
+    Company.objects.get(legal_name="Jardins de l'Ourcq").delete()
+    assert _divisions(staff_client)[0] == ["90"]
+
+
+def test_cpv_division_label_follows_the_nomenclature(staff_client, edition):
+    """The nomenclature is imported in bulk (no signal): its labels are never cached."""
+    CpvCodeFactory(code="45000000", label="Travaux")
+    _with_codes(edition, "45442100")
+    assert "45 — Travaux" in staff_client.get(reverse(CHANGELIST)).content.decode()
+    CpvCode.objects.filter(code="45000000").update(label="Travaux de construction")
+    assert "45 — Travaux de construction" in staff_client.get(reverse(CHANGELIST)).content.decode()
+
+
+def test_action_checkbox_is_djangos_markup(edition):
+    registration = RegistrationFactory(
+        edition=edition, company=CompanyFactory(legal_name='Bâtiment & "Fils" <SARL>')
+    )
+    model_admin = admin.site._registry[Registration]
+    assert model_admin.action_checkbox(registration) == admin.ModelAdmin.action_checkbox(
+        model_admin, registration
+    )
+
+
+def _populate(edition, n):
+    for index in range(n):
+        registration = _with_codes(edition, "45442100" if index % 2 else "77310000")
+        registration.status = [RegistrationStatus.REGISTERED, RegistrationStatus.TO_CALL][index % 2]
+        registration.save()
+        WishFactory(registration=registration)
+        CallLogFactory(registration=registration)
+        CallLogFactory(registration=registration, call_back=True)
+
+
+def _queries(client, url: str) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx), response
+
+
+@pytest.mark.parametrize("name", [CHANGELIST, CALL_QUEUE])
+def test_lists_run_the_same_queries_for_10_or_60_rows(staff_client, edition, name, monkeypatch):
+    """Cold (nothing cached) and warm, a page costs the same number of queries whatever the
+    number of rows; warm, the staff list reads neither its rows nor the CPV divisions."""
+    model_admin = admin.site._registry[Registration if name == CHANGELIST else CallQueueEntry]
+    monkeypatch.setattr(model_admin, "list_per_page", 5)  # several pages either way
+    _populate(edition, 10)
+    cache.clear()
+    cold_few, _response = _queries(staff_client, reverse(name))
+    warm_few, response = _queries(staff_client, reverse(name))
+    assert len(response.context["cl"].result_list) == 5
+    _populate(edition, 50)
+    cache.clear()
+    cold_many, _response = _queries(staff_client, reverse(name) + "?p=3")
+    warm_many, response = _queries(staff_client, reverse(name) + "?p=3")
+    assert len(response.context["cl"].result_list) == 5
+    assert (cold_many, warm_many) == (cold_few, warm_few)
+    assert warm_few == (cold_few - 2 if name == CHANGELIST else cold_few)
+    content = response.content.decode()
+    assert "À appeler" in content and "À rappeler" in content  # status and last call, in French
+
+
+@pytest.mark.parametrize("name", [CHANGELIST, CALL_QUEUE])
+def test_pages_sorted_before_the_joins_keep_the_lists_order(
+    staff_client, edition, name, monkeypatch
+):
+    """IdsFirstPaginator: each page's ids in the list's order, then those rows."""
+    model_admin = admin.site._registry[Registration if name == CHANGELIST else CallQueueEntry]
+    monkeypatch.setattr(model_admin, "list_per_page", 4)
+    _populate(edition, 10)
+    CallLogFactory(
+        registration=Registration.objects.filter(status="to_call").last(),
+        call_back=True,
+        callback_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    if name == CHANGELIST:  # sorted by the wish count column (then by id, as the admin does)
+        WishFactory.create_batch(2, registration=Registration.objects.first())
+        query = "?o=-6"  # the 7th column (after the checkbox): wishes
+        expected = registrations_with_staff_columns().order_by("-wish_count", "-pk")
+    else:
+        query = "?"
+        expected = registrations_to_call()
+    shown = []
+    for page in (1, 2, 3):
+        response = staff_client.get(f"{reverse(name)}{query}&p={page}")
+        shown += [r.pk for r in response.context["cl"].result_list]
+    assert shown == [r.pk for r in expected]
+    assert len(shown) == 10
+
+
+def test_admin_save_keeps_a_call_recorded_meanwhile(rf, edition):
+    """The registration's page writes what its form edits, not the columns the services keep
+    (a call another member of staff recorded while the page was open stays the latest)."""
+    staff = UserFactory(role="staff")
+    registration = RegistrationFactory(edition=edition, to_call=True)
+    opened = Registration.objects.get(pk=registration.pk)  # the page's copy
+    call_log_record(registration=registration, by=staff, outcome="wrong_number")
+    model_admin = admin.site._registry[Registration]
+    request = rf.post("/")
+    request.user = staff
+    form_class = model_admin.get_form(request, opened, change=True)
+    form = form_class({"needs": "Mémoire technique", "available_slots": "[]"}, instance=opened)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    registration.refresh_from_db()
+    assert registration.needs == "Mémoire technique"
+    assert registration.last_call_outcome == "wrong_number"
+    assert registration.status == RegistrationStatus.TO_CALL
+
+
+def _row(client, registration) -> str:
+    """The registration's row in the staff list (first page, newest first)."""
+    content = client.get(reverse(CHANGELIST)).content.decode()
+    checkbox = f'name="_selected_action" value="{registration.pk}"'
+    start = content.rindex("<tr>", 0, content.index(checkbox))
+    return content[start : content.index("</tr>", start)]
+
+
+def test_rows_are_cached_and_follow_every_write_path(staff_client, edition):
+    """The table comes from the cache while nothing it shows changed; every service (the bulk
+    ones included) and the import make the next page show their change."""
+    from companies.services.registration import registration_update
+    from companies.services.selection import edition_refresh_matches, registrations_transition
+    from companies.services.wishes import wish_toggle
+    from tests.factories.buyers import PlannedContractFactory
+
+    staff = UserFactory(role="staff")
+    registration = RegistrationFactory(edition=edition, to_call=True)
+    assert "À appeler" in _row(staff_client, registration)  # cached from here on
+
+    call_log_record(registration=registration, by=staff, outcome="wrong_number")
+    assert "Mauvais numéro" in _row(staff_client, registration)  # UPDATE of the last call
+
+    registrations_transition(
+        registration_ids=[registration.pk], to_status=RegistrationStatus.QUALIFIED, by=staff
+    )
+    assert "Qualifiée" in _row(staff_client, registration)
+
+    assert "0.00 (0)" not in _row(staff_client, registration)
+    edition_refresh_matches(edition=edition)  # raw SQL, no signal
+    assert "0.00 (0)" in _row(staff_client, registration)
+
+    contract = PlannedContractFactory(year=edition.year)
+    registration_update(  # the company's own form: its wishes are written in bulk
+        registration=registration,
+        company_data={"legal_name": "Menuiserie Solidaire", "trade_name": ""},
+        wish_contract_ids=[contract.pk],
+    )
+    row = _row(staff_client, registration)
+    assert "Menuiserie Solidaire" in row and '<td class="field-wish_number">1</td>' in row
+    wish_toggle(registration=registration, organisation=contract.organisation)
+    assert '<td class="field-wish_number">2</td>' in _row(staff_client, registration)
+
+    dataset = tablib.Dataset(
+        [registration.company.siret, "Menuiserie Coopérative", "micro", "Pantin", "Li", "l@x.fr"],
+        headers=["siret", "legal_name", "size_class", "commune", "contact_name", "contact_email"],
+    )
+    result = CompanyResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert "Menuiserie Coopérative" in _row(staff_client, registration)
+
+
+def test_rows_cache_is_per_address_and_columns(staff_client, client, edition):
+    """Another page, order or filter is another table; a user without the right to act sees no
+    checkbox column, even after a staff member's page was cached."""
+    from django.contrib.auth.models import Permission
+
+    for _ in range(3):
+        RegistrationFactory(edition=edition)
+    RegistrationFactory(edition=edition, qualified=True)
+    staff_page = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert staff_page.count('class="action-select"') == 4
+    filtered = staff_client.get(reverse(CHANGELIST) + "?status__exact=qualified")
+    assert filtered.content.decode().count('class="action-select"') == 1
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(viewer)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert 'class="action-select"' not in page
+    assert page.count('<td class="field-status_label">') == 4
