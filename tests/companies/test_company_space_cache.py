@@ -177,11 +177,13 @@ def test_space_warm_page_reads_only_what_changes_without_a_signal(
     )
     client.force_login(member.user)
     # session, user, roles, membership with its company, edition, registrations, wishes,
-    # topics, invitation block, trainings block (2), CPV codes
-    with django_assert_num_queries(12):
+    # edition (invitation block), topics, trainings block (next session end, seats, pairings),
+    # CPV codes
+    with django_assert_num_queries(13):
         assert client.get(URL).status_code == 200
-    # the registrations, wishes, topics and CPV codes come from the cache
-    with django_assert_num_queries(8):
+    # the registrations, wishes, topics, CPV codes and seats come from the cache: session, user,
+    # roles, membership, edition (twice: the page's and the invitation block's), pairings
+    with django_assert_num_queries(7):
         html = unescape(client.get(URL).content.decode())
     assert "Travaux de peinture" in _profile(html) and "Répondre" in _facts(html)
     assert "VOIRIE-7" in _wishes(html)
