@@ -6,6 +6,7 @@ Namespaces:
   save or delete of a ``Meeting`` or ``ScheduleRun`` (signals, :func:`grid_watch`) and by the
   services' bulk writes (``QuerySet.update``, ``bulk_create``, ``delete``), which call
   :func:`grid_bump`.
+- ``meetings.any``: bumped with every edition's namespace (the spaces' invitation block).
 - ``meetings.grid``: what the grid shows from the layers below, for every edition: editions
   (slots, capacities), buyers and their participations (name, table, availability, capacity),
   companies (names and the ESS / size / local figures) and registrations (retained ones).
@@ -20,6 +21,7 @@ from __future__ import annotations
 from ellipse.core.stamps import stamp, stamp_bump
 
 GRID = "meetings.grid"
+ANY = "meetings.any"  # any edition's meetings (the spaces' invitation block)
 
 
 def _edition_namespace(edition_id: int) -> str:
@@ -33,7 +35,7 @@ def grid_stamp(*, edition_id: int) -> str:
 
 def grid_bump(*, edition_id: int) -> None:
     """After a bulk write of the edition's meetings or computations (no signals there)."""
-    stamp_bump(_edition_namespace(edition_id))
+    stamp_bump(_edition_namespace(edition_id), ANY)
 
 
 def grid_watch() -> None:

@@ -377,8 +377,22 @@ def company_pairings(*, edition, company_ids: list[int]) -> dict[int, list[Pairi
     return result
 
 
+PAIRINGS_STAMP = "trainings.pairings"  # pairings, their companies and editions (trainings.apps)
+
+
 def company_pairings_all_editions(*, company_id: int) -> list[tuple[object, PairingSummary]]:
-    """Published pairings of a company in editions not past yet (its space), in one query."""
+    """Published pairings of a company in editions not past yet (its space), in one query,
+    kept in the cache per company until a pairing, a company or an edition changes (or the day
+    does: past editions leave)."""
+    key = f"trainings.pairings:{company_id}:{timezone.localdate()}:{stamp(PAIRINGS_STAMP)}"
+    found = cache.get(key)
+    if found is None:
+        found = _company_pairings_all_editions(company_id=company_id)
+        cache.set(key, found, 3600)
+    return found
+
+
+def _company_pairings_all_editions(*, company_id: int) -> list[tuple[object, PairingSummary]]:
     from .enums import PairingStatus
     from .models import Pairing
 

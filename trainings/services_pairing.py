@@ -12,11 +12,13 @@ from django.db.models import Count, Q
 
 from companies.enums import RegistrationStatus
 from companies.models import Registration
+from ellipse.core.stamps import stamp_bump
 from ellipse.editions.models import Edition
 
 from .enums import PairingStatus
 from .models import Pairing
 from .pairing import Candidate, ContractBrief, propose
+from .selectors import PAIRINGS_STAMP
 
 MATCH_THRESHOLD = 0.5
 
@@ -96,6 +98,7 @@ def pairings_propose(*, edition_id: int) -> list[Pairing]:
         contracts=briefs,
         exclude=existing,
     )
+    stamp_bump(PAIRINGS_STAMP)  # bulk_create: no signal
     return Pairing.objects.bulk_create(
         [
             Pairing(
@@ -135,4 +138,5 @@ def pairings_publish(*, pairing_ids: list[int]) -> int:
 
 @transaction.atomic
 def pairings_reject(*, pairing_ids: list[int]) -> int:
+    stamp_bump(PAIRINGS_STAMP)  # update(): no signal
     return Pairing.objects.filter(pk__in=pairing_ids).update(status=PairingStatus.REJECTED)

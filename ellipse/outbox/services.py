@@ -37,10 +37,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ellipse.core.queueing import task_enqueue_many
+from ellipse.core.stamps import stamp_bump
 
 from .enums import OPTIONAL_CATEGORIES, EmailCategory, EmailStatus
 from .models import EmailOptOut, OutgoingEmail
 from .registry import redacted_templates
+
+# Generation stamp (ellipse.core.stamps) moved on by every e-mail sent: "sent on …" notices.
+SENT_STAMP = "outbox.sent"
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +228,7 @@ def email_deliver(*, email_id: int) -> OutgoingEmail:
         changes["context"] = {"redacted": True, "subject": subject[:255]}
     OutgoingEmail.objects.filter(pk=email.pk).update(**changes)
     _close_quietly(connection)
+    stamp_bump(SENT_STAMP)
     email.refresh_from_db()
     return email
 

@@ -2,18 +2,22 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from buyers.models import BuyerMembership, BuyerOrganisation
 from companies.enums import RegistrationStatus
 from companies.models import Company, Registration
+from ellipse.core.stamps import stamp
 from ellipse.editions.models import Edition
 from ellipse.outbox.enums import EmailStatus
 from ellipse.outbox.models import OutgoingEmail
+from ellipse.outbox.services import SENT_STAMP
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 from meetings.perms import agenda_owner_key
+from meetings.stamps import ANY, GRID
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,21 @@ def invitation_last_sent(*, edition, owner_kind: str, owner_id: int):
 
 def space_invitation_status(*, user) -> dict | None:
     """The latest published edition where the user's organisation has meetings: when its
-    invitation was sent and where to download the agenda. None when there is nothing to show."""
+    invitation was sent and where to download the agenda. None when there is nothing to show.
+    Kept in the cache per organisation until a meeting, an edition or a sent e-mail changes."""
     owner = agenda_owner_key(user)
     if owner is None:
         return None
     kind, owner_id = owner
+    key = f"invitations.status:{kind}:{owner_id}:{stamp(ANY, GRID, SENT_STAMP)}"
+    found = cache.get(key)
+    if found is None:
+        found = {"status": _invitation_status(kind=kind, owner_id=owner_id)}
+        cache.set(key, found, 3600)
+    return found["status"]
+
+
+def _invitation_status(*, kind: str, owner_id: int) -> dict | None:
     filters = {"company_id": owner_id} if kind == "company" else {"buyer_id": owner_id}
     edition = (
         Edition.objects.filter(

@@ -181,9 +181,9 @@ def test_space_warm_page_reads_only_what_changes_without_a_signal(
     # CPV codes
     with django_assert_num_queries(13):
         assert client.get(URL).status_code == 200
-    # the registrations, wishes, topics, CPV codes and seats come from the cache: session, user,
-    # roles, membership, edition (twice: the page's and the invitation block's), pairings
-    with django_assert_num_queries(7):
+    # the registrations, wishes, topics, CPV codes, seats, pairings and the invitation block
+    # come from the cache: session, user, roles, membership, the current edition
+    with django_assert_num_queries(5):
         html = unescape(client.get(URL).content.decode())
     assert "Travaux de peinture" in _profile(html) and "Répondre" in _facts(html)
     assert "VOIRIE-7" in _wishes(html)

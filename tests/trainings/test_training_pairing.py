@@ -17,7 +17,7 @@ from trainings.enums import PairingStatus
 from trainings.models import Pairing
 from trainings.pairing import Candidate, ContractBrief, propose
 from trainings.selectors import company_pairings
-from trainings.services_pairing import pairings_propose, pairings_publish
+from trainings.services_pairing import pairings_propose, pairings_publish, pairings_reject
 
 
 def test_propose_prefers_shared_wishes_large_contracts_and_complementary_activities():
@@ -91,6 +91,13 @@ def test_edition_pairings_proposed_published_and_seen_by_the_company_only(client
     assert "table C1" in page
     summary = company_pairings(edition=edition, company_ids=[open_b.company_id])
     assert summary[open_b.company_id][0].partner_id == open_a.company_id
+
+    # The space's block is cached per company: a partner's new name and a rejection show.
+    open_b.company.legal_name = "Études Renommées"
+    open_b.company.save()
+    assert "Études Renommées" in client.get(reverse("companies:space")).content.decode()
+    pairings_reject(pairing_ids=[pairing.pk])  # update(): no signal, the service bumps
+    assert "Atelier cotraitance" not in client.get(reverse("companies:space")).content.decode()
 
     other = CompanyMembershipFactory(company=closed.company)
     client.force_login(other.user)
