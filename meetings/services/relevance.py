@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -14,12 +15,15 @@ from ..relevance import EditionRelevance, edition_relevance_compute, relevance_f
 STORE_BATCH = 5000
 
 
-def edition_relevance_store(*, edition) -> EditionRelevance:
+def edition_relevance_store(
+    *, edition, progress: Callable[[int, int], None] | None = None
+) -> EditionRelevance:
     """Compute every pair's relevance for ``edition`` and store it (replacing the previous
-    rows in one transaction, PostgreSQL's ``COPY``); returns what was computed."""
+    rows in one transaction, PostgreSQL's ``COPY``); returns what was computed.
+    ``progress(done, total)``: companies scored so far (see ``edition_relevance_compute``)."""
     fingerprint = relevance_fingerprint(edition=edition)
     started = time.perf_counter()
-    relevance = edition_relevance_compute(edition=edition)
+    relevance = edition_relevance_compute(edition=edition, progress=progress)
     with transaction.atomic():
         state, _created = RelevanceState.objects.select_for_update().get_or_create(edition=edition)
         RelevanceScore.objects.filter(edition=edition).delete()

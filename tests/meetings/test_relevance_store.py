@@ -97,3 +97,37 @@ def test_planning_page_without_stored_relevance_says_so_and_queues_it(
     assert response.status_code == 200
     assert "calcul en cours" in response.content.decode()
     assert len(callbacks) == 1 and not RelevanceScore.objects.exists()
+
+
+def test_store_relevance_queries_do_not_grow_with_the_pairs(edition):
+    """The store reads and writes in bulk (one COPY on PostgreSQL): as many queries for 40
+    pairs as for 4 (the previous rows replaced each time; the first store also creates the
+    edition's state)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for buyers, companies in [(2, 2), (0, 0), (3, 6)]:  # 2 × 2 pairs, again, then 5 × 8
+        for i in range(buyers):
+            _buyer(edition, cpv_main_id="45442100", title="Peinture", reference=f"Q-{i}")
+        for _ in range(companies):
+            _company(edition, "45442100", keywords="peinture")
+        with CaptureQueriesContext(connection) as captured:
+            edition_relevance_store(edition=edition)
+        counts.append(len(captured))
+    assert RelevanceScore.objects.filter(edition=edition).count() == 40
+    assert counts[1] == counts[2] <= counts[0]
+
+
+def test_store_relevance_reports_its_progress(edition, monkeypatch):
+    from meetings import relevance
+
+    monkeypatch.setattr(relevance, "PROGRESS_EVERY", 2)
+    _buyer(edition, cpv_main_id="45442100", title="Peinture")
+    for _ in range(5):
+        _company(edition, "45442100")
+    seen = []
+    edition_relevance_store(
+        edition=edition, progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(2, 5), (4, 5), (5, 5)]
