@@ -100,14 +100,13 @@ def test_planning_page_without_stored_relevance_says_so_and_queues_it(
 
 
 def test_store_relevance_queries_do_not_grow_with_the_pairs(edition):
-    """The store reads and writes in bulk (one COPY on PostgreSQL): as many queries for 40
-    pairs as for 4 (the previous rows replaced each time; the first store also creates the
-    edition's state)."""
+    """The store reads and writes in bulk (one COPY on PostgreSQL): as many queries for 2 new
+    pairs as for 34 (the first store also creates the edition's state)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     counts = []
-    for buyers, companies in [(2, 2), (0, 0), (3, 6)]:  # 2 × 2 pairs, again, then 5 × 8
+    for buyers, companies in [(2, 2), (0, 1), (3, 5)]:  # 2 × 2 pairs, 2 × 3, then 5 × 8
         for i in range(buyers):
             _buyer(edition, cpv_main_id="45442100", title="Peinture", reference=f"Q-{i}")
         for _ in range(companies):
@@ -117,6 +116,55 @@ def test_store_relevance_queries_do_not_grow_with_the_pairs(edition):
         counts.append(len(captured))
     assert RelevanceScore.objects.filter(edition=edition).count() == 40
     assert counts[1] == counts[2] <= counts[0]
+
+
+def test_store_relevance_rewrites_only_the_pairs_that_changed(edition):
+    """Rows of unchanged pairs stay as they are; a changed pair is rewritten, a pair no longer
+    a candidate deleted, a new one added."""
+    from meetings.enums import BuyerPreferenceKind
+    from meetings.models import BuyerPreference
+
+    painter = _buyer(edition, cpv_main_id="45442100", title="Peinture", reference="P-1")
+    other = _buyer(edition, cpv_main_id="45442100", title="Peinture", reference="P-2")
+    first, registration = _company(edition, "45442100")
+    second, _registration = _company(edition, "45442100")
+    edition_relevance_store(edition=edition)
+
+    def rows():
+        return {
+            (buyer_id, company_id): (pk, score)
+            for pk, buyer_id, company_id, score in RelevanceScore.objects.values_list(
+                "pk", "buyer_id", "company_id", "score"
+            )
+        }
+
+    before = rows()
+    assert len(before) == 4
+    edition_relevance_store(edition=edition)
+    assert rows() == before  # nothing changed: nothing rewritten
+    WishFactory(registration=registration, organisation=painter)
+    BuyerPreference.objects.create(
+        edition=edition, buyer=other, company=second, kind=BuyerPreferenceKind.WONT_MEET
+    )
+    third, _registration = _company(edition, "45442100")
+    edition_relevance_store(edition=edition)
+    after = rows()
+    assert after.keys() == {
+        (painter.pk, first.pk),
+        (painter.pk, second.pk),
+        (other.pk, first.pk),
+        (painter.pk, third.pk),
+        (other.pk, third.pk),
+    }
+    assert after[painter.pk, first.pk][1] > before[painter.pk, first.pk][1]
+    assert after[painter.pk, first.pk][0] != before[painter.pk, first.pk][0]
+    for key in [(painter.pk, second.pk), (other.pk, first.pk)]:
+        assert after[key] == before[key]
+    stored = edition_relevance(edition=edition, with_reasons=True)
+    computed = edition_relevance_compute(edition=edition)
+    assert {k: (p.score, p.reasons) for k, p in stored.pairs.items()} == {
+        k: (p.score, p.reasons) for k, p in computed.pairs.items()
+    }
 
 
 def test_store_relevance_reports_its_progress(edition, monkeypatch):
