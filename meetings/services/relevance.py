@@ -69,6 +69,8 @@ def _replace(*, edition, relevance: EditionRelevance) -> None:
             dumps = json.JSONEncoder(check_circular=False).encode
             for p in pairs:
                 copy.write_row((p.buyer_id, p.company_id, p.score, p.must_meet, dumps(p.reasons)))
+        # Statistics and memory for hash joins (the default 4 MB sorts 50,000 rows on disk).
+        cursor.execute("ANALYZE relevance_new; SET LOCAL work_mem = '64MB'")
         cursor.execute(DELETE_STALE_SQL, {"edition": edition.pk})
         cursor.execute(INSERT_NEW_SQL, {"edition": edition.pk})
         cursor.execute("DROP TABLE relevance_new")  # ON COMMIT DROP: not before the outer commit
