@@ -1,4 +1,4 @@
-"""Helpers for bulk computations run by tasks and commands (never by requests)."""
+"""Helpers for bulk computations and reads (tens of thousands of small objects at once)."""
 
 from __future__ import annotations
 
