@@ -22,13 +22,13 @@ score) rather than contract by contract. Matches are data
 
 from __future__ import annotations
 
-import heapq
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from .cpv import cpv_prefix
 
@@ -46,6 +46,11 @@ SCORE_CAP = 1.5
 WEAK_DEPTH = 2
 #: Default score from which a company "matches" a contract (same CPV group or better).
 DEFAULT_THRESHOLD = 0.5
+#: Texts whose words are kept (a region's planned contracts: about 10,000; ~1 KB each).
+WORDS_CACHE = 16_384
+#: Keyword counts above this score as this many (far past KEYWORD_CAP): the size of the
+#: (depth, count) score table of the vectorised scoring (:meth:`MatchIndex._scores`).
+_COUNT_CLIP = 64
 STOPWORDS = frozenset(
     "a au aux avec ce ces dans de des du en et la le les leur l d un une pour par sur ou où "
     "se sa son ses qui que quoi ne pas plus tout tous toute toutes travaux services service "
@@ -118,10 +123,14 @@ def _stem(word: str) -> str:
     return word
 
 
-def words(text: str) -> set[str]:
-    """Significant stemmed words of a text (accents folded, stopwords and short words out)."""
+@lru_cache(maxsize=WORDS_CACHE)
+def words(text: str) -> frozenset[str]:
+    """Significant stemmed words of a text (accents folded, stopwords and short words out).
+
+    Kept per text (the cache is keyed on the text itself, so never stale): the match scores'
+    refresh and the relevance index the same contracts one after the other."""
     tokens = re.findall(r"[a-z0-9]+", _fold(text or ""))
-    return {_stem(t) for t in tokens if len(t) > 2 and t not in STOPWORDS}
+    return frozenset(_stem(t) for t in tokens if len(t) > 2 and t not in STOPWORDS)
 
 
 def keyword_phrases(keywords: str) -> list[str]:
@@ -326,68 +335,106 @@ class MatchIndex:
                 cpv[item_id] = link
         return _build(cpv, found, contract_side=True, other_id=contract.id)
 
-    def _levels(self, codes: Sequence[str]) -> list[tuple[int, set[int]]]:
-        """(depth, items sharing that many digits with one of ``codes``), shallowest first:
-        updating a dict level by level leaves each item its deepest link."""
+    # ------------------------------------------------------------------ vectorised scoring
+    # For many companies (match scores, relevance), each company is scored against every
+    # indexed item at once with NumPy: item positions (the index's order) hold the deepest CPV
+    # level shared and the number of phrases found, and one table lookup gives every score —
+    # the same as ``matches`` (``tests/buyers/test_matching.py`` compares them), without a
+    # Python step per item.
+
+    def _positions_setup(self) -> None:
+        ids = np.fromiter(self.codes.keys(), dtype=np.int64, count=len(self.codes))
+        lookup = np.full(int(ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
+        lookup[ids] = np.arange(len(ids), dtype=np.int64)
+        self._ids, self._lookup, self._arrays = ids, lookup, {}
+        table = np.zeros((SAME_CODE + 1, _COUNT_CLIP + 1))
+        for depth in range(SAME_CODE + 1):
+            if depth > WEAK_DEPTH:
+                table[depth, 0] = cpv_depth_score(depth)
+            for count in range(1, _COUNT_CLIP + 1):
+                table[depth, count] = score_of(cpv_depth=depth, keyword_count=count)
+        self._table = table
+
+    def _to_positions(self, items: Iterable[int]) -> np.ndarray:
+        """Positions of the indexed ones among ``items`` (ids), in C."""
+        ids = np.fromiter(items, dtype=np.int64)
+        lookup = self._lookup
+        positions = lookup[ids[(ids >= 0) & (ids < len(lookup))]]
+        return positions[positions >= 0]
+
+    def _array(self, kind: str, key: str) -> np.ndarray | None:
+        """Positions of the items under ``key`` of one of the index's sets (kept once made)."""
+        arrays = self._arrays
+        if (kind, key) not in arrays:
+            sets = {
+                "p": self.prefix_sets,
+                "c": self.code_sets,
+                "w": self.word_sets,
+                "d": self.division_sets,
+            }[kind]
+            items = sets.get(key)
+            arrays[kind, key] = self._to_positions(items) if items else None
+        return arrays[kind, key]
+
+    def _scores(
+        self,
+        company: CompanyInfo,
+        extra: Mapping[int, Iterable[str]] | None = None,
+        phrase_hits: Mapping[str, Iterable[int]] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """(score of each item position, 0 when no match; deepest CPV level shared, 3 digits
+        or more (``SAME_CODE`` for identical codes), else 0; phrase → positions where it is
+        found as a mask). ``extra``: item → phrases, ``phrase_hits``: phrase → items, both
+        found elsewhere (full-text search)."""
+        if not hasattr(self, "_table"):
+            self._positions_setup()
+        size = len(self._ids)
+        codes = tuple(dict.fromkeys(company.codes))
+        depth = np.zeros(size, dtype=np.int8)
         levels = []
         for code in codes:
             prefix = cpv_prefix(code)
             for k in range(3, len(prefix) + 1):
-                if items := self.prefix_sets.get(prefix[:k]):
-                    levels.append((k, items))
-            if items := self.code_sets.get(code):
-                levels.append((SAME_CODE, items))
-        levels.sort(key=lambda level: level[0])
-        return levels
-
-    def _keyword_counts(
-        self,
-        terms: Mapping[str, str],
-        extra: Mapping[int, Iterable[str]] | None = None,
-        phrase_hits: Mapping[str, Iterable[int]] | None = None,
-    ) -> Counter:
-        """Item → number of the company's phrases found there (by its words, plus ``extra``:
-        item → phrases, or ``phrase_hits``: phrase → items, both found elsewhere)."""
-        by_phrase: dict[str, set[int]] = {}
-        for word, phrase in terms.items():
-            if items := self.word_sets.get(word):
-                by_phrase.setdefault(phrase, set()).update(items)
+                levels.append((k, "p", prefix[:k]))
+            levels.append((SAME_CODE, "c", code))
+        for k, kind, key in sorted(levels, key=lambda level: level[0]):  # deepest last
+            positions = self._array(kind, key)
+            if positions is not None:
+                depth[positions] = k
+        found_in: dict[str, list[np.ndarray]] = {}
+        for word, phrase in keyword_terms(company.keywords).items():
+            positions = self._array("w", word)
+            if positions is not None:
+                found_in.setdefault(phrase, []).append(positions)
         for phrase, items in (phrase_hits or {}).items():
-            by_phrase.setdefault(phrase, set()).update(items)
+            found_in.setdefault(phrase, []).append(self._to_positions(items))
+        by_phrase: dict[str, list[int]] = {}
         for item_id, phrases in (extra or {}).items():
             for phrase in phrases:
-                by_phrase.setdefault(phrase, set()).add(item_id)
-        counts: Counter = Counter()
-        for items in by_phrase.values():
-            counts.update(items if items <= self.codes.keys() else items & self.codes.keys())
-        return counts
-
-    def _tiers(self, company: CompanyInfo, extra, phrase_hits):
-        """(tiers, matching items, item → its CPV depth or None): ``tiers`` are (score, items)
-        lowest score first, an item's score being that of the last tier holding it — computed
-        by set operations (C), with one pass over the keyword hits only."""
-        codes = tuple(dict.fromkeys(company.codes))
-        levels = self._levels(codes)
-        tiers = [(cpv_depth_score(k), items) for k, items in levels]
-        deep: set[int] = set().union(*(items for _k, items in levels))
-        counts = self._keyword_counts(keyword_terms(company.keywords), extra, phrase_hits)
-        if counts:
-            by_count: dict[int, list[int]] = {}
-            for item_id, count in counts.items():
-                by_count.setdefault(count, []).append(item_id)
-            divisions = set().union(*(self.division_sets.get(c[:2], ()) for c in codes))
-            for count, ids in by_count.items():
-                items = set(ids)
-                for k, level in levels:
-                    if hit := items & level:
-                        tiers.append((score_of(cpv_depth=k, keyword_count=count), hit))
-                if rest := items - deep:
-                    if weak := rest & divisions:
-                        tiers.append((score_of(cpv_depth=WEAK_DEPTH, keyword_count=count), weak))
-                    if loose := rest - weak:
-                        tiers.append((score_of(cpv_depth=0, keyword_count=count), loose))
-        tiers.sort(key=lambda tier: tier[0])
-        return tiers, levels, deep | counts.keys()
+                by_phrase.setdefault(phrase, []).append(item_id)
+        for phrase, items in by_phrase.items():
+            found_in.setdefault(phrase, []).append(self._to_positions(items))
+        masks: dict[str, np.ndarray] = {}
+        count = np.zeros(size, dtype=np.int16)
+        for phrase, arrays in found_in.items():
+            mask = np.zeros(size, dtype=bool)
+            for positions in arrays:
+                mask[positions] = True
+            masks[phrase] = mask
+            count += mask
+        if not masks:
+            return self._table[depth, 0], depth, masks
+        effective = depth
+        loose = (count > 0) & (depth == 0)
+        if loose.any():
+            division = np.zeros(size, dtype=bool)
+            for code in codes:
+                positions = self._array("d", code[:2])
+                if positions is not None:
+                    division[positions] = True
+            effective = depth.copy()
+            effective[loose & division] = WEAK_DEPTH
+        return self._table[effective, np.minimum(count, _COUNT_CLIP)], depth, masks
 
     def summary(
         self,
@@ -399,10 +446,11 @@ class MatchIndex:
         """(best score, number of matching contracts) of ``company``: the same as taking
         ``matches`` whole, without a match per contract. ``phrase_hits``: phrase → contracts
         where a full-text search found it (``extra`` the other way round)."""
-        tiers, _levels, items = self._tiers(company, extra, phrase_hits)
-        if not items:
+        if not self.codes:
             return 0.0, 0
-        return tiers[-1][0], len(items)
+        scores, _depth, _masks = self._scores(company, extra, phrase_hits)
+        count = int(np.count_nonzero(scores))
+        return (float(scores.max()), count) if count else (0.0, 0)
 
     def best(
         self,
@@ -415,47 +463,46 @@ class MatchIndex:
         """The first ``limit`` of ``matches(company)`` (best first, ties by id) scoring at least
         ``min_score``, those of ``exclude`` left out — the same, building a :class:`Match` only
         for these (a page of proposals out of thousands of matching contracts)."""
-        tiers, levels, _items = self._tiers(company, None, None)
-        exclude = set(exclude)
-        picked: list[tuple[float, int]] = []
-        seen: set[int] = set()
-        position = len(tiers)
-        while position and len(picked) < limit:
-            score = tiers[position - 1][0]
-            if score < min_score:
-                break
-            same: set[int] = set()
-            while position and tiers[position - 1][0] == score:  # one score: ties by id
-                same |= tiers[position - 1][1]
-                position -= 1
-            new = same - seen
-            seen |= new
-            picked += [(score, item_id) for item_id in sorted(new - exclude)]
-        picked = picked[:limit]
-        ids = {item_id for _score, item_id in picked}
-        depth: dict[int, int] = {}
-        for k, level in levels:
-            depth.update(dict.fromkeys(level & ids, k))
+        if not self.codes or limit <= 0:
+            return []
+        scores, depth, masks = self._scores(company)
+        ids = self._ids
+        positions = np.flatnonzero((scores > 0) & (scores >= min_score))
+        if exclude:
+            positions = positions[~np.isin(ids[positions], np.fromiter(exclude, dtype=np.int64))]
+        order = np.lexsort((ids[positions], -scores[positions]))[:limit]  # score, then id
         codes = tuple(dict.fromkeys(company.codes))
-        terms = keyword_terms(company.keywords)
-        result = []
-        for score, item_id in picked:
-            if item_id in depth:
-                d, own, theirs = self._link(item_id, codes, depth[item_id])
-            else:
-                d, own, theirs = self._division_link(item_id, codes)
-            result.append(
-                Match(
-                    contract_id=item_id,
-                    company_id=company.id,
-                    score=score,
-                    cpv_depth=d,
-                    company_code=own,
-                    contract_code=theirs,
-                    keywords=self.phrases_found(terms, item_id),
-                )
-            )
-        return result
+        phrases = list(masks.items())
+        return [
+            self._match_at(company, int(p), float(scores[p]), codes, depth, phrases)
+            for p in positions[order].tolist()
+        ]
+
+    def _match_at(
+        self,
+        company: CompanyInfo,
+        position: int,
+        score: float,
+        codes: Sequence[str],
+        depth: np.ndarray,
+        phrases: Sequence[tuple[str, np.ndarray]],
+    ) -> Match:
+        """The :class:`Match` of the item at ``position`` of :meth:`_scores`' arrays."""
+        item_id = int(self._ids[position])
+        k = int(depth[position])
+        if k:
+            d, own, theirs = self._link(item_id, codes, k)
+        else:
+            d, own, theirs = self._division_link(item_id, codes)
+        return Match(
+            contract_id=item_id,
+            company_id=company.id,
+            score=score,
+            cpv_depth=d,
+            company_code=own,
+            contract_code=theirs,
+            keywords=tuple(sorted(p for p, mask in phrases if mask[position])),
+        )
 
     def bulk_matches(
         self,
@@ -480,14 +527,30 @@ class GroupedIndex:
     """A contracts' index whose results are wanted per group (the contracts' buyer): for a
     company, each group's best ``top`` matches and its number of matching contracts — the same
     as grouping ``MatchIndex.matches``, ties ordered by ``rank`` (e.g. the reference), building
-    a :class:`Match` only for each group's best."""
+    a :class:`Match` only for each kept group's best.
+
+    Items are laid out group by group (by rank within a group), so a company's scores
+    (:meth:`MatchIndex._scores`) give each group's best score and count by NumPy reductions."""
 
     def __init__(self, index: MatchIndex, *, group_of: Mapping[int, int], rank: Mapping[int, int]):
         self.index, self.group_of, self.rank = index, group_of, rank
-        #: group → its items (set unions pick a few groups' items in C)
-        self.items_of: dict[int, set[int]] = {}
-        for item_id, group in group_of.items():
-            self.items_of.setdefault(group, set()).add(item_id)
+        if not hasattr(index, "_table"):
+            index._positions_setup()
+        ids = index._ids.tolist()
+        #: item positions of the index in (group, rank, id) order
+        order = sorted(range(len(ids)), key=lambda p: (group_of[ids[p]], rank[ids[p]], ids[p]))
+        self._order = np.array(order, dtype=np.int64)
+        self._groups: list[int] = []
+        starts = []
+        for i, position in enumerate(order):
+            group = group_of[ids[position]]
+            if not self._groups or self._groups[-1] != group:
+                self._groups.append(group)
+                starts.append(i)
+        self._starts = np.array(starts, dtype=np.int64)
+        self._ends = np.append(self._starts[1:], len(order)).astype(np.int64)
+        self._group_index = {group: i for i, group in enumerate(self._groups)}
+        self._group_scores: dict[tuple[float, int], float] = {}
 
     def top(
         self,
@@ -504,62 +567,74 @@ class GroupedIndex:
 
         ``best_groups``: only that many groups, the best by ``group_score(best score, count)``
         (default: the best score; ties by :func:`tie_order`), plus those in ``keep``."""
+        if not self._groups:
+            return {}
         index = self.index
-        tiers, levels, items = index._tiers(company, extra, phrase_hits)
-        group_of, rank = self.group_of, self.rank
-        counts = Counter(map(group_of.__getitem__, items))
-        chosen = set(counts)
-        if best_groups is not None and len(chosen - set(keep)) > best_groups:
-            best: dict[int, float] = {}
-            seen: set[int] = set()
-            for score, tier in reversed(tiers):  # best first: each item counted once
-                if new := tier - seen:
-                    seen |= new
-                    better = dict.fromkeys(map(group_of.__getitem__, new), score)
-                    better.update(best)
-                    best = better
-            score_of_group = group_score or (lambda score, _count: score)
-            chosen = set(
-                heapq.nsmallest(
-                    best_groups,
-                    chosen - set(keep),
-                    key=lambda g: (-score_of_group(best[g], counts[g]), tie_order(company.id, g)),
+        scores, depth, masks = index._scores(company, extra, phrase_hits)
+        ordered = scores[self._order]
+        counts = np.add.reduceat(ordered > 0, self._starts, dtype=np.int64)
+        bests = np.maximum.reduceat(ordered, self._starts)
+        matched = np.flatnonzero(counts)
+        chosen = matched
+        if best_groups is not None:
+            kept = np.array(
+                [self._group_index[g] for g in keep if g in self._group_index], dtype=np.int64
+            )
+            is_kept = np.isin(matched, kept)
+            others = matched[~is_kept]
+            if len(others) > best_groups:
+                values = self._values(bests[others], counts[others], group_score)
+                # the best_groups-th best value: better ones are in, equal ones by tie_order
+                cut = -np.partition(-values, best_groups - 1)[best_groups - 1]
+                sure = others[values > cut]
+                tied = sorted(
+                    others[values == cut].tolist(),
+                    key=lambda g: tie_order(company.id, self._groups[g]),
                 )
-            ) | (chosen & set(keep))
-        picked = items & set().union(*(self.items_of[g] for g in chosen))
-        item_score: dict[int, float] = {}
-        for score, tier in reversed(tiers):
-            if new := (tier & picked) - item_score.keys():
-                item_score.update(dict.fromkeys(new, score))
-        depth: dict[int, int] = {}
-        for k, level in levels:
-            depth.update(dict.fromkeys(level & picked, k))
-        scored: dict[int, list[tuple[float, int, int]]] = {}
-        for item_id, score in item_score.items():
-            scored.setdefault(group_of[item_id], []).append((-score, rank[item_id], item_id))
+                chosen = np.concatenate(
+                    [
+                        sure,
+                        np.array(tied[: best_groups - len(sure)], dtype=np.int64),
+                        matched[is_kept],
+                    ]
+                )
         codes = tuple(dict.fromkeys(company.codes))
-        terms = keyword_terms(company.keywords)
+        phrases = list(masks.items())
         result = {}
-        for group, entries in scored.items():
-            matches = []
-            for minus_score, _rank, item_id in heapq.nsmallest(top, entries):
-                if item_id in depth:
-                    d, own, theirs = index._link(item_id, codes, depth[item_id])
-                else:
-                    d, own, theirs = index._division_link(item_id, codes)
-                matches.append(
-                    Match(
-                        contract_id=item_id,
-                        company_id=company.id,
-                        score=-minus_score,
-                        cpv_depth=d,
-                        company_code=own,
-                        contract_code=theirs,
-                        keywords=index.phrases_found(terms, item_id, extra, phrase_hits),
-                    )
+        for g in chosen.tolist():
+            start = int(self._starts[g])
+            segment = ordered[start : self._ends[g]]
+            hits = np.flatnonzero(segment)
+            best = hits[np.argsort(-segment[hits], kind="stable")[:top]]
+            matches = [
+                index._match_at(
+                    company,
+                    int(self._order[start + offset]),
+                    float(segment[offset]),
+                    codes,
+                    depth,
+                    phrases,
                 )
-            result[group] = (matches, counts[group])
+                for offset in best.tolist()
+            ]
+            result[self._groups[g]] = (matches, int(counts[g]))
         return result
+
+    def _values(self, bests: np.ndarray, counts: np.ndarray, group_score) -> np.ndarray:
+        """``group_score(best, count)`` of each group, called once per distinct pair."""
+        if group_score is None:
+            return bests
+        known = self._group_scores
+        if getattr(self, "_group_score_of", None) is not group_score:
+            known.clear()
+            self._group_score_of = group_score
+        values = np.empty(len(bests))
+        for i, pair in enumerate(zip(bests.tolist(), counts.tolist(), strict=True)):
+            value = known.get(pair)
+            if value is None:
+                value = known[pair] = group_score(*pair)
+            values[i] = value
+        return values
 
 
 def _build(cpv, found, *, contract_side: bool, other_id: int) -> list[Match]:

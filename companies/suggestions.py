@@ -28,6 +28,7 @@ from buyers.matching import (
 )
 from buyers.models import BuyerOrganisation, PlannedContract, PlannedContractLot
 from buyers.selectors import published_planned_contracts
+from ellipse.core.bulk import collection_paused
 from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
@@ -272,6 +273,11 @@ def edition_match_summaries(
     """Registration id → (best score, number of matching contracts), what the staff lists
     store (``Registration.match_score`` / ``match_count``): the index's fast summary, with the
     full-text hits of all companies found in a bounded number of queries."""
+    with collection_paused():
+        return _match_summaries(edition=edition, registrations=registrations, contracts=contracts)
+
+
+def _match_summaries(*, edition, registrations, contracts) -> dict[int, tuple[float, int]]:
     if contracts is None:
         contracts = edition_contracts(edition=edition)
     registrations = list(registrations)

@@ -22,6 +22,7 @@ Requests do not call this: a task stores the result (``services.relevance``) and
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -30,6 +31,7 @@ from buyers.models import BuyerParticipation, PlannedContract
 from companies.enums import RegistrationStatus
 from companies.models import Registration, Wish
 from companies.suggestions import company_infos, edition_contracts, fulltext_hits
+from ellipse.core.bulk import collection_paused
 
 from .enums import BuyerPreferenceKind, ReasonKind
 from .models import BuyerPreference
@@ -77,27 +79,43 @@ class EditionRelevance:
 
 
 def edition_relevance_compute(
-    *, edition, buyer_ids: list[int] | None = None, company_ids: list[int] | None = None
+    *,
+    edition,
+    buyer_ids: list[int] | None = None,
+    company_ids: list[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EditionRelevance:
     """Relevance of every pair (participating buyer, retained company) of ``edition``.
 
     ``buyer_ids`` / ``company_ids`` restrict the computation (e.g. one pair for a manual add);
-    the companies are then taken among the retained ones only."""
-    participations = BuyerParticipation.objects.filter(edition=edition).select_related(
-        "organisation"
-    )
+    the companies are then taken among the retained ones only. ``progress(done, total)`` is
+    called as companies are scored (every ``PROGRESS_EVERY`` and at the end)."""
+    with collection_paused():
+        return _compute(
+            edition=edition, buyer_ids=buyer_ids, company_ids=company_ids, progress=progress
+        )
+
+
+#: Companies scored between two calls of ``progress``.
+PROGRESS_EVERY = 500
+
+
+def _compute(*, edition, buyer_ids, company_ids, progress) -> EditionRelevance:
+    participations = BuyerParticipation.objects.filter(edition=edition)
     if buyer_ids is not None:
         participations = participations.filter(organisation_id__in=buyer_ids)
-    buyers = {p.organisation_id: p.organisation for p in participations}
-    registrations = Registration.objects.filter(
-        edition=edition, status=RegistrationStatus.RETAINED
-    ).select_related("company")
+    buyers = set(participations.values_list("organisation_id", flat=True))
+    retained = Registration.objects.filter(edition=edition, status=RegistrationStatus.RETAINED)
     if company_ids is not None:
-        registrations = registrations.filter(company_id__in=company_ids)
-    registrations = list(registrations)
+        retained = retained.filter(company_id__in=company_ids)
+    registrations = list(
+        retained.select_related("company").only(
+            "company_id", "company__ess_status", "company__size_class", "company__is_local"
+        )
+    )
     wishes_of: dict[int, list[WishRow]] = defaultdict(list)
     for registration_id, *row in Wish.objects.filter(
-        registration_id__in=[r.pk for r in registrations]
+        registration__in=retained.values("pk")
     ).values_list(
         "registration_id", "organisation_id", "planned_contract_id", "planned_contract__reference"
     ):
@@ -115,29 +133,27 @@ def edition_relevance_compute(
         contract_ids=contracts.infos,
         keywords_by_company={i.id: i.keywords for i in infos.values() if i.keywords},
     )
-    preferences = {
-        (p.buyer_id, p.company_id): p.kind
-        for p in BuyerPreference.objects.filter(
-            edition=edition,
-            buyer_id__in=list(buyers),
-            company_id__in=[r.company_id for r in registrations],
-        )
-    }
     must_by_company: dict[int, set[int]] = defaultdict(set)
     excluded: set[tuple[int, int]] = set()
-    for (buyer_id, company_id), kind in preferences.items():
+    for buyer_id, company_id, kind in BuyerPreference.objects.filter(
+        edition=edition,
+        buyer_id__in=participations.values("organisation_id"),
+        company_id__in=retained.values("company_id"),
+    ).values_list("buyer_id", "company_id", "kind"):
         if kind == BuyerPreferenceKind.WONT_MEET:
             excluded.add((buyer_id, company_id))
         elif kind == BuyerPreferenceKind.MUST_MEET:
             must_by_company[company_id].add(buyer_id)
     pairs: dict[tuple[int, int], PairRelevance] = {}
-    for registration in registrations:
+    total = len(registrations)
+    for done, registration in enumerate(registrations, start=1):
         company = registration.company
         wishes_by_buyer: dict[int, list] = defaultdict(list)
         for wish in wishes_of[registration.pk]:
             if wish.organisation_id in buyers:
                 wishes_by_buyer[wish.organisation_id].append(wish)
-        kept = wishes_by_buyer.keys() | must_by_company[company.pk]
+        must = must_by_company.get(company.pk, set())
+        kept = wishes_by_buyer.keys() | must
         terms_by_buyer = grouped.top(
             infos[company.pk],
             top=REASON_CONTRACTS,
@@ -152,13 +168,15 @@ def edition_relevance_compute(
                 continue
             pairs[key] = _pair(
                 edition=edition,
-                buyer=buyers[buyer_id],
+                buyer_id=buyer_id,
                 company=company,
                 terms=terms_by_buyer.get(buyer_id, ([], 0)),
                 references=references,
                 wishes=wishes_by_buyer.get(buyer_id, []),
-                must_meet=buyer_id in must_by_company[company.pk],
+                must_meet=buyer_id in must,
             )
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
     return EditionRelevance(pairs=pairs, excluded=excluded)
 
 
@@ -176,9 +194,9 @@ def _policy(name: str) -> dict:
     return {"kind": ReasonKind.POLICY.value, "policy": name}
 
 
-def _pair(*, edition, buyer, company, terms, references, wishes, must_meet) -> PairRelevance:
+def _pair(*, edition, buyer_id, company, terms, references, wishes, must_meet) -> PairRelevance:
     """``terms``: (the buyer's best matching contracts, how many match)."""
-    result = PairRelevance(buyer_id=buyer.pk, company_id=company.pk, must_meet=must_meet)
+    result = PairRelevance(buyer_id=buyer_id, company_id=company.pk, must_meet=must_meet)
     score = 0.0
     best, count = terms
     if count:

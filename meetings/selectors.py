@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from buyers.models import BuyerOrganisation, BuyerParticipation
 from companies.models import Company
+from ellipse.core.bulk import collection_paused
 from ellipse.editions.enums import EditionStatus
 from ellipse.editions.models import Edition
 
@@ -63,15 +64,16 @@ def edition_relevance(
     if with_reasons:
         fields.append("reasons")
     pairs = {}
-    for row in RelevanceScore.objects.filter(edition=edition).values_list(*fields):
-        buyer_id, company_id, score, must_meet = row[:4]
-        pairs[buyer_id, company_id] = PairRelevance(
-            buyer_id=buyer_id,
-            company_id=company_id,
-            score=score,
-            must_meet=must_meet,
-            reasons=row[4] if with_reasons else [],
-        )
+    with collection_paused():  # tens of thousands of small objects, no cycle
+        for row in RelevanceScore.objects.filter(edition=edition).values_list(*fields):
+            buyer_id, company_id, score, must_meet = row[:4]
+            pairs[buyer_id, company_id] = PairRelevance(
+                buyer_id=buyer_id,
+                company_id=company_id,
+                score=score,
+                must_meet=must_meet,
+                reasons=row[4] if with_reasons else [],
+            )
     excluded = set(
         BuyerPreference.objects.filter(
             edition=edition, kind=BuyerPreferenceKind.WONT_MEET

@@ -28,6 +28,9 @@ from .changes import _cancel
 from .relevance import edition_relevance_store
 
 DEFAULT_TIME_LIMIT = 20.0
+#: Share of a run's progress (percent) given to the relevance of the pairs, reported as the
+#: companies are scored (a third of the run at a region's size).
+RELEVANCE_SHARE = 25
 
 
 class ScheduleError(Exception):
@@ -178,8 +181,17 @@ def edition_schedule(
         edition_id=edition.pk, dry_run=dry_run, fill_only=fill_only, keep_published=keep_published
     )
     step = progress or (lambda percent, message: None)
-    step(5, _("Calcul de la pertinence des paires"))
-    relevance = edition_relevance_store(edition=edition)
+    step(2, _("Calcul de la pertinence des paires"))
+
+    def scored(done: int, total: int) -> None:
+        step(
+            2 + RELEVANCE_SHARE * done // max(total, 1),
+            _("Calcul de la pertinence des paires : %(done)d entreprises sur %(total)d")
+            % {"done": done, "total": total},
+        )
+
+    relevance = edition_relevance_store(edition=edition, progress=scored)
+    step(2 + RELEVANCE_SHARE, _("Préparation du problème de planification"))
     current = list(Meeting.objects.filter(edition=edition).exclude(status=MeetingStatus.CANCELLED))
     kept_q = _kept_filter(keep_published=keep_published, fill_only=fill_only)
     kept_ids = set(
@@ -203,11 +215,18 @@ def edition_schedule(
             )
             % {"edition": edition}
         )
-    step(20, _("Recherche du meilleur planning"))
+    step(30, _("Recherche du meilleur planning"))
     from ..solver import ProblemError, solve  # OR-Tools: loaded by the computation only
 
+    solver_steps = {
+        "parsed": (35, _("Recherche du meilleur planning : choix des rendez-vous")),
+        "assigned": (75, _("Recherche du meilleur planning : resserrement des agendas")),
+        "compacted": (82, _("Recherche du meilleur planning : terminée")),
+    }
     try:
-        result = solve(problem, time_limit=time_limit)
+        result = solve(
+            problem, time_limit=time_limit, progress=lambda stage: step(*solver_steps[stage])
+        )
     except ProblemError as exc:  # a bug of ours rather than of the data: say it plainly
         message = _("Problème de planification invalide : %(error)s") % {"error": exc}
         raise ScheduleError(message) from exc

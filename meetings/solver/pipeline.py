@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .colouring import edge_colouring
@@ -121,11 +122,14 @@ def solve(
     compact_gaps: bool = True,
     seed: int = 0,
     gap_limit: float = 1e-4,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Solve a problem dict (see package docs) and return the solution dict.
 
     Restricted problems stop once within ``gap_limit`` (relative) of the proven bound,
     or at ``time_limit`` seconds; ``gap_limit=0`` asks CP-SAT for a proof of optimality.
+    ``progress(stage)`` is told each stage reached: ``"parsed"``, ``"assigned"`` (meetings
+    chosen and placed in slots), ``"compacted"`` (gaps closed).
 
     Raises :class:`~meetings.solver.problem.ProblemError` on an invalid problem.
     """
@@ -134,6 +138,8 @@ def solve(
     t = time.perf_counter()
     prob = problem if isinstance(problem, Problem) else parse(problem)
     stats: dict[str, Any] = {"time_parse": time.perf_counter() - t}
+    step = progress or (lambda stage: None)
+    step("parsed")
     if prob.restricted:
         # Keep a slice of the budget for compaction.
         meetings, bound, proven = _restricted(
@@ -142,6 +148,7 @@ def solve(
     else:
         meetings, bound = _exact(prob, stats)
         proven = True
+    step("assigned")
     value = objective(prob, meetings)
     if compact_gaps:
         t = time.perf_counter()
@@ -149,6 +156,7 @@ def solve(
         meetings = compact(prob, meetings, max(deadline, time.monotonic() + 0.05))
         stats["gaps_after"] = total_gaps(prob, meetings)
         stats["time_compact"] = time.perf_counter() - t
+        step("compacted")
     stats.update(
         buyers=len(prob.buyers),
         companies=len(prob.companies),

@@ -66,6 +66,24 @@ def test_schedule_saves_valid_meetings_with_reasons(small):
     assert "rendez-vous" in report.summary()
 
 
+def test_schedule_reports_progress_during_relevance_and_solving(small, monkeypatch):
+    """The run's progress moves as companies are scored and as the solver goes, not only at
+    the end (a region's run lasts tens of seconds)."""
+    from meetings import relevance
+
+    monkeypatch.setattr(relevance, "PROGRESS_EVERY", 2)
+    steps = []
+    edition_schedule(edition=small.edition, progress=lambda *step: steps.append(step))
+    percents = [percent for percent, _message in steps]
+    assert percents == sorted(percents) and percents[-1] == 100
+    messages = [message for _percent, message in steps]
+    assert [m for m in messages if "entreprises sur" in m] == [
+        f"Calcul de la pertinence des paires : {done} entreprises sur 6" for done in (2, 4, 6)
+    ]
+    assert sum("Recherche du meilleur planning" in m for m in messages) == 4
+    assert "Enregistrement du planning" in messages
+
+
 def test_schedule_dry_run_writes_nothing(small):
     report = edition_schedule(edition=small.edition, dry_run=True)
     assert report.meetings > 0

@@ -97,3 +97,86 @@ def test_planning_page_without_stored_relevance_says_so_and_queues_it(
     assert response.status_code == 200
     assert "calcul en cours" in response.content.decode()
     assert len(callbacks) == 1 and not RelevanceScore.objects.exists()
+
+
+def test_store_relevance_queries_do_not_grow_with_the_pairs(edition):
+    """The store reads and writes in bulk (COPY on PostgreSQL): as many queries for 2 new pairs
+    as for 34."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for buyers, companies in [(2, 2), (0, 1), (3, 5)]:  # 2 × 2 pairs, 2 × 3, then 5 × 8
+        for i in range(buyers):
+            _buyer(edition, cpv_main_id="45442100", title="Peinture", reference=f"Q-{i}")
+        for _ in range(companies):
+            _company(edition, "45442100", keywords="peinture")
+        with CaptureQueriesContext(connection) as captured:
+            edition_relevance_store(edition=edition)
+        counts.append(len(captured))
+    assert RelevanceScore.objects.filter(edition=edition).count() == 40
+    assert counts[1] == counts[2]  # refreshes: the same queries for 2 or 34 new pairs
+    assert counts[0] <= counts[1]  # the first store COPYs into the table directly
+
+
+def test_store_relevance_rewrites_only_the_pairs_that_changed(edition):
+    """Rows of unchanged pairs stay as they are; a changed pair is rewritten, a pair no longer
+    a candidate deleted, a new one added."""
+    from meetings.enums import BuyerPreferenceKind
+    from meetings.models import BuyerPreference
+
+    painter = _buyer(edition, cpv_main_id="45442100", title="Peinture", reference="P-1")
+    other = _buyer(edition, cpv_main_id="45442100", title="Peinture", reference="P-2")
+    first, registration = _company(edition, "45442100")
+    second, _registration = _company(edition, "45442100")
+    edition_relevance_store(edition=edition)
+
+    def rows():
+        return {
+            (buyer_id, company_id): (pk, score)
+            for pk, buyer_id, company_id, score in RelevanceScore.objects.values_list(
+                "pk", "buyer_id", "company_id", "score"
+            )
+        }
+
+    before = rows()
+    assert len(before) == 4
+    edition_relevance_store(edition=edition)
+    assert rows() == before  # nothing changed: nothing rewritten
+    WishFactory(registration=registration, organisation=painter)
+    BuyerPreference.objects.create(
+        edition=edition, buyer=other, company=second, kind=BuyerPreferenceKind.WONT_MEET
+    )
+    third, _registration = _company(edition, "45442100")
+    edition_relevance_store(edition=edition)
+    after = rows()
+    assert after.keys() == {
+        (painter.pk, first.pk),
+        (painter.pk, second.pk),
+        (other.pk, first.pk),
+        (painter.pk, third.pk),
+        (other.pk, third.pk),
+    }
+    assert after[painter.pk, first.pk][1] > before[painter.pk, first.pk][1]
+    assert after[painter.pk, first.pk][0] != before[painter.pk, first.pk][0]
+    for key in [(painter.pk, second.pk), (other.pk, first.pk)]:
+        assert after[key] == before[key]
+    stored = edition_relevance(edition=edition, with_reasons=True)
+    computed = edition_relevance_compute(edition=edition)
+    assert {k: (p.score, p.reasons) for k, p in stored.pairs.items()} == {
+        k: (p.score, p.reasons) for k, p in computed.pairs.items()
+    }
+
+
+def test_store_relevance_reports_its_progress(edition, monkeypatch):
+    from meetings import relevance
+
+    monkeypatch.setattr(relevance, "PROGRESS_EVERY", 2)
+    _buyer(edition, cpv_main_id="45442100", title="Peinture")
+    for _ in range(5):
+        _company(edition, "45442100")
+    seen = []
+    edition_relevance_store(
+        edition=edition, progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(2, 5), (4, 5), (5, 5)]

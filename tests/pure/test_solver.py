@@ -268,6 +268,14 @@ def test_output_is_sorted_and_stats_reported():
     assert stats["gaps_after"] <= stats["gaps_before"]
 
 
+@pytest.mark.parametrize("restricted", [False, True])
+def test_progress_reports_each_stage_in_order(restricted):
+    problem = random_problem(random.Random(3), 4, 8, 4, restricted=restricted)
+    stages = []
+    solve(problem, progress=stages.append)
+    assert stages == ["parsed", "assigned", "compacted"]
+
+
 # --------------------------------------------------------------- brute force, tiny
 @pytest.mark.parametrize("seed", range(25))
 def test_equals_brute_force_on_tiny_instances(seed):
