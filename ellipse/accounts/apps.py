@@ -9,7 +9,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes et rôles")
 
     def ready(self) -> None:
-        from .roles import roles_sync_permissions
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from ellipse.core.stamps import stamps_watch
+
+        from .roles import ROLES_STAMP, roles_sync_permissions
+
+        # Roles are cached between requests: any change of a user's groups moves them on.
+        stamps_watch(Group, ROLES_STAMP, through=[get_user_model().groups.through])
 
         # Permissions of every app exist only once all of them are migrated: the groups are
         # created by a data migration, their permissions are (re)granted after each migrate.

@@ -58,15 +58,30 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Generation stamp (ellipse.core.stamps) of every user's groups: moved on by any change of a
+# user's groups or of a group (ellipse.accounts.apps), so a role taken away is gone at once.
+ROLES_STAMP = "accounts.roles"
+
+
 def user_roles(user) -> set[str]:
-    """The roles a user holds (cached on the user object for the request)."""
+    """The roles a user holds: kept on the user object for the request, and in the cache
+    between requests under :data:`ROLES_STAMP` (no query on a signed-in page)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_ellipse_roles", None)
     if cached is None:
+        from django.core.cache import cache
+
+        from ellipse.core.stamps import stamp
+
+        key = f"accounts.roles:{user.pk}:{stamp(ROLES_STAMP)}"
+        groups = cache.get(key)
+        if groups is None:
+            groups = list(user.groups.values_list("name", flat=True))
+            cache.set(key, groups, 3600)
         names = {name: role for role, name in GROUP_NAMES.items()}
-        cached = {names[g] for g in user.groups.values_list("name", flat=True) if g in names}
-        if user.is_superuser:
+        cached = {names[g] for g in groups if g in names}
+        if user.is_superuser:  # read with the user's row, never from the cache
             cached.add(Role.STAFF)
         user._ellipse_roles = cached
     return cached

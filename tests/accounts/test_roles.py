@@ -121,3 +121,28 @@ def test_staff_group_has_every_permission_of_every_ellipse_app():
     staff = Group.objects.get(name=GROUP_NAMES[Role.STAFF])
     assert expected <= set(staff.permissions.all())
     assert staff.permissions.filter(codename="view_meetingchange").exists()
+
+
+def test_roles_cached_between_requests_follow_every_change_of_groups(
+    client, django_assert_num_queries
+):
+    """The roles come from the cache on a warm page; a role taken away, given, or its group
+    deleted is seen on the very next request."""
+    user = UserFactory(role=Role.OFFICIAL)
+    client.force_login(user)
+    dashboard = reverse("spaser:dashboard")
+    assert client.get(dashboard).status_code == 200
+    fresh = User.objects.get(pk=user.pk)  # another request's user object
+    with django_assert_num_queries(0):  # no groups query once cached
+        assert user_roles(fresh) == {Role.OFFICIAL}
+    official = Group.objects.get(name=GROUP_NAMES[Role.OFFICIAL])
+    user.groups.remove(official)
+    assert client.get(dashboard).status_code == 403
+    user.groups.add(official)
+    assert client.get(dashboard).status_code == 200
+    user.groups.clear()
+    assert client.get(dashboard).status_code == 403
+    user.groups.add(official)
+    assert client.get(dashboard).status_code == 200
+    official.delete()
+    assert client.get(dashboard).status_code == 403

@@ -182,8 +182,8 @@ def test_space_warm_page_reads_only_what_changes_without_a_signal(
     with django_assert_num_queries(13):
         assert client.get(URL).status_code == 200
     # the registrations, wishes, topics, CPV codes, seats, pairings and the invitation block
-    # come from the cache: session, user, roles, membership, the current edition
-    with django_assert_num_queries(5):
+    # come from the cache, and so do the roles: session, user, membership, the current edition
+    with django_assert_num_queries(4):
         html = unescape(client.get(URL).content.decode())
     assert "Travaux de peinture" in _profile(html) and "Répondre" in _facts(html)
     assert "VOIRIE-7" in _wishes(html)

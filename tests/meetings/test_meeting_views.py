@@ -126,17 +126,17 @@ def test_planning_page_query_count_does_not_grow_with_size(
         _response, content = _page(staff_client, 2033)
     assert content.count('<th scope="row">') == 25  # one page of buyers
     assert "Page 2" in content
-    # another page: the lead and the figures come from the cache
-    with django_assert_num_queries(9):
+    # another page: the lead, the figures and the roles come from the cache
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("meetings:planning", args=[2033]), {"page": 2})
     assert response.content.decode().count('<th scope="row">') == 5
-    # warm: session, user, roles, edition, last run, changes; the rows come from the cache
-    with django_assert_num_queries(6):
+    # warm: session, user, edition, last run, changes; the rows and roles come from the cache
+    with django_assert_num_queries(5):
         _response, warm = _page(staff_client, 2033)
     assert warm.count('<th scope="row">') == 25
     meeting = Meeting.objects.filter(edition=big_edition).first()
     url = reverse("meetings:planning_meeting", args=[2033, meeting.pk])
-    with django_assert_num_queries(8):  # + the contracts its reasons name
+    with django_assert_num_queries(7):  # + the contracts its reasons name
         staff_client.get(url, headers={"HX-Request": "true"})
 
 

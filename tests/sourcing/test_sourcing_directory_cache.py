@@ -20,9 +20,9 @@ def test_warm_search_runs_no_search_query(client, buyer, supplier, django_assert
     client.force_login(buyer)
     cold = client.get(URL, {"activite": "nettoyage", "page": 2})
     assert result_count(cold) == 25 and len(names(cold)) == 5
-    # Session, user, role, the buyer's membership with its organisation (buyers.perms): no
-    # search, count, row or choice query.
-    with django_assert_num_queries(4):
+    # Session, user, the buyer's membership with its organisation (buyers.perms); the roles
+    # are cached: no search, count, row or choice query.
+    with django_assert_num_queries(3):
         warm = client.get(URL, {"activite": " nettoyage ", "page": "2"})
     assert names(warm) == names(cold)
 
