@@ -116,12 +116,16 @@ def test_store_relevance_queries_do_not_grow_with_the_pairs(edition):
         counts.append(len(captured))
     assert RelevanceScore.objects.filter(edition=edition).count() == 40
     assert counts[1] == counts[2]  # refreshes: the same queries for 2 or 34 new pairs
-    assert counts[0] <= counts[1]  # the first store COPYs into the table directly
+    if connection.vendor == "postgresql":  # elsewhere the rows go through bulk_create batches
+        assert counts[0] <= counts[1]  # the first store COPYs into the table directly
 
 
 def test_store_relevance_rewrites_only_the_pairs_that_changed(edition):
     """Rows of unchanged pairs stay as they are; a changed pair is rewritten, a pair no longer
-    a candidate deleted, a new one added."""
+    a candidate deleted, a new one added. (Keeping the rows' ids is PostgreSQL's set-based
+    refresh; elsewhere every row is written again: only the contents are compared.)"""
+    from django.db import connection
+
     from meetings.enums import BuyerPreferenceKind
     from meetings.models import BuyerPreference
 
@@ -131,9 +135,11 @@ def test_store_relevance_rewrites_only_the_pairs_that_changed(edition):
     second, _registration = _company(edition, "45442100")
     edition_relevance_store(edition=edition)
 
+    keeps_ids = connection.vendor == "postgresql"
+
     def rows():
         return {
-            (buyer_id, company_id): (pk, score)
+            (buyer_id, company_id): (pk if keeps_ids else None, score)
             for pk, buyer_id, company_id, score in RelevanceScore.objects.values_list(
                 "pk", "buyer_id", "company_id", "score"
             )
@@ -158,7 +164,8 @@ def test_store_relevance_rewrites_only_the_pairs_that_changed(edition):
         (other.pk, third.pk),
     }
     assert after[painter.pk, first.pk][1] > before[painter.pk, first.pk][1]
-    assert after[painter.pk, first.pk][0] != before[painter.pk, first.pk][0]
+    if keeps_ids:
+        assert after[painter.pk, first.pk][0] != before[painter.pk, first.pk][0]
     for key in [(painter.pk, second.pk), (other.pk, first.pk)]:
         assert after[key] == before[key]
     stored = edition_relevance(edition=edition, with_reasons=True)
