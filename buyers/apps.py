@@ -7,7 +7,7 @@ class BuyersConfig(AppConfig):
     verbose_name = _("Acheteurs et prévisions")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from ellipse.core.stamps import stamp_bump, stamps_watch
 
@@ -27,11 +27,22 @@ class BuyersConfig(AppConfig):
         for model in (BuyerOrganisation, BuyerParticipation, CpvCode, PlannedContractLot):
             stamps_watch(model, CATALOGUE_STAMP)
 
-        # One organisation's lines in its space (the import and the publication bump too).
+        # One organisation's lines in its space (the import and the publication bump too); a
+        # line moved to another organisation leaves the old one's space as well.
+        def space_before(sender, instance, **kwargs) -> None:
+            if instance.pk and not kwargs.get("raw"):
+                instance._space_was = (
+                    PlannedContract.objects.filter(pk=instance.pk)
+                    .values_list("organisation_id", flat=True)
+                    .first()
+                )
+
         def space_changed(sender, instance, **kwargs) -> None:
             if not kwargs.get("raw"):
-                stamp_bump(space_stamp_name(instance.organisation_id))
+                ids = {instance.organisation_id, getattr(instance, "_space_was", None)}
+                stamp_bump(*(space_stamp_name(pk) for pk in ids if pk))
 
+        pre_save.connect(space_before, PlannedContract, weak=False, dispatch_uid="buyers.space:pre")
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
                 space_changed, PlannedContract, weak=False, dispatch_uid=f"buyers.space:{name}"

@@ -277,16 +277,6 @@ class MatchIndex:
                     return depth, own, theirs
         return 0, "", ""
 
-    def phrases_found(
-        self, terms: Mapping[str, str], item_id: int, extra=None, phrase_hits=None
-    ) -> tuple[str, ...]:
-        """The phrases (``terms``: a company's) found in one item, sorted, as ``matches``
-        names them."""
-        found = {terms[w] for w in terms if item_id in self.word_sets.get(w, ())}
-        found.update(p for p, items in (phrase_hits or {}).items() if item_id in items)
-        found.update((extra or {}).get(item_id, ()))
-        return tuple(sorted(found))
-
     def _word_hits(self, words_: Iterable[str]) -> dict[int, set[str]]:
         hits: dict[int, set[str]] = {}
         for word in words_:

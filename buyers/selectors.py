@@ -22,18 +22,15 @@ from .enums import ContractStatus, Visibility
 from .matching import ContractInfo
 from .models import BuyerOrganisation, CpvCode, PlannedContract
 
-#: Stamp namespace (``ellipse.core.stamps``) of what companies read and wish: planned contracts,
-#: their extra codes and lots, the buyers and their participations. Watched in
-#: ``BuyersConfig.ready``; the bulk writes of ``buyers.services*`` and the import bump it.
+#: Stamp namespace (``ellipse.core.stamps``) of what companies read and wish and the public
+#: catalogue shows: planned contracts, their extra codes and lots, the buyers and their
+#: participations, CPV labels. Watched in ``BuyersConfig.ready``; the bulk writes (forecast
+#: import, publication, CPV load) bump it themselves.
 CATALOGUE_STAMP = "buyers.catalogue"
 
 # Lines companies may read: published to companies and not draft nor abandoned.
 CATALOGUE_STATUSES = [ContractStatus.PUBLISHED, ContractStatus.LAUNCHED, ContractStatus.AWARDED]
 
-# The stamp of what the public catalogue shows (ellipse.core.stamps): planned contracts, their
-# buyers' names and CPV labels. Saves and deletes bump it (BuyersConfig.ready); the bulk writes
-# (forecast import, publication, CPV load) bump it themselves.
-CATALOGUE_STAMP = "buyers.catalogue"
 CATALOGUE_CACHED_PAGES = 10  # pages 1-10 of each filter cached: a bounded number of keys
 CATALOGUE_CACHE_SECONDS = 600  # and every key expires
 

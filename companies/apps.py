@@ -14,10 +14,11 @@ class CompaniesConfig(AppConfig):
 
         from .models import Company, Registration, Topic, Wish
         from .selectors import CPV_DIVISIONS_STAMP, REGISTRATIONS_STAMP, TOPICS_STAMP
-        from .stamps import space_watch
+        from .stamps import buyer_space_watch, space_watch
 
         stamps_watch(Topic, TOPICS_STAMP)  # the registration form's training topics
         space_watch()  # the company's space
+        buyer_space_watch()  # the buyers' spaces list the wishes naming them
 
         # Stamps of the staff list's cached parts (companies.selectors): saves and deletions.
         stamps_watch(Company, CPV_DIVISIONS_STAMP, REGISTRATIONS_STAMP)

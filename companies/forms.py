@@ -20,7 +20,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from buyers.models import BuyerOrganisation, CpvCode, PlannedContract
 from ellipse.accounts.models import User
-from ellipse.core.params import MAX_ID, int_param, parse_int
+from ellipse.core.params import MAX_ID, ids_param, int_param, parse_int
 from ellipse.core.siret import siret_validate
 from ellipse.editions.models import Edition
 
@@ -46,6 +46,7 @@ from .selectors import (
     wish_organisation_choices,
     wish_search_page,
     wish_suggestions,
+    wishes_kept,
     wishes_refusal,
 )
 
@@ -381,6 +382,8 @@ class CompanyRegistrationForm(forms.Form):
 
     def _posted_ids(self, name: str) -> list[int]:
         """The ids of a wish field as shown (bound or initial), junk left out."""
+        if self.is_bound:
+            return ids_param(self.data, name)
         values = self[name].value() or []
         values = values if isinstance(values, list | tuple) else [values]
         ids = (parse_int(v, None, min_value=1, max_value=MAX_ID) for v in values)
@@ -392,11 +395,8 @@ class CompanyRegistrationForm(forms.Form):
         if not hasattr(self, "_kept_ids"):
             self._kept_ids = (set(), set())
             if self.registration is not None:
-                wishes = self.registration.wishes.values_list(
-                    "organisation_id", "planned_contract_id"
-                )
-                for org_id, contract_id in wishes:
-                    self._kept_ids[1 if contract_id else 0].add(contract_id or org_id)
+                wishes = self.registration.wishes.only("organisation_id", "planned_contract_id")
+                self._kept_ids = wishes_kept(wishes)
         return self._kept_ids
 
     def wish_chosen(self) -> list:
@@ -425,6 +425,8 @@ class CompanyRegistrationForm(forms.Form):
 
     def wish_results(self):
         """One page of the search typed in the wish picker (no-JavaScript path), or None."""
+        if getattr(self, "search_refused", False):  # over the searches' rate limit
+            return None
         if not hasattr(self, "_results"):
             number = int_param(self.data, "wish_page", 1, min_value=1, max_value=10_000)
             self._results = wish_search_page(

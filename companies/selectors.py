@@ -56,6 +56,19 @@ def wishable_organisations(*, edition: Edition):
     )
 
 
+def wishes_kept(wishes: Iterable) -> tuple[set[int], set[int]]:
+    """(buyer ids, planned contract ids) of wishes already made: they may stay even when no
+    longer allowed (the rule of :func:`wishes_refusal` applies to what is added)."""
+    organisations: set[int] = set()
+    contracts: set[int] = set()
+    for wish in wishes:
+        if wish.planned_contract_id:
+            contracts.add(wish.planned_contract_id)
+        else:
+            organisations.add(wish.organisation_id)
+    return organisations, contracts
+
+
 def wishes_refusal(
     *, edition: Edition, organisation_ids: Iterable[int], contract_ids: Iterable[int] = ()
 ) -> str | None:
@@ -158,8 +171,10 @@ SPACE_TIMEOUT = 3600  # seconds: the company space's cached parts (the templates
 def registrations_for_space(*, company: Company):
     """A company's registrations, newest edition first, with their edition: what its space
     shows (the current one's wishes and topics are read by :class:`CompanySpace`)."""
-    return Registration.objects.filter(company=company).select_related("edition").order_by(
-        "-edition__year"
+    return (
+        Registration.objects.filter(company=company)
+        .select_related("edition")
+        .order_by("-edition__year")
     )
 
 

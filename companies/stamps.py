@@ -16,9 +16,9 @@ Namespaces:
 The space caches, per company, under :func:`space_stamp`: its registrations and wishes (data,
 ``companies.selectors.CompanySpace``), its registration's facts and its profile (fragments);
 the current edition, the wishes' forms, the invitation and trainings blocks are read each time.
-The CPV nomenclature's labels are reference data loaded in bulk (``buyers.services.cpv_load_rows``,
-no signals): a corrected label shows in a company's space after the company's next change or
-when the fragment expires (``SPACE_TIMEOUT``: an hour).
+The CPV nomenclature's labels are loaded in bulk (``buyers.services.cpv_load_rows``, no
+signals); the load bumps ``buyers.catalogue``, part of :func:`space_stamp`, so a corrected label
+shows at once.
 """
 
 from __future__ import annotations
@@ -109,3 +109,30 @@ def space_watch() -> None:
         weak=False,
         dispatch_uid=f"{uid}:topics",
     )
+
+
+def buyer_space_watch() -> None:
+    """A wish saved one by one (a company's button, the staff's inline, which may point it at
+    another buyer) moves on the space of the buyers it names: ``buyers.space.<id>``, whose
+    fingerprint (number and highest id of the wishes) alone would miss a wish edited in place.
+    Called once by ``CompaniesConfig.ready``."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    from buyers.selectors import space_stamp_name
+
+    from .models import Wish
+
+    def before(sender, instance, **kwargs) -> None:
+        if instance.pk and not kwargs.get("raw"):
+            was = Wish.objects.filter(pk=instance.pk).values_list("organisation_id", flat=True)
+            instance._organisation_was = was.first()
+
+    def changed(sender, instance, **kwargs) -> None:
+        if not kwargs.get("raw"):
+            ids = {instance.organisation_id, getattr(instance, "_organisation_was", None)}
+            stamp_bump(*(space_stamp_name(pk) for pk in ids if pk))
+
+    uid = "companies.buyer_space"
+    pre_save.connect(before, sender=Wish, weak=False, dispatch_uid=f"{uid}:pre")
+    post_save.connect(changed, sender=Wish, weak=False, dispatch_uid=f"{uid}:save")
+    post_delete.connect(changed, sender=Wish, weak=False, dispatch_uid=f"{uid}:delete")

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +25,6 @@ from ellipse.editions.models import Edition
 from .enums import RegistrationStatus
 from .forms import (
     MAX_CPV_CODES,
-    WISH_SEARCH_BUTTONS,
     CompanyRegistrationForm,
     WishToggleForm,
     cpv_codes_parse,
@@ -105,14 +105,14 @@ def register(request: HttpRequest) -> HttpResponse:
         # A double submit from the same browser lands on the confirmation, nothing is created.
         done = request.session.get(SESSION_DONE_KEY)
         posted = re.sub(r"\D", "", request.POST.get("siret", ""))
-        searching = any(name in request.POST for name in WISH_SEARCH_BUTTONS)
-        if with_account and done and done.get("siret") == posted and not searching:
-            return redirect("companies:register_done")
         form = CompanyRegistrationForm(
             request.POST, edition=edition, with_account=with_account, company=company
         )
+        if with_account and done and done.get("siret") == posted and not form.searching:
+            return redirect("companies:register_done")
         if form.searching:  # the wish search without JavaScript: shown again, nothing saved
-            return render(request, "companies/register.html", _form_context(form))
+            status = 429 if _search_refused(request, form) else 200
+            return render(request, "companies/register.html", _form_context(form), status=status)
         if with_account and limit_exceeded(
             request,
             scope="companies-register",
@@ -188,10 +188,8 @@ def register_done(request: HttpRequest) -> HttpResponse:
 def cpv_search_view(request: HttpRequest) -> JsonResponse:
     """/entreprises/cpv/?q=peinture : up to 20 CPV codes (code prefix or label words), public,
     bounded and rate-limited per client address. ``?codes=45442100,90910000`` returns labels."""
-    if limit_exceeded(request, scope="cpv-search", limit=CPV_SEARCH_RATE):
-        return JsonResponse(
-            {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
-        )
+    if refused := _search_limit(request):
+        return refused
     codes = [c.split("-")[0] for c in re.split(r"[\s,;]+", request.GET.get("codes", "")) if c]
     if codes:
         rows = CpvCode.objects.filter(code__in=codes[:40]).order_by("code")
@@ -201,12 +199,24 @@ def cpv_search_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": results})
 
 
-def _wish_limit(request: HttpRequest) -> JsonResponse | None:
+SEARCH_REFUSED = _lazy("Trop de recherches : réessayez dans une minute.")
+
+
+def _search_limit(request: HttpRequest) -> JsonResponse | None:
+    """The public searches' rate limit (CPV codes, wishes), one count per client address."""
     if limit_exceeded(request, scope="cpv-search", limit=CPV_SEARCH_RATE):
-        return JsonResponse(
-            {"error": _("Trop de recherches : réessayez dans une minute.")}, status=429
-        )
+        return JsonResponse({"error": str(SEARCH_REFUSED)}, status=429)
     return None
+
+
+def _search_refused(request: HttpRequest, form: CompanyRegistrationForm) -> bool:
+    """The wish search without JavaScript counts with the others: over the limit, the form is
+    shown again without results and says why."""
+    if _search_limit(request) is None:
+        return False
+    form.search_refused = True
+    messages.error(request, SEARCH_REFUSED)
+    return True
 
 
 @never_cache
@@ -216,7 +226,7 @@ def wish_suggestions_view(request: HttpRequest) -> HttpResponse:
     edition's planned contracts that fit this activity, best first (at most 20, those of
     ``wish_contracts`` left out): their ids as JSON, or the picker's fragment for htmx (which
     sends the form's ``cpv_codes`` and ``keywords``). Public, bounded, rate-limited."""
-    if refused := _wish_limit(request):
+    if refused := _search_limit(request):
         return refused
     edition = Edition.objects.current()
     raw_codes = request.GET.get("cpv", request.GET.get("cpv_codes", ""))
@@ -242,7 +252,7 @@ def wish_search_view(request: HttpRequest) -> HttpResponse:
     edition's wishable planned contracts matching the words typed, as the picker's results
     fragment; those of ``wish_contracts`` (already chosen) without a second checkbox. Public,
     rate-limited; the same fragment the form shows without JavaScript."""
-    if refused := _wish_limit(request):
+    if refused := _search_limit(request):
         return refused
     edition = Edition.objects.current()
     query = request.GET.get("wish_q", "")[:200]
@@ -320,6 +330,9 @@ def registration_edit(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         form = CompanyRegistrationForm(request.POST, **kwargs)
+        if form.searching and _search_refused(request, form):
+            context = _form_context(form, editing=True)
+            return render(request, "companies/register.html", context, status=429)
         if form.is_valid():  # never while searching (the wish search without JavaScript)
             updated = _form_submit(
                 form,

@@ -33,7 +33,7 @@ from .selectors_grid import (
 def _grid_filters(request: HttpRequest) -> dict:
     buyer_id = id_param(request, "acheteur")
     return {
-        "page": request.GET.get("page", 1),
+        "page": int_param(request, "page", 1, min_value=1, max_value=1_000),
         "query": request.GET.get("q", "").strip()[:100],
         "buyer_id": buyer_id,
     }

@@ -11,7 +11,7 @@ class SpaserConfig(AppConfig):
         saves and deletes of what feeds the figures; the contracts register is written in bulk
         (COPY) and bumped by its import service instead (no signal there, and none wanted: a
         delete watched by a signal is no longer a fast delete)."""
-        from buyers.models import BuyerOrganisation, PlannedContract
+        from buyers.models import BuyerOrganisation, BuyerParticipation, PlannedContract
         from companies.models import Company, Registration
         from ellipse.core.stamps import stamps_watch
         from ellipse.editions.models import Edition
@@ -20,5 +20,12 @@ class SpaserConfig(AppConfig):
         from .selectors import STAMP_CONVENTION, STAMP_MANUAL
 
         stamps_watch(ManualEntry, STAMP_MANUAL)
-        for model in (Registration, Company, PlannedContract, BuyerOrganisation, Edition):
+        for model in (
+            Registration,
+            Company,
+            PlannedContract,
+            BuyerOrganisation,
+            BuyerParticipation,
+            Edition,
+        ):
             stamps_watch(model, STAMP_CONVENTION)

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from buyers.enums import ContractStatus, Reservation, Visibility
 from buyers.models import BuyerOrganisation, PlannedContract
+from buyers.selectors import CATALOGUE_STAMP
 from companies.enums import EssStatus, RegistrationStatus, SizeClass
 from companies.models import Registration
 from ellipse.core.stamps import stamp
@@ -349,7 +350,8 @@ STAMP_MANUAL = "spaser.manual"  # ManualEntry saves and deletes (SpaserConfig.re
 # Registrations, companies, planned contracts, buyer organisations, editions (their saves and
 # deletes, SpaserConfig.ready): the convention figures, funnel, holders and the buyer filter.
 STAMP_CONVENTION = "spaser.convention"
-FIGURES_NAMESPACES = (STAMP_REGISTER, STAMP_MANUAL, STAMP_CONVENTION)
+# With the catalogue's stamp: planned contracts written in bulk (forecast import, publication).
+FIGURES_NAMESPACES = (STAMP_REGISTER, STAMP_MANUAL, STAMP_CONVENTION, CATALOGUE_STAMP)
 
 
 def figures_stamp() -> str:

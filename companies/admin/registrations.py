@@ -4,6 +4,8 @@ The list's extra columns are SQL annotations
 (``companies.selectors.registrations_with_staff_columns``): a constant number of queries.
 The intermediate pages are in ``pages``."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -146,8 +148,10 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
     def changelist_view(self, request, extra_context=None):
         """The table of rows is cached (the template's ``{% cache %}``) under the stamp of what
         it shows: a page seen again reads its ids, not its rows, and renders no cell."""
+        # The parameters sorted: the same filters, order and page in any order are one entry.
+        query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
         context = {
-            "rows_cache_key": f"{stamp(REGISTRATIONS_STAMP)}:{get_language()}",
+            "rows_cache_key": f"{stamp(REGISTRATIONS_STAMP)}:{get_language()}:{query}",
             **(extra_context or {}),
         }
         return super().changelist_view(request, context)

@@ -36,7 +36,7 @@ from ellipse.outbox.services import email_enqueue
 
 from ..fields import COMPANY_WRITABLE, REGISTRATION_WRITABLE
 from ..models import Company, CompanyMembership, Registration, Wish
-from ..selectors import REGISTRATIONS_STAMP, wishable_contracts, wishes_refusal
+from ..selectors import REGISTRATIONS_STAMP, wishable_contracts, wishes_kept, wishes_refusal
 
 
 def _duplicate_error(edition: Edition) -> ValidationError:
@@ -100,8 +100,7 @@ def _wishes_set(
     organisation_ids = {int(i) for i in organisation_ids}
     contract_ids = {int(i) for i in contract_ids}
     existing = list(registration.wishes.all())
-    keep_orgs = {w.organisation_id for w in existing if w.planned_contract_id is None}
-    keep_contracts = {w.planned_contract_id for w in existing if w.planned_contract_id}
+    keep_orgs, keep_contracts = wishes_kept(existing)
     # The rule applies to what is added; a wish already made may stay.
     refusal = wishes_refusal(
         edition=edition,
@@ -120,8 +119,8 @@ def _wishes_set(
         if (w.planned_contract_id is None and w.organisation_id not in organisation_ids)
         or (w.planned_contract_id is not None and w.planned_contract_id not in contract_ids)
     ]
-    if stale:
-        Wish.objects.filter(pk__in=stale).delete()
+    if stale:  # through the registration: each deleted wish knows it (no query per wish)
+        registration.wishes.filter(pk__in=stale).delete()
     Wish.objects.bulk_create(
         [
             Wish(registration=registration, organisation_id=org_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.utils.translation import gettext as _
 
 PROCESS_LOCAL = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -19,9 +20,12 @@ def shared_cache(app_configs, **kwargs) -> list[Warning]:
     if backend in PROCESS_LOCAL:
         return [
             Warning(
-                "Le cache est propre à chaque processus : les limites de débit et les fragments "
-                "mis en cache ne seraient pas partagés entre les processus web et Celery.",
-                hint="Définissez REDIS_URL (Redis sert aussi de courtier à Celery).",
+                _(
+                    "Le cache est propre à chaque processus : les limites de débit et les "
+                    "fragments mis en cache ne seraient pas partagés entre les processus web et "
+                    "Celery."
+                ),
+                hint=_("Définissez REDIS_URL (Redis sert aussi de courtier à Celery)."),
                 id="ellipse.W001",
             )
         ]

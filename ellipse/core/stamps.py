@@ -40,7 +40,7 @@ def stamp(*namespaces: str) -> str:
         if value is None:
             value = _fresh()
             # add(): two processes starting a namespace at once agree on the first value.
-            if cache.add(key, value, timeout=None):
+            if not cache.add(key, value, timeout=None):  # another process was first
                 value = cache.get(key) or value
         values.append(value)
     return ".".join(values)

@@ -122,8 +122,8 @@ def _invitation_status(*, kind: str, owner_id: int) -> dict | None:
     )
     if edition is None:
         return None
-    return {
-        "edition": edition,
+    return {  # plain values (cached): never a pickled model across deploys
+        "edition": {"pk": edition.pk, "year": edition.year, "title": edition.title},
         "meetings": Meeting.objects.filter(
             edition=edition, status=MeetingStatus.PUBLISHED, **filters
         ).count(),

@@ -46,6 +46,9 @@ def _directory_user_or_403(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+CACHED_PAGES = 10
+
+
 @require_GET
 @role_required(Role.BUYER)
 def directory(request: HttpRequest) -> HttpResponse:
@@ -54,7 +57,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     _directory_user_or_403(request)
     form = DirectoryForm(request.GET or None)
     query = form.to_query()  # unbound: the empty query, every consenting company
-    number = int_param(request, "page", 1, min_value=1)
+    number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
 
     def results() -> dict:  # called by the template on a cache miss only
         paginator = Paginator(
@@ -75,6 +78,8 @@ def directory(request: HttpRequest) -> HttpResponse:
             "page_number": number,
             "querystring": directory_querystring(query),
             "cache_seconds": RESULTS_SECONDS,
+            # Pages 1-10 only: a bounded number of keys (further pages render each time).
+            "results_seconds": RESULTS_SECONDS if number <= CACHED_PAGES else 0,
         },
     )
 

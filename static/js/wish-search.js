@@ -58,6 +58,9 @@
         if (item) { item.parentNode.removeChild(item); }
       }
     });
+    /* One line read out (how many found), not the whole list: the lists are not live. */
+    var summary = target.querySelector("h3, p");
+    if (summary) { status.textContent = summary.textContent.replace(/\s+/g, " ").trim(); }
     var source = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (source && source.hasAttribute("data-wish-page")) {
       var title = target.querySelector("[data-wish-results-title]");

@@ -142,3 +142,29 @@ def test_staff_editing_a_line_in_the_admin_shows_in_the_space(client, buyer, lin
     )
     client.force_login(buyer)
     assert f"previsions/{contract.pk}/" not in space(client)
+
+
+def test_a_wish_moved_to_another_line_in_place_shows_on_the_next_render(client, buyer, lines):
+    """The staff's wish inline can point a wish at another line: same number of wishes, same
+    highest id — the wish's save moves the space on."""
+    first, second = lines[0], lines[1]
+    wish = WishFactory(
+        registration=RegistrationFactory(), organisation=first.organisation, planned_contract=first
+    )
+    client.force_login(buyer)
+    html = space(client)
+    assert interested(html, first) != interested(html, second)
+    wish.planned_contract = second
+    wish.save()
+    moved = space(client)
+    assert interested(moved, first) == interested(html, second)
+    assert interested(moved, second) == interested(html, first)
+
+
+def test_a_line_moved_to_another_buyer_leaves_the_old_space(client, buyer, lines):
+    client.force_login(buyer)
+    assert f"previsions/{lines[0].pk}/" in space(client)
+    other = BuyerMembershipFactory().organisation
+    lines[0].organisation = other
+    lines[0].save()
+    assert f"previsions/{lines[0].pk}/" not in space(client)

@@ -401,3 +401,24 @@ def test_edit_page_shows_the_contracts_close_to_the_activity_first(client, editi
     suggested = html.split('id="wish-suggested"')[1].split('class="wish-search"')[0]
     assert "PEINT-1" in suggested and "AUTRE-1" not in html
     assert reverse("catalogue:index") in html
+
+
+@pytest.mark.parametrize("lines", [3, 30])
+def test_wish_suggestions_queries_do_not_grow_with_the_catalogue(
+    client, edition, lines, django_assert_max_num_queries
+):
+    """Cold (index built) and warm, the proposals cost the same few queries for 3 or 30 lines
+    of the catalogue, and the fragment as much as the JSON answer."""
+    painting = CpvCodeFactory(code="45442100", check_digit="8", label="Travaux de peinture")
+    PlannedContractFactory.create_batch(lines, year=edition.year, cpv_main=painting)
+    url = reverse("companies:wish_suggestions")
+    query = {"cpv": "45442100-8", "mots": "peinture"}
+    with django_assert_max_num_queries(5):  # edition, the index's reads, the page of lines
+        assert len(client.get(url, query).json()["ids"]) == min(lines, 20)
+    with django_assert_max_num_queries(2):  # warm: the edition and the proposed lines
+        client.get(url, query)
+    with django_assert_max_num_queries(2):  # the fragment: the same reads as the JSON
+        fragment = client.get(
+            url, {"cpv_codes": "45442100", "keywords": "peinture"}, headers={"HX-Request": "true"}
+        )
+    assert fragment.status_code == 200

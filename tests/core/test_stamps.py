@@ -31,13 +31,25 @@ def test_bump_again_at_the_commit():
 
 @pytest.mark.django_db(transaction=True)
 def test_watched_model_bumps_on_save_and_delete():
+    from django.db.models.signals import post_delete, post_save
+
     stamps_watch(Group, "groups-test")
-    before = stamp("groups-test")
-    group = Group.objects.create(name="Équipe")
-    after_save = stamp("groups-test")
-    assert after_save != before
-    group.delete()
-    assert stamp("groups-test") != after_save
+    uid = "stamps:auth.Group:groups-test"
+    try:
+        before = stamp("groups-test")
+        group = Group.objects.create(name="Équipe")
+        after_save = stamp("groups-test")
+        assert after_save != before
+        group.delete()
+        assert stamp("groups-test") != after_save
+    finally:  # no handler left behind for the other tests
+        assert post_save.disconnect(sender=Group, dispatch_uid=uid + ":save")
+        assert post_delete.disconnect(sender=Group, dispatch_uid=uid + ":delete")
+
+
+def test_processes_starting_a_namespace_at_once_agree():
+    cache.add("stamp:theta", "first", timeout=None)  # another process was first
+    assert stamp("theta") == "first"
 
 
 def test_cache_lost_gives_fresh_stamps():

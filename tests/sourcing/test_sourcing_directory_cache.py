@@ -78,3 +78,5 @@ def test_filters_with_errors_are_rendered_live(client, buyer, supplier):
         assert "errorlist" in page
     page = client.get(URL, {"commune": "territoire"}).content.decode()
     assert "errorlist" not in page and 'value="territoire" selected' in page
+    # the invalid filter falls back to the empty query: that key holds no error either
+    assert "errorlist" not in client.get(URL).content.decode()

@@ -123,6 +123,8 @@ def test_filters_with_errors_are_rendered_not_cached(official_client):
         html = official_client.get(URL, {"year": "1900"}).content.decode()
         assert "errorlist" in html
     assert "errorlist" not in official_client.get(URL, {"year": 2024}).content.decode()
+    # an invalid year falls back to last year, unfiltered: that page holds no error either
+    assert "errorlist" not in official_client.get(URL).content.decode()
 
 
 def test_unknown_chart_is_not_found(official_client):
@@ -137,3 +139,16 @@ def test_chart_computes_the_figures_when_the_cache_lost_them(official_client, tm
     cache.clear()  # evicted, or another process: the image still answers, from fresh figures
     response = official_client.get(charts[0])
     assert response.status_code == 200 and "60" in response.content.decode()
+
+
+def _participants(html: str) -> str:
+    return re.search(r'stat-value">(\d+)</span> acheteurs participants', html).group(1)
+
+
+def test_a_buyer_taking_part_shows_with_the_cache_warm(official_client):
+    from tests.factories.buyers import BuyerParticipationFactory
+
+    edition = EditionFactory()
+    before = _participants(official_client.get(URL).content.decode())
+    BuyerParticipationFactory(edition=edition)
+    assert int(_participants(official_client.get(URL).content.decode())) == int(before) + 1
