@@ -55,14 +55,16 @@ def test_new_company_registers_with_one_wrong_field_then_corrects_it(live_server
     expect(suggested.get_by_label(re.compile("Ravalement de la mairie"))).to_be_visible()
 
     # Wishes: no line of the catalogue is on the page until searched (accents and case
-    # ignored); Enter searches in place, the results area is announced.
+    # ignored); Enter searches in place, the number found is announced.
     expect(page.get_by_label(re.compile("Peinture des écoles"))).to_have_count(0)
     search_wishes = page.get_by_label("Rechercher un marché prévisionnel")
     search_wishes.fill("ECOLES")
     search_wishes.press("Enter")  # does not submit the form
     results = page.locator("#wish-results")
-    expect(results).to_have_attribute("aria-live", "polite")
     expect(results).to_contain_text("1 marché trouvé pour « ECOLES »")
+    # one line read out by the status region, not the whole list (the list is not live)
+    expect(results).not_to_have_attribute("aria-live", "polite")
+    expect(page.locator("[data-wish-status]")).to_have_text("1 marché trouvé pour « ECOLES »")
     expect(page.get_by_role("alert")).to_have_count(0)
     wish = page.get_by_label(re.compile("Peinture des écoles"))
     wish.check()
