@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("ellipse.cache")
 
@@ -34,11 +34,40 @@ def _degraded(operation: str, default: Any):
     return method
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per connection pool.
+
+    Django builds a new ``redis.Redis`` for every cache operation, and redis-py fills ~170
+    response callbacks in each constructor: ~0.3 ms an operation, a third of a warm page's time
+    when it reads a dozen stamps and fragments. A ``redis.Redis`` is safe to share (it takes a
+    connection from its pool per command), and the cache backend is already one per thread."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache whose operations never raise on a connection failure.
 
     ``incr``/``decr`` on a missing key still raise ``ValueError`` as Django documents; on an
-    outage they answer 0, which lets rate limits through (fail open, logged)."""
+    outage they answer 0, which lets rate limits through (fail open, logged). One Redis client
+    per connection pool (:class:`ReusedClientRedisCacheClient`)."""
+
+    def __init__(self, server: Any, params: dict) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get_many = _degraded("get_many", dict)
     set = _degraded("set", None)
