@@ -153,8 +153,10 @@ def grid_fill(edition) -> None:
     )
 
 
-def session_cookies() -> dict[str, str]:
-    """A session cookie for each demo role (``None``: anonymous)."""
+def session_cookies() -> dict[str, dict[str, str]]:
+    """The cookies of each demo role as a browser holds them after its first page: the session
+    and the CSRF cookie (set by any page with a form; the spaces cache their content per CSRF
+    secret, as ``ellipse.core.cache.private_fragment_key`` says)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -166,9 +168,11 @@ def session_cookies() -> dict[str, str]:
         "staff": "equipe@ellipse.demo",
         "official": "elu@ellipse.demo",
     }.items():
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(email=email))
-        cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        client.get("/")  # the sign-out form in the header sets the CSRF cookie
+        names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        cookies[role] = {name: client.cookies[name].value for name in names}
     return cookies
 
 
@@ -240,14 +244,14 @@ def worker_rss(master: int) -> list[int]:
     return rss
 
 
-def profile(pages_: list, cookies: dict[str, str]) -> None:
-    from django.conf import settings
+def profile(pages_: list, cookies: dict[str, dict[str, str]]) -> None:
     from django.test import Client
 
     for name, path, role in pages_:
         client = Client()
         if role:
-            client.cookies[settings.SESSION_COOKIE_NAME] = cookies[role]
+            for cookie, value in cookies[role].items():
+                client.cookies[cookie] = value
         client.get(path)  # warm caches as the load run did
         profiler = cProfile.Profile()
         started = time.perf_counter()
@@ -300,8 +304,10 @@ def main() -> None:
         cursor.execute("SELECT count(*) FROM companies_registration")
         n_registrations = cursor.fetchone()[0]
     cookies = session_cookies()
-    name = django.conf.settings.SESSION_COOKIE_NAME
-    cookie_header = {role: f"{name}={value}" for role, value in cookies.items()}
+    cookie_header = {
+        role: "; ".join(f"{cookie}={value}" for cookie, value in jar.items())
+        for role, jar in cookies.items()
+    }
     todo = pages()
     if args.only:
         wanted = args.only.split(",")

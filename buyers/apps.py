@@ -7,11 +7,13 @@ class BuyersConfig(AppConfig):
     verbose_name = _("Acheteurs et prévisions")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from ellipse.core.stamps import stamp_bump, stamps_watch
 
         from .models import (
+            BuyerMembership,
             BuyerOrganisation,
             BuyerParticipation,
             CpvCode,
@@ -47,3 +49,26 @@ class BuyersConfig(AppConfig):
             signal.connect(
                 space_changed, PlannedContract, weak=False, dispatch_uid=f"buyers.space:{name}"
             )
+
+        # Its members, listed in the space: a membership added or removed, a member's name or
+        # e-mail changed (not a sign-in, which only writes ``last_login``).
+        def members_changed(sender, instance, **kwargs) -> None:
+            if not kwargs.get("raw"):
+                stamp_bump(space_stamp_name(instance.organisation_id))
+
+        def member_changed(sender, instance, update_fields=None, **kwargs) -> None:
+            if kwargs.get("raw") or (update_fields and set(update_fields) <= {"last_login"}):
+                return
+            ids = BuyerMembership.objects.filter(user=instance).values_list(
+                "organisation_id", flat=True
+            )
+            if ids := list(ids):
+                stamp_bump(*(space_stamp_name(pk) for pk in ids))
+
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                members_changed, BuyerMembership, weak=False, dispatch_uid=f"buyers.members:{name}"
+            )
+        post_save.connect(
+            member_changed, get_user_model(), weak=False, dispatch_uid="buyers.members:user"
+        )

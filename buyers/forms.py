@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ellipse.core.widgets import LongSelect
+from ellipse.editions.current import current_edition
 from ellipse.editions.models import Edition
 
 from .cpv import cpv_parse
@@ -22,13 +23,13 @@ UPLOAD_EXTENSIONS = (".xlsx", ".csv")
 
 
 def year_choices() -> list[tuple[int, int]]:
-    edition = Edition.objects.current()
+    edition = current_edition()
     base = edition.year if edition else dt.date.today().year + 1
     return [(y, y) for y in range(base - 1, base + 3)]
 
 
 def default_year() -> int:
-    edition = Edition.objects.current()
+    edition = current_edition()
     return edition.year if edition else dt.date.today().year + 1
 
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, TextField, Window
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField, Window
 from django.db.models.expressions import Expression
 
 from ellipse.core.search import strip_accents
@@ -103,16 +103,6 @@ def space_page(
         planned_contracts_for_space(organisation=organisation, year=year), per_page, count=count
     )
     return paginator.get_page(number)
-
-
-def space_fingerprint(*, organisation: BuyerOrganisation) -> str:
-    """What the buyer's list of lines depends on beyond its own stamp: the companies' wishes
-    for the organisation, written by companies/ (one by one or in bulk). Rows are only added
-    or deleted: their number and highest id change with any change of the set. One indexed
-    query."""
-    wishes = PlannedContract.wishes.rel.related_model.objects.filter(organisation=organisation)
-    found = wishes.aggregate(n=Count("pk"), last=Max("pk"))
-    return f"{found['n']}-{found['last'] or 0}"
 
 
 def space_stamp_name(organisation_id: int) -> str:

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ellipse.accounts.roles import Role
+from ellipse.core.cache import private_fragment_key
 from ellipse.core.decorators import role_required
 from ellipse.core.params import ids_param, int_param, year_param
+from ellipse.core.spaces import space_blocks_version
 from ellipse.core.stamps import stamp
-from ellipse.editions.models import Edition
+from ellipse.editions.current import EDITIONS_STAMP, current_edition
 
 from . import selectors, services, spreadsheets, uploads
 from .forms import (
@@ -68,37 +70,40 @@ SPACE_CACHE_SECONDS = 600
 @role_required(Role.BUYER)
 @require_GET
 def space(request: HttpRequest) -> HttpResponse:
-    """The buyer's space. Its list of lines (years, page, counts) is a fragment cached per
-    organisation under the stamp ``buyers.space.<id>`` and the wishes' fingerprint
-    (``space.html``); the lines are read lazily, so a cached list runs no query."""
+    """The buyer's space. Its content is cached per user (with the CSRF tokens of its forms:
+    ``private_fragment_key``) for pages 1 to ``SPACE_CACHED_PAGES`` under the organisation's
+    stamp ``buyers.space.<id>`` (its lines, the wishes naming it, its members), the catalogue's
+    (its name, its participation), the editions', the blocks' versions (invitation, trainings,
+    interested companies) and the phase; inside it, the list of lines is cached per
+    organisation. Everything is read lazily: a cached page runs no query of its own."""
     organisation, refused = _organisation_or_403(request)
     if refused:
         return refused
-    edition = Edition.objects.current()
-    participation = (
-        BuyerParticipation.objects.filter(edition=edition, organisation=organisation).first()
-        if edition
-        else None
-    )
+    edition = current_edition()
     year = year_param(request)
     number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
-    page = SimpleLazyObject(
-        lambda: selectors.space_page(
-            organisation=organisation, year=year, number=number, per_page=SPACE_PAGE_SIZE
+    stamps = ""
+    page_key = ""
+    if number <= SPACE_CACHED_PAGES:
+        stamps = stamp(
+            selectors.space_stamp_name(organisation.pk), selectors.CATALOGUE_STAMP, EDITIONS_STAMP
+        )
+        page_key = private_fragment_key(
+            request,
+            organisation.pk,
+            stamps,
+            edition and f"{edition.pk}.{edition.phase}",
+            year or "",
+            number,
+            space_blocks_version("buyer"),
+        )
+    participation = SimpleLazyObject(
+        lambda: (
+            BuyerParticipation.objects.filter(edition=edition, organisation=organisation).first()
+            if edition
+            else None
         )
     )
-    members = organisation.memberships.select_related("user").order_by("user__email")
-    lines_key = ""
-    if number <= SPACE_CACHED_PAGES:
-        lines_key = ":".join(
-            [
-                str(organisation.pk),
-                stamp(selectors.space_stamp_name(organisation.pk)),
-                selectors.space_fingerprint(organisation=organisation),
-                str(year or ""),
-                str(number),
-            ]
-        )
     return render(
         request,
         "buyers/space.html",
@@ -106,22 +111,27 @@ def space(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "edition": edition,
             "participation": participation,
-            "slot_labels": _slot_labels(edition, participation),
-            "page": page,
+            "slot_labels": SimpleLazyObject(lambda: _slot_labels(edition, participation)),
+            "page": SimpleLazyObject(
+                lambda: selectors.space_page(
+                    organisation=organisation, year=year, number=number, per_page=SPACE_PAGE_SIZE
+                )
+            ),
             "years": SimpleLazyObject(
                 lambda: selectors.organisation_years(organisation=organisation)
             ),
             "year": year,
-            "members": members,
+            "members": organisation.memberships.select_related("user").order_by("user__email"),
             "buyer_interest": selectors.organisation_interest(organisation=organisation),
-            "lines_key": lines_key,
+            "lines_key": stamps and f"{organisation.pk}:{stamps}:{year or ''}:{number}",
+            "page_key": page_key,
             "cache_seconds": SPACE_CACHE_SECONDS,
         },
     )
 
 
 def _slot_labels(edition, participation) -> list[str]:
-    if edition is None or participation is None:
+    if edition is None or not participation:
         return []
     chosen = set(participation.available_slots or [])
     return [s.label for s in edition.slots if not chosen or s.index in chosen]
@@ -420,7 +430,7 @@ def participation_edit(request: HttpRequest) -> HttpResponse:
     organisation, refused = _organisation_or_403(request)
     if refused:
         return refused
-    edition = Edition.objects.current()
+    edition = current_edition()
     if edition is None:
         raise Http404
     participation = BuyerParticipation.objects.filter(
@@ -507,7 +517,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         membership = getattr(request.user, "company_membership", None)
         company = membership.company if membership is not None else None
     if company is not None:
-        edition = Edition.objects.current()
+        edition = current_edition()
     if company is not None and edition is not None:
         registration_open = (
             edition.registration_is_open and company.registrations.filter(edition=edition).exists()

@@ -20,6 +20,13 @@ class CompaniesConfig(AppConfig):
         space_watch()  # the company's space
         buyer_space_watch()  # the buyers' spaces list the wishes naming them
 
+        from ellipse.core.spaces import register_space_block
+
+        from .stamps import buyer_interest_version
+
+        # The companies wishing to meet a buyer, in its space (buyers/ cannot import them).
+        register_space_block(buyer_interest_version, spaces=("buyer",))
+
         # Stamps of the staff list's cached parts (companies.selectors): saves and deletions.
         stamps_watch(Company, CPV_DIVISIONS_STAMP, REGISTRATIONS_STAMP)
         stamps_watch(Registration, REGISTRATIONS_STAMP)

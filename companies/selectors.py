@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from functools import cached_property
 
+from ellipse.editions.current import current_edition
 from ellipse.editions.models import Edition
 
 from .models import Company, Registration
@@ -199,7 +200,7 @@ class CompanySpace:
 
     @cached_property
     def edition(self) -> Edition | None:
-        return Edition.objects.current()
+        return current_edition()
 
     @cached_property
     def _bundle(self) -> tuple[list[Registration], list]:

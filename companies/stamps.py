@@ -136,3 +136,11 @@ def buyer_space_watch() -> None:
     pre_save.connect(before, sender=Wish, weak=False, dispatch_uid=f"{uid}:pre")
     post_save.connect(changed, sender=Wish, weak=False, dispatch_uid=f"{uid}:save")
     post_delete.connect(changed, sender=Wish, weak=False, dispatch_uid=f"{uid}:delete")
+
+
+def buyer_interest_version() -> str:
+    """What a buyer's space shows of the companies wishing to meet it in general (their names,
+    registrations and wishes): the staff list's stamp, which moves with all of them."""
+    from .selectors import REGISTRATIONS_STAMP
+
+    return stamp(REGISTRATIONS_STAMP)

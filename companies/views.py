@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -17,10 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buyers.models import CpvCode
 from ellipse.accounts.roles import Role
+from ellipse.core.cache import private_fragment_key
 from ellipse.core.decorators import role_required
 from ellipse.core.params import ids_param, int_param, next_param
 from ellipse.core.ratelimit import limit_exceeded
-from ellipse.editions.models import Edition
+from ellipse.core.spaces import space_blocks_version
+from ellipse.editions.current import current_edition
 
 from .enums import RegistrationStatus
 from .forms import (
@@ -88,7 +91,7 @@ def _form_context(form: CompanyRegistrationForm, **extra) -> dict:
 def register(request: HttpRequest) -> HttpResponse:
     """/entreprises/inscription/: a new company creates its account and registers; a signed-in
     company member registers their company to the current edition."""
-    edition = Edition.objects.current()
+    edition = current_edition()
     if edition is None or not edition.registration_is_open:
         return render(request, "companies/register_closed.html", {"edition": edition})
     company = None
@@ -228,7 +231,7 @@ def wish_suggestions_view(request: HttpRequest) -> HttpResponse:
     sends the form's ``cpv_codes`` and ``keywords``). Public, bounded, rate-limited."""
     if refused := _search_limit(request):
         return refused
-    edition = Edition.objects.current()
+    edition = current_edition()
     raw_codes = request.GET.get("cpv", request.GET.get("cpv_codes", ""))
     codes = cpv_codes_parse(raw_codes[:2000])[:MAX_CPV_CODES]
     keywords = request.GET.get("mots", request.GET.get("keywords", ""))[:400]
@@ -254,7 +257,7 @@ def wish_search_view(request: HttpRequest) -> HttpResponse:
     rate-limited; the same fragment the form shows without JavaScript."""
     if refused := _search_limit(request):
         return refused
-    edition = Edition.objects.current()
+    edition = current_edition()
     query = request.GET.get("wish_q", "")[:200]
     results = None
     if edition is not None:
@@ -273,13 +276,34 @@ def wish_search_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COMPANY)
 def space(request: HttpRequest) -> HttpResponse:
-    """/entreprises/espace/: the company's registration, wishes and profile. Its registration's
-    facts and its profile are cached per company (``companies.stamps``)."""
+    """/entreprises/espace/: the company's registration, wishes and profile. Its content is
+    cached per user (with the CSRF tokens of its forms: ``private_fragment_key``) under the
+    company's stamp (``companies.stamps``), the blocks' versions (invitation, trainings) and
+    the facts that move with the clock (phase, deadline): a warm page reads stamps, not rows."""
     company = company_of(request.user)
     if company is None:
         return render(request, "core/no_role.html", status=403)
     space = company_space(company=company)
     current, edition = space.current, space.edition
+    can_edit = current is not None and can_edit_registration(request.user, current)
+    can_register = current is None and edition is not None and edition.registration_is_open
+    # Retained once the schedule was out, with no meeting: say so, not "invitation soon".
+    retained_without_meetings = (
+        current is not None
+        and current.status == RegistrationStatus.RETAINED
+        and schedule_published(edition=current.edition)
+        and company_has_meetings(company=company, edition=current.edition) is False
+    )
+    page_key = private_fragment_key(
+        request,
+        company.pk,
+        space.stamp,
+        edition and f"{edition.pk}.{edition.phase}.{edition.registration_is_open}",
+        can_edit,
+        can_register,
+        retained_without_meetings,
+        space_blocks_version("company"),
+    )
     return render(
         request,
         "companies/space.html",
@@ -288,16 +312,11 @@ def space(request: HttpRequest) -> HttpResponse:
             "space": space,
             "edition": edition,
             "current": current,
-            "registrations": space.past,
-            "can_edit": current is not None and can_edit_registration(request.user, current),
-            "can_register": current is None
-            and edition is not None
-            and edition.registration_is_open,
-            # Retained once the schedule was out, with no meeting: say so, not "invitation soon".
-            "retained_without_meetings": current is not None
-            and current.status == RegistrationStatus.RETAINED
-            and schedule_published(edition=current.edition)
-            and company_has_meetings(company=company, edition=current.edition) is False,
+            "registrations": SimpleLazyObject(lambda: space.past),
+            "can_edit": can_edit,
+            "can_register": can_register,
+            "retained_without_meetings": retained_without_meetings,
+            "page_key": page_key,
         },
     )
 

@@ -13,13 +13,14 @@ class MeetingsConfig(AppConfig):
 
         from .enums import MeetingStatus
         from .models import Meeting
+        from .stamps import ANY
 
         def published_meetings():
             return Exists(
                 Meeting.objects.filter(edition=OuterRef("pk"), status=MeetingStatus.PUBLISHED)
             )
 
-        register_schedule_published(published_meetings)
+        register_schedule_published(published_meetings, stamps=(ANY,))
 
         from .stamps import grid_watch
 

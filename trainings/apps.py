@@ -20,3 +20,9 @@ class TrainingsConfig(AppConfig):
         # A company's co-contracting pairings in its space (bulk writes bump in their services).
         for model in (Pairing, Company, Edition):
             stamps_watch(model, PAIRINGS_STAMP)
+
+        from ellipse.core.spaces import register_space_block
+
+        from .selectors import space_block_version
+
+        register_space_block(space_block_version)  # {% trainings_of_user %} in the spaces

@@ -380,11 +380,23 @@ def company_pairings(*, edition, company_ids: list[int]) -> dict[int, list[Pairi
 PAIRINGS_STAMP = "trainings.pairings"  # pairings, their companies and editions (trainings.apps)
 
 
+def space_block_version() -> str:
+    """What ``{% trainings_of_user %}`` shows depends on beyond the user's organisation: the
+    catalogue's version (its participants, and the next end of a session) and the pairings'
+    stamp with the day, under which its two reads are cached (a page caching the block keys on
+    it too)."""
+    return f"{catalogue_version()}:{_pairings_version()}"
+
+
+def _pairings_version() -> str:
+    return f"{timezone.localdate()}:{stamp(PAIRINGS_STAMP)}"
+
+
 def company_pairings_all_editions(*, company_id: int) -> list[tuple[object, PairingSummary]]:
     """Published pairings of a company in editions not past yet (its space), in one query,
     kept in the cache per company until a pairing, a company or an edition changes (or the day
     does: past editions leave)."""
-    key = f"trainings.pairings:{company_id}:{timezone.localdate()}:{stamp(PAIRINGS_STAMP)}"
+    key = f"trainings.pairings:{company_id}:{_pairings_version()}"
     found = cache.get(key)
     if found is None:
         found = _company_pairings_all_editions(company_id=company_id)

@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from buyers.models import CpvCode
+from buyers.selectors import space_stamp_name
 from ellipse.accounts.models import User
 from ellipse.accounts.roles import Role, user_grant_role
 from ellipse.core.stamps import stamp_bump
@@ -121,7 +122,7 @@ def _wishes_set(
     ]
     if stale:  # through the registration: each deleted wish knows it (no query per wish)
         registration.wishes.filter(pk__in=stale).delete()
-    Wish.objects.bulk_create(
+    created = Wish.objects.bulk_create(
         [
             Wish(registration=registration, organisation_id=org_id)
             for org_id in sorted(organisation_ids - keep_orgs)
@@ -135,7 +136,9 @@ def _wishes_set(
             for pk in sorted(set(contracts) - keep_contracts)
         ]
     )
-    stamp_bump(REGISTRATIONS_STAMP)  # bulk_create sends no signal
+    # bulk_create sends no signal: the staff list and the spaces of the buyers named move on.
+    named = {wish.organisation_id for wish in created}
+    stamp_bump(REGISTRATIONS_STAMP, *(space_stamp_name(pk) for pk in sorted(named)))
 
 
 def _acknowledgement_enqueue(registration: Registration) -> None:

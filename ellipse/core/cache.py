@@ -94,3 +94,20 @@ class ResilientRedisCache(RedisCache):
         except FAILURES as exc:
             logger.warning("Cache indisponible (%s) : get_or_set ignoré", type(exc).__name__)
             return default() if callable(default) else default
+
+
+def private_fragment_key(request: Any, *parts: object) -> str:
+    """The key of a fragment of a signed-in user's page that holds forms (``{% csrf_token %}``):
+    ``parts`` (stamps and the facts the fragment shows), the user, the language and a digest of
+    the user's CSRF secret. A cached token stays valid: Django accepts any masked token of the
+    request's secret, and a new secret (sign-in, rotation) is a new key. Empty (do not cache)
+    when the request brings no CSRF cookie yet: rendering then sets one."""
+    import hashlib
+
+    from django.utils.translation import get_language
+
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or not request.user.is_authenticated:
+        return ""
+    digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
+    return ":".join([str(request.user.pk), get_language() or "", digest, *map(str, parts)])

@@ -11,14 +11,23 @@ namespace, reduced to what Ellipse needs::
 Stamps live in the default cache, which production shares between processes (Redis). When the
 cache is unreachable (``ResilientRedisCache`` answers nothing), ``stamp`` returns a value of its
 own each time: fragments are then recomputed, never stale.
+
+Within a web request the stamps read are kept until the request ends, and the first read also
+fetches the shared namespaces (no object id in their name) this process has read before: a page
+whose fragments depend on a dozen namespaces reads them in one round trip, not one per fragment.
+A stamp read early is only ever older than the data read after it, so a fragment is never cached
+under a stamp newer than its data; the request's own bumps replace the kept values at once.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -30,24 +39,63 @@ def _fresh() -> str:
     return uuid.uuid4().hex[:12]
 
 
+# The stamps read during the current request of this thread (None outside a request), and the
+# shared namespaces this process has read (fetched together at a request's first read).
+_request = threading.local()
+_shared: set[str] = set()
+_SHARED_MAX = 200
+_WITH_ID = re.compile(r"\d")
+
+
+def _request_started(**kwargs) -> None:
+    _request.stamps = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.stamps = None
+
+
+request_started.connect(_request_started, dispatch_uid="ellipse.core.stamps:started")
+request_finished.connect(_request_finished, dispatch_uid="ellipse.core.stamps:finished")
+
+
 def stamp(*namespaces: str) -> str:
     """The current stamp of these namespaces, as one string (for a cache key)."""
-    keys = [PREFIX + name for name in namespaces]
-    found = cache.get_many(keys)
-    values = []
-    for key in keys:
+    kept = getattr(_request, "stamps", None)
+    if kept is None:
+        return ".".join(_read(namespaces).values())
+    missing = [name for name in namespaces if name not in kept]
+    if missing:
+        first = not kept
+        _shared.update(n for n in missing if len(_shared) < _SHARED_MAX and not _WITH_ID.search(n))
+        if first:
+            missing += [name for name in _shared if name not in missing]
+        kept.update(_read(missing))
+    return ".".join(kept[name] for name in namespaces)
+
+
+def _read(namespaces: Iterable[str]) -> dict[str, str]:
+    """The stamps of these namespaces from the cache, one round trip (starting those missing)."""
+    keys = {name: PREFIX + name for name in namespaces}
+    found = cache.get_many(list(keys.values()))
+    values = {}
+    for name, key in keys.items():
         value = found.get(key)
         if value is None:
             value = _fresh()
             # add(): two processes starting a namespace at once agree on the first value.
             if not cache.add(key, value, timeout=None):  # another process was first
                 value = cache.get(key) or value
-        values.append(value)
-    return ".".join(values)
+        values[name] = value
+    return values
 
 
 def _set(namespaces: Iterable[str]) -> None:
-    cache.set_many({PREFIX + name: _fresh() for name in namespaces}, timeout=None)
+    values = {name: _fresh() for name in namespaces}
+    cache.set_many({PREFIX + name: value for name, value in values.items()}, timeout=None)
+    kept = getattr(_request, "stamps", None)
+    if kept is not None:
+        kept.update(values)
 
 
 def stamp_bump(*namespaces: str) -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ellipse.accounts.roles import Role, user_primary_role
-from ellipse.editions.models import Edition
+from ellipse.editions.current import current_edition
 
 ROLE_SPACES = {
     Role.STAFF: "admin:index",
@@ -22,7 +22,7 @@ ROLE_SPACES = {
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    edition = Edition.objects.current()
+    edition = current_edition()
     return render(request, "core/home.html", {"edition": edition})
 
 

@@ -28,12 +28,23 @@ class EditionPhase(models.TextChoices):
 #: Factories of boolean expressions, evaluated on an Edition queryset (``OuterRef("pk")`` is
 #: the edition), true when some app considers the edition's schedule public.
 _published_expressions: list[Callable[[], models.Expression | Q]] = []
+#: Stamp namespaces (``ellipse.core.stamps``) that move whenever one of those expressions may
+#: change its answer: the cached current edition (``editions.current``) is keyed on them.
+_published_stamps: list[str] = []
 
 
-def register_schedule_published(factory: Callable[[], models.Expression | Q]) -> None:
-    """Called by the app owning the schedule (in its ``AppConfig.ready``)."""
+def register_schedule_published(
+    factory: Callable[[], models.Expression | Q], *, stamps: tuple[str, ...] = ()
+) -> None:
+    """Called by the app owning the schedule (in its ``AppConfig.ready``), with the stamp
+    namespaces its writes bump."""
     if factory not in _published_expressions:
         _published_expressions.append(factory)
+    _published_stamps.extend(name for name in stamps if name not in _published_stamps)
+
+
+def schedule_published_stamps() -> tuple[str, ...]:
+    return tuple(_published_stamps)
 
 
 def schedule_published_expression() -> ExpressionWrapper:

@@ -94,6 +94,12 @@ def invitation_last_sent(*, edition, owner_kind: str, owner_id: int):
     )
 
 
+def space_invitation_version() -> str:
+    """What the spaces' invitation block depends on beyond the user's organisation: the stamps
+    its cache is kept under (a page caching the block keys on it too)."""
+    return stamp(ANY, GRID, SENT_STAMP)
+
+
 def space_invitation_status(*, user) -> dict | None:
     """The latest published edition where the user's organisation has meetings: when its
     invitation was sent and where to download the agenda. None when there is nothing to show.
@@ -102,7 +108,7 @@ def space_invitation_status(*, user) -> dict | None:
     if owner is None:
         return None
     kind, owner_id = owner
-    key = f"invitations.status:{kind}:{owner_id}:{stamp(ANY, GRID, SENT_STAMP)}"
+    key = f"invitations.status:{kind}:{owner_id}:{space_invitation_version()}"
     found = cache.get(key)
     if found is None:
         found = {"status": _invitation_status(kind=kind, owner_id=owner_id)}

@@ -1,6 +1,7 @@
-"""The buyer's space: its list of lines is cached per organisation under the stamp
-``buyers.space.<id>`` and the fingerprint of the companies' wishes. Every write path shows on the
-next render; an organisation never sees another's lines; the warm page reads no line."""
+"""The buyer's space: its content is cached per user and its list of lines per organisation under
+the stamp ``buyers.space.<id>`` (its lines, the wishes naming it, its members) and the others of
+``buyers.views.space``. Every write path shows on the next render; an organisation never sees
+another's lines; the warm page reads no line."""
 
 import pytest
 from django.db import connection
@@ -168,3 +169,69 @@ def test_a_line_moved_to_another_buyer_leaves_the_old_space(client, buyer, lines
     lines[0].organisation = other
     lines[0].save()
     assert f"previsions/{lines[0].pk}/" not in space(client)
+
+
+def test_the_whole_content_is_cached_and_its_token_posts(
+    buyer, organisation, django_assert_num_queries
+):
+    """After the first visit (which sets the CSRF cookie) the space's content comes from the
+    cache with its tokens: session, user and membership only; a cached token posts."""
+    from django.test import Client
+
+    draft = PlannedContractFactory(organisation=organisation, status=ContractStatus.DRAFT)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    space(client)
+    space(client)
+    with django_assert_num_queries(3):
+        html = space(client)
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = client.post(
+        reverse("buyers:contracts_publish"), {"contracts": [draft.pk], "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+def test_members_participation_and_interested_companies_show_on_the_next_render(
+    client, buyer, organisation
+):
+    from buyers.models import BuyerParticipation
+    from tests.factories import CompanyFactory
+
+    edition = EditionFactory(status="registration_open")
+    client.force_login(buyer)
+    space(client)
+    space(client)
+    colleague = BuyerMembershipFactory(organisation=organisation).user  # a colleague joins
+    assert colleague.email in space(client)
+    colleague.first_name, colleague.last_name = "Camille", "Durand"
+    colleague.save()  # renamed
+    assert "Camille Durand" in space(client)
+    colleague.buyer_membership.delete()  # leaves
+    assert colleague.email not in space(client)
+
+    BuyerParticipation.objects.create(edition=edition, organisation=organisation, table="T12")
+    assert "table T12" in space(client)
+
+    company = CompanyFactory(legal_name="Menuiserie Dupont")
+    WishFactory(
+        registration=RegistrationFactory(company=company, edition=edition),
+        organisation=organisation,
+        planned_contract=None,
+    )
+    assert "Menuiserie Dupont" in space(client)
+    company.legal_name = "Menuiserie Dupont et Fils"
+    company.save()
+    assert "Menuiserie Dupont et Fils" in space(client)
+
+
+def test_each_page_and_year_has_its_own_cached_content(client, buyer, organisation):
+    PlannedContractFactory.create_batch(51, organisation=organisation, year=2031, title="Ligne A")
+    PlannedContractFactory(organisation=organisation, year=2032, title="Ligne de 2032")
+    client.force_login(buyer)
+    for _ in range(2):
+        first = space(client)
+        second = client.get(URL, {"page": 2}).content.decode()
+        only_2032 = client.get(URL, {"annee": 2032}).content.decode()
+        assert first != second
+        assert "Ligne de 2032" in only_2032 and "Ligne A" not in only_2032

@@ -181,9 +181,73 @@ def test_space_warm_page_reads_only_what_changes_without_a_signal(
     # CPV codes
     with django_assert_num_queries(13):
         assert client.get(URL).status_code == 200
-    # the registrations, wishes, topics, CPV codes, seats, pairings and the invitation block
-    # come from the cache, and so do the roles: session, user, membership, the current edition
-    with django_assert_num_queries(4):
+    # the whole content comes from the cache, and so do the roles and the current edition:
+    # session, user, membership
+    with django_assert_num_queries(3):
         html = unescape(client.get(URL).content.decode())
     assert "Travaux de peinture" in _profile(html) and "Répondre" in _facts(html)
     assert "VOIRIE-7" in _wishes(html)
+
+
+def _token(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_a_cached_space_serves_tokens_its_reader_can_post_with(edition):
+    """The content is cached per user with its forms' CSRF tokens: a token from a cached page
+    posts, for each member of the company (a colleague's cached page is never served)."""
+    from django.test import Client
+
+    from tests.factories import CompanyFactory
+
+    company = CompanyFactory(legal_name="Bois et Compagnie")
+    RegistrationFactory(company=company, edition=edition)
+    first, second = (CompanyMembershipFactory(company=company).user for _ in range(2))
+    for user in (first, second):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        client.get(URL)  # sets the CSRF cookie: from now on the content is cached
+        client.get(URL)
+        html = unescape(client.get(URL).content.decode())
+        assert "Bois et Compagnie" in html
+        response = client.post(
+            reverse("sourcing:directory_consent"),
+            {"annuaire": "non", "csrfmiddlewaretoken": _token(html)},
+        )
+        assert response.status_code == 302
+
+
+def test_the_edit_button_leaves_a_cached_space_when_the_deadline_passes(
+    client, edition, monkeypatch
+):
+    """No write happens when the deadline passes: the content's key holds what the clock moves
+    (the phase, whether the registration may still be edited)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    member = CompanyMembershipFactory()
+    RegistrationFactory(company=member.company, edition=edition)
+    edition.status = "registration_open"
+    edition.registration_deadline = timezone.now() + dt.timedelta(hours=1)
+    edition.save()
+    edit = reverse("companies:registration_edit")
+    assert f'href="{edit}"' in _page(client, member.user)
+    assert f'href="{edit}"' in _page(client, member.user)  # cached
+    later = timezone.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = _page(client, member.user)
+    assert f'href="{edit}"' not in html and "La date limite d'inscription est passée" in html
+
+
+def test_the_invitation_block_of_a_cached_space_follows_the_publication(client, edition):
+    from tests.factories import BuyerOrganisationFactory, MeetingFactory
+
+    member = CompanyMembershipFactory()
+    RegistrationFactory(company=member.company, edition=edition, status="retained")
+    buyer = BuyerOrganisationFactory()  # before the page is cached: only the meeting is new
+    _page(client, member.user)
+    assert "agenda" not in _page(client, member.user).split('id="titre-inscription"')[0]
+    MeetingFactory(edition=edition, buyer=buyer, company=member.company, status="published")
+    head = _page(client, member.user).split('id="titre-inscription"')[0]
+    assert reverse("invitations:agenda_pdf", args=[edition.year]) in head

@@ -91,3 +91,47 @@ def test_savepoint_rollback_registers_again():
         assert connection.run_on_commit == []  # dropped with the savepoint
         stamp_bump("eta")
         assert len(connection.run_on_commit) == 1
+
+
+def _in_request():
+    from django.core.signals import request_finished, request_started
+
+    class Request:
+        def __enter__(self):
+            request_started.send(sender=None)
+
+        def __exit__(self, *exc):
+            request_finished.send(sender=None)
+
+    return Request()
+
+
+def test_a_request_reads_its_stamps_once_and_sees_its_own_bumps(monkeypatch):
+    outside = stamp("kappa")
+    with _in_request():
+        first = stamp("kappa")
+        assert first == outside
+        cache.set("stamp:kappa", "written-by-another-process", timeout=None)
+        assert stamp("kappa") == first  # read once per request: never newer than its data
+        stamp_bump("kappa")  # this request's own write: seen at once
+        bumped = stamp("kappa")
+        assert bumped not in (first, "written-by-another-process")
+    cache.set("stamp:kappa", "written-by-another-process", timeout=None)
+    with _in_request():  # the next request reads afresh
+        assert stamp("kappa") == "written-by-another-process"
+    assert stamp("kappa") == "written-by-another-process"  # outside a request: always afresh
+
+
+def test_a_requests_first_read_fetches_the_shared_namespaces_in_one_round_trip(monkeypatch):
+    with _in_request():
+        stamp("lambda-one")
+        stamp("lambda-two", "buyers.space.12")  # ids: never fetched ahead
+    calls = []
+    real = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, **kw: calls.append(keys) or real(keys))
+    with _in_request():
+        stamp("lambda-one")
+        stamp("lambda-two")
+        stamp("lambda-one", "lambda-two")
+    assert len(calls) == 1 and {"stamp:lambda-one", "stamp:lambda-two"} <= set(calls[0])
+    assert not any("buyers.space.12" in key for key in calls[0])

@@ -1,0 +1,54 @@
+"""The current edition as pages read it (``ellipse.editions.current``): from the cache, and
+never stale: a new edition, a status changed, a schedule published show at once."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from ellipse.editions.current import current_edition
+from ellipse.editions.enums import EditionStatus
+from ellipse.editions.models import Edition
+from ellipse.editions.phase import EditionPhase
+from tests.factories import EditionFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_current_edition_is_read_once_then_from_the_cache(django_assert_num_queries):
+    edition = EditionFactory(status=EditionStatus.REGISTRATION_OPEN)
+    with django_assert_num_queries(1):
+        assert current_edition() == edition
+    with django_assert_num_queries(0):
+        cached = current_edition()
+    assert cached == edition == Edition.objects.current()
+    assert cached.schedule_public is False  # with the phase's annotation
+
+
+def test_no_edition_is_cached_too(django_assert_num_queries):
+    assert current_edition() is None
+    with django_assert_num_queries(0):
+        assert current_edition() is None
+    edition = EditionFactory()
+    assert current_edition() == edition  # a new edition shows at once
+
+
+def test_a_status_changed_or_a_newer_edition_shows_at_once():
+    old = EditionFactory(year=2030, status=EditionStatus.REGISTRATION_OPEN)
+    assert current_edition() == old
+    old.status = EditionStatus.CLOSED
+    old.save()
+    assert current_edition().status == EditionStatus.CLOSED
+    newer = EditionFactory(year=2031, status=EditionStatus.DRAFT)
+    assert current_edition() == newer
+
+
+def test_a_published_meeting_moves_the_phase_on():
+    edition = EditionFactory(
+        status=EditionStatus.REGISTRATION_OPEN,
+        date=timezone.localdate() + dt.timedelta(days=30),
+        registration_deadline=timezone.now() - dt.timedelta(days=1),
+    )
+    assert current_edition().phase == EditionPhase.REGISTRATION_CLOSED
+    MeetingFactory(edition=edition, status="published")
+    assert current_edition().phase == EditionPhase.SCHEDULE_PUBLISHED
