@@ -80,3 +80,25 @@ def test_filters_with_errors_are_rendered_live(client, buyer, supplier):
     assert "errorlist" not in page and 'value="territoire" selected' in page
     # the invalid filter falls back to the empty query: that key holds no error either
     assert "errorlist" not in client.get(URL).content.decode()
+
+
+def test_warm_search_reads_no_commune_list_and_the_drawn_list_follows(
+    client, buyer, supplier, monkeypatch
+):
+    """Filters and results come from one fragment: a warm search neither builds the communes'
+    list nor checks one not asked; a new commune is in the list drawn on the next render."""
+    supplier(trade_name="Nettoyage Pantin", keywords="nettoyage")
+    client.force_login(buyer)
+    assert 'value="Paris"' not in client.get(URL, {"activite": "nettoyage"}).content.decode()
+
+    def no_list():
+        raise AssertionError("the communes' list was read")
+
+    monkeypatch.setattr("spaser.sourcing.forms.commune_choices", no_list)
+    warm = client.get(URL, {"activite": "nettoyage"})
+    assert names(warm) == {"Nettoyage Pantin"}
+    monkeypatch.undo()
+    supplier(trade_name="Nettoyage Paris", keywords="nettoyage", commune="Paris", outside=True)
+    page = client.get(URL, {"activite": "nettoyage"})
+    assert 'value="Paris"' in page.content.decode()
+    assert names(page) == {"Nettoyage Pantin", "Nettoyage Paris"}
