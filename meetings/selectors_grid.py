@@ -168,13 +168,12 @@ class GridPage:
         """The values of ``keys`` found in the cache, read with the log in one cache read."""
         keys = list(keys)
         found = cache.get_many([*keys, self.log_key])
-        if self.log_key in found:
-            self.__dict__["log"] = found[self.log_key]
+        self._log_read = found.get(self.log_key)
         return {key: found[key] for key in keys if key in found}
 
     @cached_property
     def log(self) -> PlanningLog:
-        log = cache.get(self.log_key)
+        log = self._log_read if hasattr(self, "_log_read") else cache.get(self.log_key)
         if log is None:
             last_run, running = schedule_run_state(edition=self.edition)
             changes = (
