@@ -104,7 +104,7 @@ class GridMetrics:
 
 @dataclass(frozen=True)
 class LogEntry:
-    """A line of the planning page's change log, as plain values (cached with the log)."""
+    """A line of the planning page's change log."""
 
     created_at: dt.datetime
     description: str
@@ -113,12 +113,73 @@ class LogEntry:
 
 
 @dataclass(frozen=True)
-class PlanningLog:
-    """What the planning page reads live: the last computation and the last 10 changes."""
+class RunState:
+    """The last schedule computation as the planning page shows it."""
 
-    last_run: ScheduleRun | None
+    created_at: dt.datetime
+    status: str
+    progress: int
+    message: str
+
+    def get_status_display(self) -> str:
+        return str(ScheduleRunStatus(self.status).label)
+
+
+@dataclass(frozen=True)
+class PlanningLog:
+    """What the planning page shows of the last computation and the last 10 changes. Cached as
+    builtin values (:meth:`values`), never as objects of the code that pickled them."""
+
+    last_run: RunState | None
     running: bool
     changes: list[LogEntry]
+
+    def values(self) -> tuple:
+        run = self.last_run
+        return (
+            None if run is None else (run.created_at, run.status, run.progress, run.message),
+            self.running,
+            [(c.created_at, c.description, c.author_email, c.to_notify) for c in self.changes],
+        )
+
+    @classmethod
+    def from_values(cls, values: tuple) -> PlanningLog:
+        run, running, changes = values
+        return cls(
+            last_run=None if run is None else RunState(*run),
+            running=running,
+            changes=[LogEntry(*change) for change in changes],
+        )
+
+
+def planning_log(*, edition: Edition) -> PlanningLog:
+    """The edition's last computation and its last 10 changes, read from the database."""
+    last_run, running = schedule_run_state(edition=edition)
+    changes = (
+        MeetingChange.objects.filter(edition=edition)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    return PlanningLog(
+        last_run=None
+        if last_run is None
+        else RunState(
+            created_at=last_run.created_at,
+            status=last_run.status,
+            progress=last_run.progress,
+            message=last_run.message,
+        ),
+        running=running,
+        changes=[
+            LogEntry(
+                created_at=change.created_at,
+                description=change.description,
+                author_email=change.created_by.email if change.created_by else "",
+                to_notify=change.needs_notification and not change.notified_at,
+            )
+            for change in changes
+        ],
+    )
 
 
 class GridPage:
@@ -173,28 +234,11 @@ class GridPage:
 
     @cached_property
     def log(self) -> PlanningLog:
-        log = self._log_read if hasattr(self, "_log_read") else cache.get(self.log_key)
-        if log is None:
-            last_run, running = schedule_run_state(edition=self.edition)
-            changes = (
-                MeetingChange.objects.filter(edition=self.edition)
-                .select_related("created_by")
-                .order_by("-created_at", "-pk")[:10]
-            )
-            log = PlanningLog(
-                last_run=last_run,
-                running=running,
-                changes=[
-                    LogEntry(
-                        created_at=change.created_at,
-                        description=change.description,
-                        author_email=change.created_by.email if change.created_by else "",
-                        to_notify=change.needs_notification and not change.notified_at,
-                    )
-                    for change in changes
-                ],
-            )
-            cache.set(self.log_key, log, CACHE_SECONDS)
+        values = self._log_read if hasattr(self, "_log_read") else cache.get(self.log_key)
+        if values is not None:
+            return PlanningLog.from_values(values)
+        log = planning_log(edition=self.edition)
+        cache.set(self.log_key, log.values(), CACHE_SECONDS)
         return log
 
     @cached_property
@@ -228,7 +272,7 @@ class GridPage:
         return schedule_is_published(self.edition)
 
     @property
-    def last_run(self) -> ScheduleRun | None:
+    def last_run(self) -> RunState | None:
         return self.log.last_run
 
     @property
