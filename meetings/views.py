@@ -49,15 +49,15 @@ def _planning_fragments(edition: Edition, grid: GridPage) -> dict[str, SafeStrin
     cache with the page's log in one cache read, the missing ones rendered and cached."""
     keys = grid.fragment_keys(get_language())
     found = grid.cached(keys.values())
-    context = {
-        "edition": edition,
-        "grid": grid,
-        "planning_url": reverse("meetings:planning", args=[edition.year]),
-    }
     fragments, missing = {}, {}
     for part, key in keys.items():
         html = found.get(key)
         if html is None:
+            context = {
+                "edition": edition,
+                "grid": grid,
+                "planning_url": reverse("meetings:planning", args=[edition.year]),
+            }
             html = missing[key] = render_to_string(f"meetings/_planning_{part}.html", context)
         fragments[part] = mark_safe(html)  # noqa: S308 (our templates, cached as rendered)
     if missing:
