@@ -38,7 +38,6 @@ from .fields import (
 from .models import Company, Registration, Topic
 from .selectors import (
     MAX_WISH_CONTRACTS,
-    blank_registration_form_key,
     naf_label,
     naf_normalise,
     naf_subclasses,
@@ -572,13 +571,6 @@ class CompanyRegistrationForm(forms.Form):
 
     def registration_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in REGISTRATION_WRITABLE}
-
-    def blank_key(self) -> str | None:
-        """The cache key of this form's sections when it is the blank public form (unbound, no
-        company yet: the same page for every visitor), else None (rendered each time)."""
-        if self.is_bound or self.company is not None or not self.with_account:
-            return None
-        return blank_registration_form_key(edition=self.edition)
 
     def error_count(self) -> int:
         return sum(len(errors) for errors in self.errors.values())

@@ -473,9 +473,10 @@ def wish_organisation_choices(*, edition: Edition) -> list[tuple[int, str]]:
 
 
 def blank_registration_form_key(*, edition: Edition) -> str:
-    """The cache key of the blank public registration form's sections, the same for every
-    visitor: it moves with the edition (its slots), the catalogue (the buyers), the training
-    topics, the year (the creation year's bound) and the language."""
+    """The cache key of the blank public registration form's page, the same for every visitor
+    (``companies.views._blank_page``): it moves with the edition (title, deadline, slots), the
+    catalogue (the buyers), the training topics, the year (the creation year's bound) and the
+    language."""
     import datetime as dt
 
     from django.utils.translation import get_language

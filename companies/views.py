@@ -6,11 +6,14 @@ import re
 from allauth.account.internal.flows.signup import complete_signup
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -24,6 +27,7 @@ from ellipse.core.params import ids_param, int_param, next_param
 from ellipse.core.ratelimit import limit_exceeded
 from ellipse.core.spaces import space_blocks_version
 from ellipse.editions.current import current_edition
+from ellipse.editions.models import Edition
 
 from .enums import RegistrationStatus
 from .forms import (
@@ -36,6 +40,7 @@ from .forms import (
 from .perms import can_edit_registration, company_of
 from .selectors import (
     MAX_WISH_CONTRACTS,
+    blank_registration_form_key,
     company_has_meetings,
     company_space,
     cpv_search,
@@ -84,6 +89,28 @@ def _service_kwargs(form: CompanyRegistrationForm) -> dict:
 def _form_context(form: CompanyRegistrationForm, **extra) -> dict:
     # naf_choices is called by the template only when its cached datalist is missing.
     return {"form": form, "edition": form.edition, "naf_choices": naf_choices, **extra}
+
+
+#: How long the blank public form's page stays cached (its key moves on with its inputs).
+BLANK_SECONDS = 3600
+
+
+def _blank_page(edition: Edition) -> dict[str, str]:
+    """The blank public form (no company yet, nothing posted), the same for every visitor, as
+    its two cached parts: ``top`` up to the ``<form>`` tag, ``bottom`` from the first button to
+    the NAF datalist; the visitor's CSRF token goes between them. The key moves with the
+    edition, the catalogue, the training topics, the year and the language
+    (``blank_registration_form_key``): a warm page builds no form and runs no query."""
+    key = f"companies:register-blank:{blank_registration_form_key(edition=edition)}"
+    parts = cache.get(key)
+    if parts is None:
+        context = _form_context(CompanyRegistrationForm(edition=edition))
+        parts = {
+            part: render_to_string(f"companies/_register_{part}.html", context)
+            for part in ("top", "bottom")
+        }
+        cache.set(key, parts, BLANK_SECONDS)
+    return {part: mark_safe(html) for part, html in parts.items()}  # noqa: S308 (our templates)
 
 
 @never_cache
@@ -173,6 +200,9 @@ def register(request: HttpRequest) -> HttpResponse:
                     "edition": edition.title,
                 }
                 return redirect("companies:register_done")
+    elif with_account:  # a visitor's blank form: cached whole
+        context = {"edition": edition, "blank": _blank_page(edition)}
+        return render(request, "companies/register.html", context)
     else:
         form = CompanyRegistrationForm(edition=edition, with_account=with_account, company=company)
     return render(request, "companies/register.html", _form_context(form))

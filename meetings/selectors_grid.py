@@ -7,11 +7,14 @@ scores."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, Sum
 
@@ -23,9 +26,11 @@ from ellipse.editions.models import Edition
 from .enums import MeetingStatus, ScheduleRunStatus
 from .models import Meeting, MeetingChange, ScheduleRun
 from .selectors import buyer_capacity, schedule_is_published, slots_of
-from .stamps import grid_stamp
+from .stamps import planning_stamps
 
 ROWS_PER_PAGE = 25
+#: The planning page's cached parts (their keys move with the stamps) stay this long at most.
+CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -97,9 +102,91 @@ class GridMetrics:
         return self.share(self.local, self.meetings)
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """A line of the planning page's change log."""
+
+    created_at: dt.datetime
+    description: str
+    author_email: str
+    to_notify: bool
+
+
+@dataclass(frozen=True)
+class RunState:
+    """The last schedule computation as the planning page shows it."""
+
+    created_at: dt.datetime
+    status: str
+    progress: int
+    message: str
+
+    def get_status_display(self) -> str:
+        return str(ScheduleRunStatus(self.status).label)
+
+
+@dataclass(frozen=True)
+class PlanningLog:
+    """What the planning page shows of the last computation and the last 10 changes. Cached as
+    builtin values (:meth:`values`), never as objects of the code that pickled them."""
+
+    last_run: RunState | None
+    running: bool
+    changes: list[LogEntry]
+
+    def values(self) -> tuple:
+        run = self.last_run
+        return (
+            None if run is None else (run.created_at, run.status, run.progress, run.message),
+            self.running,
+            [(c.created_at, c.description, c.author_email, c.to_notify) for c in self.changes],
+        )
+
+    @classmethod
+    def from_values(cls, values: tuple) -> PlanningLog:
+        run, running, changes = values
+        return cls(
+            last_run=None if run is None else RunState(*run),
+            running=running,
+            changes=[LogEntry(*change) for change in changes],
+        )
+
+
+def planning_log(*, edition: Edition) -> PlanningLog:
+    """The edition's last computation and its last 10 changes, read from the database."""
+    last_run, running = schedule_run_state(edition=edition)
+    changes = (
+        MeetingChange.objects.filter(edition=edition)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    return PlanningLog(
+        last_run=None
+        if last_run is None
+        else RunState(
+            created_at=last_run.created_at,
+            status=last_run.status,
+            progress=last_run.progress,
+            message=last_run.message,
+        ),
+        running=running,
+        changes=[
+            LogEntry(
+                created_at=change.created_at,
+                description=change.description,
+                author_email=change.created_by.email if change.created_by else "",
+                to_notify=change.needs_notification and not change.notified_at,
+            )
+            for change in changes
+        ],
+    )
+
+
 class GridPage:
     """One page of the grid. Every part is read when first used, so that a page whose fragments
-    come from the cache (keyed on :attr:`stamp`) runs none of their queries."""
+    come from the cache (keyed on :attr:`stamp`) runs none of their queries; the progress of
+    the last computation and the change log (:attr:`log`) are cached under :attr:`log_stamp`.
+    :meth:`cached` reads the page's fragments and its log in one cache read."""
 
     def __init__(
         self, *, edition: Edition, page: int | str = 1, query: str = "", buyer_id: int | None = None
@@ -110,8 +197,49 @@ class GridPage:
         self.buyer_id = buyer_id
 
     @cached_property
+    def _stamps(self) -> tuple[str, str]:
+        return planning_stamps(edition_id=self.edition.pk)
+
+    @property
     def stamp(self) -> str:
-        return grid_stamp(edition_id=self.edition.pk)
+        """Moves with anything the rows, the figures and the lead show."""
+        return self._stamps[0]
+
+    @property
+    def log_stamp(self) -> str:
+        """Moves with the grid's stamp, the computations' progress and the change log."""
+        return self._stamps[1]
+
+    def fragment_keys(self, language: str) -> dict[str, str]:
+        """Cache keys of the page's fragments: the lead and the figures (per edition) and this
+        page of rows (per page and filters, hashed: the name filter is free text)."""
+        base = f"meetings:planning:{self.edition.pk}:{self.stamp}:{language}"
+        filters = f"{self.number}|{self.buyer_id or ''}|{self.query}".encode()
+        return {
+            "lead": f"{base}:lead",
+            "metrics": f"{base}:metrics",
+            "grid": f"{base}:grid:{hashlib.md5(filters, usedforsecurity=False).hexdigest()}",
+        }
+
+    @property
+    def log_key(self) -> str:
+        return f"meetings:planning:{self.edition.pk}:log:{self.log_stamp}"
+
+    def cached(self, keys: Iterable[str]) -> dict[str, object]:
+        """The values of ``keys`` found in the cache, read with the log in one cache read."""
+        keys = list(keys)
+        found = cache.get_many([*keys, self.log_key])
+        self._log_read = found.get(self.log_key)
+        return {key: found[key] for key in keys if key in found}
+
+    @cached_property
+    def log(self) -> PlanningLog:
+        values = self._log_read if hasattr(self, "_log_read") else cache.get(self.log_key)
+        if values is not None:
+            return PlanningLog.from_values(values)
+        log = planning_log(edition=self.edition)
+        cache.set(self.log_key, log.values(), CACHE_SECONDS)
+        return log
 
     @cached_property
     def slots(self) -> list:
@@ -143,25 +271,17 @@ class GridPage:
     def published(self) -> bool:
         return schedule_is_published(self.edition)
 
-    @cached_property
-    def _run_state(self) -> tuple[ScheduleRun | None, bool]:
-        return schedule_run_state(edition=self.edition)
-
     @property
-    def last_run(self) -> ScheduleRun | None:
-        return self._run_state[0]
+    def last_run(self) -> RunState | None:
+        return self.log.last_run
 
     @property
     def running(self) -> bool:
-        return self._run_state[1]
+        return self.log.running
 
-    @cached_property
-    def changes(self) -> list[MeetingChange]:
-        return list(
-            MeetingChange.objects.filter(edition=self.edition)
-            .select_related("created_by")
-            .order_by("-created_at", "-pk")[:10]
-        )
+    @property
+    def changes(self) -> list[LogEntry]:
+        return self.log.changes
 
 
 PARTICIPATION_FIELDS = (

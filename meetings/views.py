@@ -1,12 +1,15 @@
 """The staff planning page and the agendas. Views stay thin: rules live in services/perms."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from buyers.models import BuyerParticipation
@@ -22,6 +25,8 @@ from .models import Meeting
 from .perms import agenda_owner
 from .selectors import agenda_for_buyer, agenda_for_company
 from .selectors_grid import (
+    CACHE_SECONDS,
+    GridPage,
     grid_page,
     grid_rows_of_buyers,
     meeting_detail,
@@ -39,14 +44,37 @@ def _grid_filters(request: HttpRequest) -> dict:
     }
 
 
+def _planning_fragments(edition: Edition, grid: GridPage) -> dict[str, SafeString]:
+    """The lead, the figures and the page of rows, rendered once per stamp: read from the
+    cache with the page's log in one cache read, the missing ones rendered and cached."""
+    keys = grid.fragment_keys(get_language())
+    found = grid.cached(keys.values())
+    fragments, missing = {}, {}
+    for part, key in keys.items():
+        html = found.get(key)
+        if html is None:
+            context = {
+                "edition": edition,
+                "grid": grid,
+                "planning_url": reverse("meetings:planning", args=[edition.year]),
+            }
+            html = missing[key] = render_to_string(f"meetings/_planning_{part}.html", context)
+        fragments[part] = mark_safe(html)  # noqa: S308 (our templates, cached as rendered)
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+    return fragments
+
+
 @require_GET
 @role_required(Role.STAFF)
 def planning_view(request: HttpRequest, year: int) -> HttpResponse:
     """The grid, one page of buyers at a time; reasons and actions load per meeting. Its rows
-    and figures are cached under the edition's grid stamp (``meetings.stamps``)."""
+    and figures are cached under the edition's grid stamp, the last computation and the change
+    log under its log stamp (``meetings.stamps``): a warm page reads the cache twice."""
     edition = get_object_or_404(Edition, year=year)
     grid = grid_page(edition=edition, **_grid_filters(request))
-    return render(request, "meetings/planning.html", {"edition": edition, "grid": grid})
+    context = {"edition": edition, "grid": grid, "fragments": _planning_fragments(edition, grid)}
+    return render(request, "meetings/planning.html", context)
 
 
 @require_GET

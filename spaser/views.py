@@ -95,32 +95,52 @@ def _context(request: HttpRequest, *, version: str | None = None) -> dict:
     }
 
 
+def _body_key(*, query: str, version: str) -> str:
+    return f"spaser:dashboard:{get_language()}:{query}:{version}"
+
+
+def _asked_query(request: HttpRequest) -> str | None:
+    """The filters as asked, spelled the way ``_query`` spells them once valid (a valid year or
+    buyer is cleaned to the very string sent), without validating them: only to look up a body
+    cached from a valid form, which needs neither the form nor its 500 buyers. Any other
+    spelling misses (and is validated). None for values too long to be valid."""
+    year = request.GET.get("year", str(dt.date.today().year - 1))
+    buyer = request.GET.get("buyer", "")
+    if len(year) > 4 or len(buyer) > 40:
+        return None
+    return urlencode({"year": year, **({"buyer": buyer} if buyer else {})})
+
+
 @role_required(Role.OFFICIAL)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Indicators against targets, one chart and table per orientation, the convention funnel.
 
     The page's body holds nothing personal (no form token, no message: those are in the base
-    template): it is cached whole per filters and stamps, so a warm page reads two cache keys."""
+    template): it is cached whole per filters and stamps, and only for valid filters, so a
+    warm page reads two cache keys and builds no form."""
     version = figures_stamp()
-    form, year, _prefixes, _label = _filters(request)
-    key = None
-    if form.is_valid():  # a form with errors is rendered, never cached
-        key = f"spaser:dashboard:{get_language()}:{_query(form, year)}:{version}"
-    body = cache.get(key) if key else None
+    asked = _asked_query(request)
+    body = cache.get(_body_key(query=asked, version=version)) if asked is not None else None
     if body is None:
-        context = _context(request, version=version)
-        for orientation in context["overview"]["orientations"]:
-            # An image, not inline markup: pygal's SVG carries its own <style>, which the
-            # page's Content-Security-Policy (no inline style) would block; inside an image it
-            # is isolated. Served by ``chart``, the stamp in its address for browsers' caches.
-            orientation["chart_src"] = (
-                reverse("spaser:chart", args=[orientation["number"]])
-                + f"?{context['query']}&v={version}"
-            )
-        body = render_to_string("spaser/_dashboard_body.html", context)
-        if key:
-            cache.set(key, body, CACHE_SECONDS)
+        body = _dashboard_body(request, version=version)
     return render(request, "spaser/dashboard.html", {"body": mark_safe(body)})  # noqa: S308
+
+
+def _dashboard_body(request: HttpRequest, *, version: str) -> str:
+    """The body rendered, and cached when the filters are valid (a form with errors never is)."""
+    context = _context(request, version=version)
+    for orientation in context["overview"]["orientations"]:
+        # An image, not inline markup: pygal's SVG carries its own <style>, which the page's
+        # Content-Security-Policy (no inline style) would block; inside an image it is
+        # isolated. Served by ``chart``, the stamp in its address for browsers' caches.
+        orientation["chart_src"] = (
+            reverse("spaser:chart", args=[orientation["number"]])
+            + f"?{context['query']}&v={version}"
+        )
+    body = render_to_string("spaser/_dashboard_body.html", context)
+    if context["form"].is_valid():
+        cache.set(_body_key(query=context["query"], version=version), body, CACHE_SECONDS)
+    return body
 
 
 @role_required(Role.OFFICIAL)

@@ -206,6 +206,7 @@ def schedule_changes_notify(*, edition) -> BatchResult:
     invitation will carry the current schedule); their rows are marked notified too. Their
     documents are regenerated on commit. Run by Celery beat and from the admin page."""
     from meetings.models import MeetingChange
+    from meetings.stamps import log_bump
 
     batch = f"changements-{edition.year}"
     result = BatchResult(batch=batch)
@@ -261,6 +262,7 @@ def schedule_changes_notify(*, edition) -> BatchResult:
         MeetingChange.objects.filter(pk__in=[c.pk for c in changes]).update(
             notified_at=timezone.now()
         )
+        log_bump(edition_id=edition.pk)  # the planning page's change log: « à notifier »
         parties = list(by_party)
         transaction.on_commit(lambda: _refresh_documents(edition.pk, parties))
     return result

@@ -23,7 +23,7 @@ from ellipse.editions.models import Edition
 from ..enums import MeetingStatus, ScheduleRunStatus
 from ..models import Meeting, ScheduleRun
 from ..selectors import buyer_capacity, schedule_is_published, slots_of
-from ..stamps import grid_bump
+from ..stamps import grid_bump, log_bump
 from .changes import _cancel
 from .relevance import edition_relevance_store
 
@@ -335,9 +335,11 @@ def schedule_run_execute(*, run_id: int, time_limit: float = DEFAULT_TIME_LIMIT)
     run = ScheduleRun.objects.select_related("edition", "created_by").get(pk=run_id)
     if not claimed:
         return run
+    log_bump(edition_id=run.edition_id)  # the planning page shows the run's progress
 
     def progress(percent: int, message: str) -> None:
         ScheduleRun.objects.filter(pk=run_id).update(progress=percent, message=message)
+        log_bump(edition_id=run.edition_id)
 
     try:
         report = edition_schedule(

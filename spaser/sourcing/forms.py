@@ -38,7 +38,9 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = commune_choices()
+        # A callable: read (from the cache) only to check a commune asked or to draw the list,
+        # not for a page whose filters come from the cache.
+        self.fields["commune"].choices = commune_choices
 
     def to_query(self) -> DirectoryQuery:
         data = self.cleaned_data if self.is_valid() else {}

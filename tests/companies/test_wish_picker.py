@@ -293,6 +293,27 @@ def test_blank_form_is_cached_and_follows_topics_slots_and_buyers(
     assert "Ville de Pantin" in client.get(URL).content.decode()  # the catalogue's stamp
 
 
+def test_blank_page_is_cached_whole_with_each_visitor_s_token(
+    client, edition, django_assert_max_num_queries
+):
+    """The page's heading, lead (title, deadline) and sections come from one cached value; the
+    CSRF token is each visitor's own; a save of the edition moves the page on."""
+    from django.test import Client
+
+    client.get(URL)
+    with django_assert_max_num_queries(1):  # the edition only: no form is built
+        first = client.get(URL).content.decode()
+    other = Client().get(URL).content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert len(token.findall(first)) == 1 and len(token.findall(other)) == 1
+    assert token.search(first).group(1) != token.search(other).group(1)
+    assert first.index('<form method="post" novalidate') < first.index("csrfmiddlewaretoken")
+    assert first.index("csrfmiddlewaretoken") < first.index('id="identite"')
+    edition.title = "Édition renommée du test"
+    edition.save()
+    assert "Édition renommée du test" in unescape(client.get(URL).content.decode())
+
+
 def test_blank_form_cache_never_serves_a_bound_or_a_company_s_form(client, edition):
     client.get(URL)  # the blank sections cached
     html = client.post(URL, valid_post(siret="123")).content.decode()

@@ -181,3 +181,52 @@ def test_cached_rows_follow_the_filters(staff, small):
     assert one.count('<th scope="row">') == 1 and f'id="acheteur-{small.buyers[1].pk}"' in one
     named = _page(staff, edition, q=small.buyers[2].name)
     assert named.count('<th scope="row">') == 1 and f'id="acheteur-{small.buyers[2].pk}"' in named
+
+
+def _journal(content: str) -> str:
+    return content.split('id="titre-journal"')[1].split("</section>")[0]
+
+
+def test_the_change_log_follows_changes_notifications_and_authors(staff, small):
+    """The change log is cached: a change recorded, its notification and its author's new
+    e-mail address each show on the next page."""
+    from meetings.invitations.services import schedule_changes_notify
+
+    edition = small.edition
+    edition_schedule(edition=edition)
+    schedule_publish(edition=edition, keep_status=True)
+    assert "Aucune modification enregistrée." in _journal(_page(staff, edition))
+    meeting = Meeting.objects.filter(edition=edition).first()
+    free = _free_slot(edition, meeting.buyer_id)
+    _htmx(staff, edition, {"action": "move", "meeting": meeting.pk, "slot": free})
+    journal = _journal(_page(staff, edition))
+    assert f"({staff.user.email})" in journal and "à notifier" in journal
+    staff.user.email = "nouvelle.adresse@example.org"
+    staff.user.save()
+    assert "(nouvelle.adresse@example.org)" in _journal(_page(staff, edition))
+    schedule_changes_notify(edition=edition)  # QuerySet.update of notified_at
+    assert "à notifier" not in _journal(_page(staff, edition))
+
+
+def test_a_computation_s_progress_shows_while_it_runs(staff, small, monkeypatch):
+    """The task writes the progress by QuerySet.update: each step shows on the next page."""
+    from meetings.services import ScheduleError
+    from meetings.services.computing import schedule_run_execute
+
+    edition = small.edition
+    run = ScheduleRun.objects.create(edition=edition)  # pending
+    assert "every 2s" in _page(staff, edition)
+    seen = []
+
+    def fake_schedule(*, progress, **kwargs):
+        seen.append(_page(staff, edition))  # claimed: running
+        progress(55, "Étape de test")
+        seen.append(_page(staff, edition))
+        raise ScheduleError("Échec de test")
+
+    monkeypatch.setattr("meetings.services.computing.edition_schedule", fake_schedule)
+    schedule_run_execute(run_id=run.pk)
+    assert 'value="1"' in seen[0]
+    assert 'value="55"' in seen[1] and "Étape de test" in seen[1]
+    page = _page(staff, edition)
+    assert "every 2s" not in page and "Échec de test" in page

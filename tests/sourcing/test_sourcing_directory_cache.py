@@ -20,9 +20,9 @@ def test_warm_search_runs_no_search_query(client, buyer, supplier, django_assert
     client.force_login(buyer)
     cold = client.get(URL, {"activite": "nettoyage", "page": 2})
     assert result_count(cold) == 25 and len(names(cold)) == 5
-    # Session, user, the buyer's membership with its organisation (buyers.perms); the roles
-    # are cached: no search, count, row or choice query.
-    with django_assert_num_queries(3):
+    # Session, user: the roles and the buyer's membership are cached; no search, count, row or
+    # choice query.
+    with django_assert_num_queries(2):
         warm = client.get(URL, {"activite": " nettoyage ", "page": "2"})
     assert names(warm) == names(cold)
 
@@ -80,3 +80,44 @@ def test_filters_with_errors_are_rendered_live(client, buyer, supplier):
     assert "errorlist" not in page and 'value="territoire" selected' in page
     # the invalid filter falls back to the empty query: that key holds no error either
     assert "errorlist" not in client.get(URL).content.decode()
+
+
+def test_warm_search_reads_no_commune_list_and_the_drawn_list_follows(
+    client, buyer, supplier, monkeypatch
+):
+    """Filters and results come from one fragment: a warm search neither builds the communes'
+    list nor checks one not asked; a new commune is in the list drawn on the next render."""
+    supplier(trade_name="Nettoyage Pantin", keywords="nettoyage")
+    client.force_login(buyer)
+    assert 'value="Paris"' not in client.get(URL, {"activite": "nettoyage"}).content.decode()
+
+    def no_list():
+        raise AssertionError("the communes' list was read")
+
+    monkeypatch.setattr("spaser.sourcing.forms.commune_choices", no_list)
+    warm = client.get(URL, {"activite": "nettoyage"})
+    assert names(warm) == {"Nettoyage Pantin"}
+    monkeypatch.undo()
+    supplier(trade_name="Nettoyage Paris", keywords="nettoyage", commune="Paris", outside=True)
+    page = client.get(URL, {"activite": "nettoyage"})
+    assert 'value="Paris"' in page.content.decode()
+    assert names(page) == {"Nettoyage Pantin", "Nettoyage Paris"}
+
+
+def test_a_membership_taken_away_or_given_shows_at_once(client, buyer):
+    """Who may use the directory is cached per user under the memberships' stamp: a buyer whose
+    membership is deleted is refused on the next request, one given a membership is let in."""
+    from buyers.models import BuyerMembership
+    from tests.factories.accounts import UserFactory
+    from tests.factories.buyers import BuyerOrganisationFactory
+
+    client.force_login(buyer)
+    assert client.get(URL).status_code == 200
+    assert client.get(URL).status_code == 200  # warm
+    BuyerMembership.objects.get(user=buyer).delete()
+    assert client.get(URL).status_code == 403
+    newcomer = UserFactory(role="buyer")
+    client.force_login(newcomer)
+    assert client.get(URL).status_code == 403
+    BuyerMembership.objects.create(user=newcomer, organisation=BuyerOrganisationFactory())
+    assert client.get(URL).status_code == 200

@@ -152,3 +152,27 @@ def test_a_buyer_taking_part_shows_with_the_cache_warm(official_client):
     before = _participants(official_client.get(URL).content.decode())
     BuyerParticipationFactory(edition=edition)
     assert int(_participants(official_client.get(URL).content.decode())) == int(before) + 1
+
+
+def test_warm_filtered_page_builds_no_form_and_follows_the_buyers(official_client, monkeypatch):
+    """A body cached for valid filters is read back without the form (nor its buyers' list);
+    a buyer renamed moves it on; a spelling never validated is validated, never served."""
+    from tests.factories.buyers import BuyerOrganisationFactory
+
+    buyer = BuyerOrganisationFactory(name="Ville de Bondy (test)", siret="21930010000010")
+    params = {"year": "2024", "buyer": buyer.siret}
+    assert "Ville de Bondy (test)" in official_client.get(URL, params).content.decode()
+
+    def no_form(*args, **kwargs):
+        raise AssertionError("the form was built")
+
+    monkeypatch.setattr("spaser.views.DashboardFilterForm", no_form)
+    html = official_client.get(URL, params).content.decode()
+    assert "Ville de Bondy (test)" in html
+    monkeypatch.undo()
+    buyer.name = "Ville de Bondy renommée"
+    buyer.save()
+    assert "Ville de Bondy renommée" in official_client.get(URL, params).content.decode()
+    # The same values spelled otherwise: validated (an error), never a cached body.
+    html = official_client.get(URL, {"year": "02024", "buyer": buyer.siret}).content.decode()
+    assert "errorlist" in html
