@@ -11,7 +11,7 @@ from .models import Company, Registration
 
 def registration_current(*, company: Company) -> Registration | None:
     """The company's registration to the current edition, if it has one."""
-    edition = Edition.objects.current()
+    edition = current_edition()
     if edition is None:
         return None
     return (

@@ -18,6 +18,7 @@ from companies.models import Registration
 from ellipse.accounts.roles import Role
 from ellipse.core.decorators import role_required
 from ellipse.core.params import MAX_ID, id_param, int_param
+from ellipse.editions.current import current_edition
 from ellipse.editions.models import Edition
 
 from . import services
@@ -287,7 +288,7 @@ def _int_or_none(value) -> int | None:
 @role_required(Role.COMPANY, Role.BUYER)
 def my_agenda(request: HttpRequest) -> HttpResponse:
     owner = agenda_owner(request.user)
-    edition = Edition.objects.current()
+    edition = current_edition()
     if owner is None:
         return render(request, "core/no_role.html", status=403)
     kind, organisation = owner

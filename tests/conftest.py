@@ -66,7 +66,11 @@ def _isolation(request, tmp_path):
         return
     from django.core.cache import cache
 
+    from ellipse.core.stamps import _request_finished
+
     request.getfixturevalue("settings").MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    _request_finished()  # no stamps kept from a streamed response a test left unread
     yield
     cache.clear()
+    _request_finished()
