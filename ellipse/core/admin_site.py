@@ -28,13 +28,19 @@ PERMISSIONS_STAMP = "accounts.permissions"
 CACHE_SECONDS = 3600
 
 
-def _rights_stamp() -> str:
-    from ellipse.accounts.roles import ROLES_STAMP
+def _rights_stamp(user) -> str:
+    """The stamps of roles and permissions, read once a request (kept on the user object)."""
+    found = getattr(user, "_ellipse_rights_stamp", None)
+    if found is None:
+        from ellipse.accounts.roles import ROLES_STAMP
 
-    return stamp(ROLES_STAMP, PERMISSIONS_STAMP)
+        found = stamp(ROLES_STAMP, PERMISSIONS_STAMP)
+        if user is not None:
+            user._ellipse_rights_stamp = found
+    return found
 
 
-def permissions_prime(user, rights: str | None = None) -> None:
+def permissions_prime(user) -> None:
     """Loads a user's permissions from the cache onto the user object, where Django's
     ``ModelBackend`` looks first (``_perm_cache``): the page's permission checks run no query.
     Superusers (every permission, read from their row) and inactive users are left alone."""
@@ -43,7 +49,7 @@ def permissions_prime(user, rights: str | None = None) -> None:
     if hasattr(user, "_perm_cache"):  # already loaded for this request
         return
     # The key before the read: permissions changed meanwhile are stored under an old stamp.
-    key = f"admin.permissions:{user.pk}:{rights or _rights_stamp()}"
+    key = f"admin.permissions:{user.pk}:{_rights_stamp(user)}"
     found = cache.get(key)
     if found is None:
         backend = ModelBackend()
@@ -115,7 +121,7 @@ class EllipseAdminSite(admin.AdminSite):
         return ":".join(
             [
                 f"{getattr(user, 'pk', None)}{superuser}",
-                _rights_stamp(),
+                _rights_stamp(user),
                 get_language() or "",
                 self._registry_fingerprint(),
                 self._highlighted_part(request.path),

@@ -180,9 +180,9 @@ def test_lists_run_the_same_queries_for_10_or_60_rows(staff_client, edition, nam
     warm_many, response = _queries(staff_client, reverse(name) + "?p=3")
     assert len(response.context["cl"].result_list) == 5
     assert (cold_many, warm_many) == (cold_few, warm_few)
-    # warm: the roles and permissions (2) from the cache, and on the staff list its rows and
-    # CPV divisions too
-    assert warm_few == (cold_few - 5 if name == CHANGELIST else cold_few - 3)
+    # warm: the roles and permissions (2) from the cache, the count, the page's ids and its
+    # rows too; on the staff list the CPV divisions, on the call queue the next callback due
+    assert warm_few == cold_few - 7
     content = response.content.decode()
     assert "À appeler" in content and "À rappeler" in content  # status and last call, in French
 
@@ -305,3 +305,52 @@ def test_rows_cache_is_per_address_and_columns(staff_client, client, edition):
     page = client.get(reverse(CHANGELIST)).content.decode()
     assert 'class="action-select"' not in page
     assert page.count('<td class="field-status_label">') == 4
+
+
+def test_count_pages_and_filters_follow_writes(staff_client, edition, monkeypatch):
+    """The count, each page's ids and the filters come from the cache while nothing changed:
+    a new registration, a new edition and a filter chosen show on the next page."""
+    from companies.admin.registrations import RegistrationAdmin
+
+    monkeypatch.setattr(admin.site._registry[Registration], "list_per_page", 2)
+    assert RegistrationAdmin.list_cache_stamps
+    for _ in range(3):
+        RegistrationFactory(edition=edition)
+    content = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert "3 résultats" in content
+    newest = RegistrationFactory(edition=edition, company=CompanyFactory(legal_name="Zèbre SCOP"))
+    content = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert "4 résultats" in content and "Zèbre SCOP" in content  # page 1: newest first
+    assert f'value="{newest.pk}"' in content
+
+    later = EditionFactory(title="Édition suivante")
+    content = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert "Édition suivante" in content.split('id="changelist-filter"')[1]
+    chosen = staff_client.get(reverse(CHANGELIST) + f"?edition__id__exact={later.pk}")
+    filters = chosen.content.decode().split('id="changelist-filter"')[1]
+    assert f'<li class="selected">\n    <a href="?edition__id__exact={later.pk}"' in filters
+    assert "0 résultat" in chosen.content.decode()
+
+
+def test_call_queue_follows_the_clock(staff_client, edition, monkeypatch):
+    """A callback falling due moves its registration up with no write: the cached queue is
+    keyed by the next callback due."""
+    first = RegistrationFactory(edition=edition, to_call=True)
+    later = RegistrationFactory(edition=edition, to_call=True)
+    CallLogFactory(
+        registration=later,
+        outcome="call_back",
+        callback_at=timezone.now() + dt.timedelta(hours=2),
+    )
+
+    def queue() -> list[int]:
+        response = staff_client.get(reverse(CALL_QUEUE))
+        return [r.pk for r in response.context["cl"].result_list], response.content.decode()
+
+    assert queue()[0] == [first.pk, later.pk]
+    assert queue()[0] == [first.pk, later.pk]  # from the cache
+    in_three_hours = timezone.now() + dt.timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: in_three_hours)
+    shown, content = queue()
+    assert shown == [later.pk, first.pk]
+    assert "à rappeler maintenant" in content
