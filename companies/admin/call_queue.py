@@ -58,6 +58,7 @@ class CallQueueAdmin(EllipseModelAdmin):
     # Count, page ids, rows and filters cached under the registrations' stamp and the next
     # callback to fall due (the ranks change then, with no write).
     list_cache_stamps = (REGISTRATIONS_STAMP,)
+    list_page_cached = True  # its filters: editions (under the stamp), statuses, a boolean
 
     def list_cache_version(self, request) -> str:
         request.ellipse_now = timezone.now()  # the page's ranks are computed at this moment

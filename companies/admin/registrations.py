@@ -25,6 +25,7 @@ from ..models import CallLog, Registration
 from ..resources import RegistrationExportResource
 from ..selectors import (
     REGISTRATIONS_STAMP,
+    cpv_divisions_in_use,
     registrations_with_staff_columns,
     schedule_published,
 )
@@ -82,6 +83,7 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
     # The count, page ids, filters and table (the template's ``{% cache %}``) are cached: a
     # page seen again reads none of its rows and renders no cell.
     list_cache_stamps = (REGISTRATIONS_STAMP,)
+    list_page_cached = True  # the editions of the filter follow the stamp; CPV labels below
     autocomplete_fields = ["company"]
     inlines = [CallLogInline, StatusChangeInline, WishInline]
     readonly_fields = [
@@ -144,6 +146,10 @@ class RegistrationAdmin(RegistrationPagesMixin, ExportFiltersMixin, ExportMixin,
 
     def get_queryset(self, request):
         return registrations_with_staff_columns(super().get_queryset(request))
+
+    def list_page_fingerprint(self, request) -> str:
+        """The CPV division filter's labels: the nomenclature is imported without signals."""
+        return repr(cpv_divisions_in_use())
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

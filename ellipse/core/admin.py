@@ -1,10 +1,11 @@
 """The project's ModelAdmin base: every admin page of Ellipse derives from it."""
 
 import hashlib
+import re
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import filters, helpers
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -13,6 +14,9 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest, FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -118,6 +122,21 @@ class IdsFirstPaginator(Paginator):
         return self._get_page(PageRows(self.object_list, ids), number, self)
 
 
+# The CSRF token of a cached page: "<" cannot come from data (escaped), only from here.
+CSRF_SLOT = "<!--ellipse:csrf-token-->"
+TOKEN_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def page_without_tokens(response) -> str:
+    """A rendered page as cached: its CSRF tokens (per request) replaced by a placeholder."""
+    return TOKEN_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", response.content.decode())
+
+
+def page_with_tokens(request, html: str) -> str:
+    """A cached page with this request's CSRF token (which also sets the CSRF cookie)."""
+    return html.replace(CSRF_SLOT, get_token(request))
+
+
 class EllipseChangeList(ChangeList):
     """Django's change list, with what keys its filters' cached HTML."""
 
@@ -172,27 +191,70 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
         ``changelist_view`` for a GET; None otherwise."""
         return getattr(request, "ellipse_list_cache_key", None)
 
+    # True (with list_cache_stamps): the whole page is cached per user, its CSRF tokens put back
+    # at each request (``page_with_tokens``). For lists whose every filter choice follows the
+    # stamps, or is read in ``list_page_fingerprint``.
+    list_page_cached = False
+
     def list_cache_version(self, request) -> str:
         """What else the list depends on, for a list that changes with time as well."""
         return ""
 
+    def list_page_fingerprint(self, request) -> str:
+        """What a cached page (``list_page_cached``) shows that no stamp follows, in short:
+        read at each request and put in the page's key."""
+        return ""
+
     def changelist_view(self, request, extra_context=None):
-        if self.list_cache_stamps and request.method == "GET":
-            query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
-            request.ellipse_list_cache_key = ":".join(
-                [
-                    self.model._meta.label,
-                    stamp(*self.list_cache_stamps),
-                    self.list_cache_version(request),
-                    query,
-                ]
-            )
-            # Rendered fragments (rows, filters) also depend on the language.
-            extra_context = {
-                "list_cache_key": f"{request.ellipse_list_cache_key}:{get_language()}",
-                **(extra_context or {}),
-            }
-        return super().changelist_view(request, extra_context)
+        if not (self.list_cache_stamps and request.method == "GET"):
+            return super().changelist_view(request, extra_context)
+        query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+        request.ellipse_list_cache_key = ":".join(
+            [
+                self.model._meta.label,
+                stamp(*self.list_cache_stamps),
+                self.list_cache_version(request),
+                query,
+            ]
+        )
+        # Rendered fragments (rows, filters) also depend on the language.
+        extra_context = {
+            "list_cache_key": f"{request.ellipse_list_cache_key}:{get_language()}",
+            **(extra_context or {}),
+        }
+        page_key = self._page_cache_key(request) if self.list_page_cached else None
+        if page_key is None:
+            return super().changelist_view(request, extra_context)
+        if self.has_view_or_change_permission(request):
+            html = cache.get(page_key)
+            if html is not None:
+                return HttpResponse(page_with_tokens(request, html))
+        response = super().changelist_view(request, extra_context)
+        if isinstance(response, TemplateResponse) and response.status_code == 200:
+
+            def store(rendered) -> None:
+                if not len(messages.get_messages(request)):  # none shown on this page
+                    cache.set(page_key, page_without_tokens(rendered), LIST_CACHE_SECONDS)
+
+            response.add_post_render_callback(store)
+        return response
+
+    def _page_cache_key(self, request) -> str | None:
+        """The key of this user's whole page: the list's stamps and parameters, the language,
+        the user (name and rights: the header, sidebar, actions and buttons), and what the
+        admin adds. None when the page shows messages (shown once)."""
+        from ellipse.core.admin_site import user_rights_key
+
+        if len(messages.get_messages(request)):
+            return None
+        user = user_rights_key(request.user)
+        parts = [
+            request.ellipse_list_cache_key,
+            get_language() or "",
+            user,
+            self.list_page_fingerprint(request),
+        ]
+        return "admin.page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         if self.list_ids_first:

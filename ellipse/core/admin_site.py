@@ -59,6 +59,21 @@ def permissions_prime(user) -> None:
     user._perm_cache = {*found[0], *found[1]}
 
 
+def user_rights_key(user) -> str:
+    """A user as their admin pages show them: who (the header's name and password link) and
+    what they may do (superuser, the stamps of roles and permissions)."""
+    shown = "|".join(
+        [
+            str(getattr(user, "pk", None)),
+            "s" if getattr(user, "is_superuser", False) else "u",
+            user.get_short_name() if hasattr(user, "get_short_name") else "",
+            user.get_username() if hasattr(user, "get_username") else "",
+            "p" if getattr(user, "has_usable_password", lambda: False)() else "n",
+        ]
+    )
+    return f"{hashlib.sha256(shown.encode()).hexdigest()[:16]}:{_rights_stamp(user)}"
+
+
 class LazyAppList(Sequence):
     """The site's app list, built on first use: a page whose sidebar comes from the cache
     never builds it (a permission check, a URL and a translated name per model)."""
