@@ -19,12 +19,12 @@ from ..selectors import REGISTRATIONS_STAMP, call_queue_order, registrations_to_
 from .display import choice_label, local
 
 
-def next_callback_due(now) -> str:
+def next_callback_due(now, data_stamp: str | None = None) -> str:
     """The next moment after ``now`` a callback of the queue falls due (ISO), or "none": until
     then every registration keeps its rank (``registrations_to_call``), so the queue's page is a
     function of the data (its stamp) and of this moment. Read from the cache under the stamp,
-    recomputed once it has passed."""
-    key = f"companies.call_queue.next_due:{stamp(REGISTRATIONS_STAMP)}"
+    recomputed once it has passed. ``data_stamp``: the stamp of registrations, if read."""
+    key = f"companies.call_queue.next_due:{data_stamp or stamp(REGISTRATIONS_STAMP)}"
     found = cache.get(key)  # (due or None,)
     if found is None or (found[0] is not None and now >= found[0]):
         due = (
@@ -62,7 +62,7 @@ class CallQueueAdmin(EllipseModelAdmin):
 
     def list_cache_version(self, request) -> str:
         request.ellipse_now = timezone.now()  # the page's ranks are computed at this moment
-        return next_callback_due(request.ellipse_now)
+        return next_callback_due(request.ellipse_now, request.ellipse_list_stamp)
 
     def get_queryset(self, request):
         return registrations_to_call(now=getattr(request, "ellipse_now", None))

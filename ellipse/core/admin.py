@@ -197,7 +197,8 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
     list_page_cached = False
 
     def list_cache_version(self, request) -> str:
-        """What else the list depends on, for a list that changes with time as well."""
+        """What else the list depends on, for a list that changes with time as well (the
+        stamps are read by then: ``request.ellipse_list_stamp``)."""
         return ""
 
     def list_page_fingerprint(self, request) -> str:
@@ -209,10 +210,11 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
         if not (self.list_cache_stamps and request.method == "GET"):
             return super().changelist_view(request, extra_context)
         query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+        request.ellipse_list_stamp = stamp(*self.list_cache_stamps)
         request.ellipse_list_cache_key = ":".join(
             [
                 self.model._meta.label,
-                stamp(*self.list_cache_stamps),
+                request.ellipse_list_stamp,
                 self.list_cache_version(request),
                 query,
             ]
@@ -247,11 +249,11 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
 
         if len(messages.get_messages(request)):
             return None
-        user = user_rights_key(request.user)
         parts = [
             request.ellipse_list_cache_key,
             get_language() or "",
-            user,
+            user_rights_key(request.user),
+            getattr(self.admin_site, "registry_fingerprint", str)(),  # the sidebar's models
             self.list_page_fingerprint(request),
         ]
         return "admin.page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

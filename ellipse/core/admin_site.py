@@ -138,12 +138,12 @@ class EllipseAdminSite(admin.AdminSite):
                 f"{getattr(user, 'pk', None)}{superuser}",
                 _rights_stamp(user),
                 get_language() or "",
-                self._registry_fingerprint(),
+                self.registry_fingerprint(),
                 self._highlighted_part(request.path),
             ]
         )
 
-    def _registry_fingerprint(self) -> str:
+    def registry_fingerprint(self) -> str:
         """What the sidebar lists, in short (a deployment adding a model shows it); computed
         once, at the first page (every model is registered by then)."""
         if self._fingerprint is None:
