@@ -219,9 +219,11 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
                 query,
             ]
         )
-        # Rendered fragments (rows, filters) also depend on the language.
+        # Rendered fragments (rows, filters) also depend on the language. The filters without
+        # their counts (facets) depend on no data but their choices (in their key as well).
         extra_context = {
             "list_cache_key": f"{request.ellipse_list_cache_key}:{get_language()}",
+            "list_filters_key": f"{self.model._meta.label}:{query}:{get_language()}",
             **(extra_context or {}),
         }
         page_key = self._page_cache_key(request) if self.list_page_cached else None

@@ -431,3 +431,19 @@ def test_a_message_is_shown_once_then_the_page_is_cached_again(staff_client, edi
     for _ in range(2):
         again = staff_client.get(reverse(CHANGELIST)).content.decode()
         assert note not in again and 'name="action"' in again
+
+
+def test_filter_counts_follow_writes(staff_client, edition):
+    """Without counts the filters are cached by their choices alone; with counts (facets),
+    under the list's stamp too."""
+    RegistrationFactory(edition=edition)
+
+    def filters(query: str) -> str:
+        content = staff_client.get(reverse(CHANGELIST) + query).content.decode()
+        return content.split('id="changelist-filter"')[1]
+
+    assert "Inscription reçue (1)" in filters("?_facets=True")
+    assert "Inscription reçue (" not in filters("")
+    RegistrationFactory(edition=edition)
+    assert "Inscription reçue (2)" in filters("?_facets=True")
+    assert "Inscription reçue" in filters("") and "Inscription reçue (" not in filters("")
