@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import zlib
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -122,19 +123,23 @@ class IdsFirstPaginator(Paginator):
         return self._get_page(PageRows(self.object_list, ids), number, self)
 
 
+# A cached page's form (compressed bytes); a new one is a new key, never a page misread.
+PAGE_CACHE_FORMAT = 2
 # The CSRF token of a cached page: "<" cannot come from data (escaped), only from here.
 CSRF_SLOT = "<!--ellipse:csrf-token-->"
 TOKEN_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
-def page_without_tokens(response) -> str:
-    """A rendered page as cached: its CSRF tokens (per request) replaced by a placeholder."""
-    return TOKEN_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", response.content.decode())
+def page_without_tokens(response) -> bytes:
+    """A rendered page as cached: its CSRF tokens (per request) replaced by a placeholder,
+    compressed (a 70 KiB list is 10 KiB in the cache, for 0.2 ms)."""
+    html = TOKEN_INPUT.sub(rf"\g<1>{CSRF_SLOT}\g<2>", response.content.decode())
+    return zlib.compress(html.encode(), 1)
 
 
-def page_with_tokens(request, html: str) -> str:
+def page_with_tokens(request, cached: bytes) -> str:
     """A cached page with this request's CSRF token (which also sets the CSRF cookie)."""
-    return html.replace(CSRF_SLOT, get_token(request))
+    return zlib.decompress(cached).decode().replace(CSRF_SLOT, get_token(request))
 
 
 class EllipseChangeList(ChangeList):
@@ -258,7 +263,10 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
             getattr(self.admin_site, "registry_fingerprint", str)(),  # the sidebar's models
             self.list_page_fingerprint(request),
         ]
-        return "admin.page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        return (
+            f"admin.page.v{PAGE_CACHE_FORMAT}:"
+            + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         if self.list_ids_first:
