@@ -92,17 +92,21 @@ class IdsFirstPaginator(Paginator):
         self.cache_key = cache_key
 
     @cached_property
+    def _key(self) -> str:
+        return "admin.list:" + hashlib.sha256(str(self.cache_key).encode()).hexdigest()
+
+    @cached_property
     def _entry(self) -> dict:
         """What the cache holds for this list and page: its count and the page's ids."""
         if self.cache_key is None:
             return {}
-        return cache.get(f"admin.list:{self.cache_key}") or {}
+        return cache.get(self._key) or {}
 
     def _cached(self, name: str, compute):
         if name not in self._entry:
             self._entry[name] = compute()
             if self.cache_key is not None:
-                cache.set(f"admin.list:{self.cache_key}", self._entry, LIST_CACHE_SECONDS)
+                cache.set(self._key, self._entry, LIST_CACHE_SECONDS)
         return self._entry[name]
 
     @cached_property
