@@ -1,18 +1,40 @@
 """The call queue: registrations still to qualify, callbacks due first."""
 
 from django.contrib import admin
+from django.core.cache import cache
+from django.db.models import Min
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ellipse.core.admin import EllipseModelAdmin
+from ellipse.core.admin import LIST_CACHE_SECONDS, EllipseModelAdmin
+from ellipse.core.stamps import stamp
 
 from ..enums import CallOutcome, RegistrationStatus
 from ..models import CallQueueEntry
-from ..selectors import call_queue_order, registrations_to_call
+from ..selectors import REGISTRATIONS_STAMP, call_queue_order, registrations_to_call
 from .display import choice_label, local
+
+
+def next_callback_due(now, data_stamp: str | None = None) -> str:
+    """The next moment after ``now`` a callback of the queue falls due (ISO), or "none": until
+    then every registration keeps its rank (``registrations_to_call``), so the queue's page is a
+    function of the data (its stamp) and of this moment. Read from the cache under the stamp,
+    recomputed once it has passed. ``data_stamp``: the stamp of registrations, if read."""
+    key = f"companies.call_queue.next_due:{data_stamp or stamp(REGISTRATIONS_STAMP)}"
+    found = cache.get(key)  # (due or None,)
+    if found is None or (found[0] is not None and now >= found[0]):
+        due = (
+            registrations_to_call(now=now)
+            .filter(queue_rank=2)
+            .aggregate(next_due=Min("next_callback_at"))["next_due"]
+        )
+        found = (due,)
+        cache.set(key, found, LIST_CACHE_SECONDS)
+    return found[0].isoformat() if found[0] else "none"
 
 
 @admin.register(CallQueueEntry)
@@ -33,9 +55,17 @@ class CallQueueAdmin(EllipseModelAdmin):
     list_select_related = ["company", "edition"]
     actions = None
     list_ids_first = True  # the rank is computed for every row: sorted before the joins
+    # Count, page ids, rows and filters cached under the registrations' stamp and the next
+    # callback to fall due (the ranks change then, with no write).
+    list_cache_stamps = (REGISTRATIONS_STAMP,)
+    list_page_cached = True  # its filters: editions (under the stamp), statuses, a boolean
+
+    def list_cache_version(self, request) -> str:
+        request.ellipse_now = timezone.now()  # the page's ranks are computed at this moment
+        return next_callback_due(request.ellipse_now, request.ellipse_list_stamp)
 
     def get_queryset(self, request):
-        return registrations_to_call()
+        return registrations_to_call(now=getattr(request, "ellipse_now", None))
 
     def get_ordering(self, request):
         # The queue's own order, given explicitly: an empty ordering would let the admin fall

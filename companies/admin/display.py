@@ -23,9 +23,10 @@ def _labels(choices: type[models.Choices]) -> dict:
 
 
 def choice_label(choices: type[models.Choices], value: str) -> str:
-    """The label of a stored choice. A list column computes it with a dict lookup: Django's
-    display of a ``choices`` field hashes every (lazy) label of the field for every row."""
-    return _labels(choices).get(value, value)
+    """The label of a stored choice, translated now. A list column computes it with a dict
+    lookup: Django's display of a ``choices`` field hashes every (lazy) label of the field for
+    every row, and a lazy label is translated again at each comparison the list makes."""
+    return str(_labels(choices).get(value, value))
 
 
 def local(value: dt.datetime, fmt: str) -> str:

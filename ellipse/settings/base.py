@@ -23,7 +23,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "ellipse.accounts",
-    "django.contrib.admin",
+    "ellipse.core.admin_apps.EllipseAdminConfig",  # django.contrib.admin, its site cached
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
