@@ -241,6 +241,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 if REDIS_URL:
+    from .release import code_digest
+
     CACHES = {
         "default": {
             # Degrades open: a Redis outage logs and misses, it never fails a request.
@@ -248,6 +250,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ellipse"),
+            # A new release never reads the fragments and stamps of another (release.py).
+            "VERSION": env("CACHE_VERSION", default=code_digest(BASE_DIR)),
         }
     }
 else:
