@@ -308,32 +308,36 @@ def wish_search_view(request: HttpRequest) -> HttpResponse:
 def space(request: HttpRequest) -> HttpResponse:
     """/entreprises/espace/: the company's registration, wishes and profile. Its content is
     cached per user (with the CSRF tokens of its forms: ``private_fragment_key``) under the
-    company's stamp (``companies.stamps``), the blocks' versions (invitation, trainings) and
-    the facts that move with the clock (phase, deadline): a warm page reads stamps, not rows."""
+    company's stamp (``companies.stamps``: its registrations, so whether it has one and its
+    status), the edition's facts that move with the clock (phase, open or not), and the blocks'
+    versions (the invitation's covers its meetings): every fact the content shows is a
+    function of the key. The context is lazy: a warm page reads stamps, not rows."""
     company = company_of(request.user)
     if company is None:
         return render(request, "core/no_role.html", status=403)
     space = company_space(company=company)
-    current, edition = space.current, space.edition
-    can_edit = current is not None and can_edit_registration(request.user, current)
-    can_register = current is None and edition is not None and edition.registration_is_open
-    # Retained once the schedule was out, with no meeting: say so, not "invitation soon".
-    retained_without_meetings = (
-        current is not None
-        and current.status == RegistrationStatus.RETAINED
-        and schedule_published(edition=current.edition)
-        and company_has_meetings(company=company, edition=current.edition) is False
-    )
+    edition = space.edition
     page_key = private_fragment_key(
         request,
         company.pk,
         space.stamp,
-        edition and f"{edition.pk}.{edition.phase}.{edition.registration_is_open}",
-        can_edit,
-        can_register,
-        retained_without_meetings,
+        edition and f"{edition.pk}.{edition.status}.{edition.phase}.{edition.registration_is_open}",
         space_blocks_version("company"),
     )
+
+    def can_edit() -> bool:
+        return space.current is not None and can_edit_registration(request.user, space.current)
+
+    def retained_without_meetings() -> bool:
+        # Retained once the schedule was out, with no meeting: say so, not "invitation soon".
+        current = space.current
+        return (
+            current is not None
+            and current.status == RegistrationStatus.RETAINED
+            and schedule_published(edition=current.edition)
+            and company_has_meetings(company=company, edition=current.edition) is False
+        )
+
     return render(
         request,
         "companies/space.html",
@@ -341,11 +345,15 @@ def space(request: HttpRequest) -> HttpResponse:
             "company": company,
             "space": space,
             "edition": edition,
-            "current": current,
+            "current": SimpleLazyObject(lambda: space.current),
             "registrations": SimpleLazyObject(lambda: space.past),
-            "can_edit": can_edit,
-            "can_register": can_register,
-            "retained_without_meetings": retained_without_meetings,
+            "can_edit": SimpleLazyObject(can_edit),
+            "can_register": SimpleLazyObject(
+                lambda: (
+                    space.current is None and edition is not None and edition.registration_is_open
+                )
+            ),
+            "retained_without_meetings": SimpleLazyObject(retained_without_meetings),
             "page_key": page_key,
         },
     )

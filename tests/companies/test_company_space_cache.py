@@ -251,3 +251,21 @@ def test_the_invitation_block_of_a_cached_space_follows_the_publication(client, 
     MeetingFactory(edition=edition, buyer=buyer, company=member.company, status="published")
     head = _page(client, member.user).split('id="titre-inscription"')[0]
     assert reverse("invitations:agenda_pdf", args=[edition.year]) in head
+
+
+def test_a_cached_space_follows_a_meeting_given_to_a_company_retained_late(client, edition):
+    """Retained after the schedule was published, with no meeting: the space says so; a
+    meeting placed in a freed slot later moves the cached content on (the invitation block's
+    version holds the meetings)."""
+    from tests.factories import BuyerOrganisationFactory, MeetingFactory
+
+    late = "aucun rendez-vous ne vous est attribué pour l'instant"
+    edition.status = "schedule_published"
+    edition.save()
+    member = CompanyMembershipFactory()
+    RegistrationFactory(company=member.company, edition=edition, status="retained")
+    buyer = BuyerOrganisationFactory()
+    assert late in _page(client, member.user)
+    assert late in _page(client, member.user)  # cached
+    MeetingFactory(edition=edition, buyer=buyer, company=member.company, status="published")
+    assert late not in _page(client, member.user)
