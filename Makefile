@@ -13,7 +13,7 @@ APT_PACKAGES := python3-venv chromium poppler-utils fonts-dejavu-core libpango-1
 # wrk: the page-load benchmark (make bench-pages).
 APT_PACKAGES += wrk
 
-.PHONY: help demo test venv system-deps migrate seed run lint worker beat bench messages makemessages clean
+.PHONY: help demo test venv system-deps migrate seed run lint worker beat bench bench-pages bench-pages-inprocess messages makemessages clean
 
 help:
 	@echo "make demo   — installe, migre, crée le jeu de démonstration et sert sur http://127.0.0.1:8000"
@@ -76,11 +76,15 @@ beat: venv
 	$(BIN)/celery -A ellipse beat -l info
 
 bench: venv
-	@for script in $(filter-out benchmarks/pages_load.py benchmarks/settings_bench.py benchmarks/urls_bench.py,$(wildcard benchmarks/*.py)); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $(filter-out benchmarks/pages_load.py benchmarks/pages_inprocess.py benchmarks/settings_bench.py benchmarks/urls_bench.py,$(wildcard benchmarks/*.py)); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Page load at a region's size under gunicorn + wrk (PostgreSQL needed; not part of make bench).
 bench-pages: venv
 	$(BIN)/python benchmarks/pages_load.py $(BENCH_ARGS)
+
+# The same pages in-process (median, queries), on the database bench-pages keeps with --keep.
+bench-pages-inprocess: venv
+	$(BIN)/python benchmarks/pages_inprocess.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
