@@ -106,6 +106,7 @@ def _in_request():
     return Request()
 
 
+@pytest.mark.django_db  # request_started closes old connections
 def test_a_request_reads_its_stamps_once_and_sees_its_own_bumps(monkeypatch):
     outside = stamp("kappa")
     with _in_request():
@@ -122,6 +123,7 @@ def test_a_request_reads_its_stamps_once_and_sees_its_own_bumps(monkeypatch):
     assert stamp("kappa") == "written-by-another-process"  # outside a request: always afresh
 
 
+@pytest.mark.django_db  # request_started closes old connections
 def test_a_requests_first_read_fetches_the_shared_namespaces_in_one_round_trip(monkeypatch):
     with _in_request():
         stamp("lambda-one")
