@@ -12,9 +12,7 @@ import random
 from decimal import Decimal
 
 
-def seed_regional(
-    *, contracts: int, registrations: int, buyers: int, seed: int = 14, edition=None
-):
+def seed_regional(*, contracts: int, registrations: int, buyers: int, seed: int = 14, edition=None):
     from buyers.demo import ACTIVITIES, seed_cpv
     from buyers.enums import ContractStatus, OrganisationKind, Visibility
     from buyers.models import BuyerOrganisation, BuyerParticipation, CpvCode, PlannedContract

@@ -52,4 +52,3 @@ class CpvLevel(models.IntegerChoices):
     SUBCATEGORY = 6, _("Sous-catégorie")
     DETAIL = 7, _("Détail")
     FULL = 8, _("Code complet")
-

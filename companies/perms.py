@@ -1,6 +1,5 @@
 """Who may see and change what in companies/: one place for the object-level rules."""
 
-
 from .models import Company, CompanyMembership
 
 

@@ -24,9 +24,7 @@ from .groups import CITIES, EST_ENSEMBLE_SIREN
 from .models import Contract, ManualEntry
 from .services import decp_import
 
-TERRITORY = {"Est Ensemble": EST_ENSEMBLE_SIREN} | {
-    name: siren for _slug, name, siren in CITIES
-}
+TERRITORY = {"Est Ensemble": EST_ENSEMBLE_SIREN} | {name: siren for _slug, name, siren in CITIES}
 CPV_OBJECTS = [
     ("45442100-8", "Travaux de peinture des bâtiments communaux"),
     ("77310000-6", "Entretien des espaces verts"),

@@ -99,9 +99,7 @@ def upcoming_participants_of(
     key = f"trainings.upcoming:{catalogue_version()}:{owner_key}:{limit}"
     found = cache.get(key)
     if found is None:
-        found = list(
-            participants_of(**owner).filter(session__ends_at__gte=timezone.now())[:limit]
-        )
+        found = list(participants_of(**owner).filter(session__ends_at__gte=timezone.now())[:limit])
         cache.set(key, found, 600)
     return found
 

@@ -18,9 +18,7 @@ class CompanyMembershipInline(EllipseTabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(
-    BoundedImportMixin, ExportFiltersMixin, ImportExportMixin, EllipseModelAdmin
-):
+class CompanyAdmin(BoundedImportMixin, ExportFiltersMixin, ImportExportMixin, EllipseModelAdmin):
     list_display = ["legal_name", "siret", "size_class", "ess_status", "commune", "is_local"]
     list_filter = ["size_class", "ess_status", "is_local"]
     search_fields = ["legal_name", "trade_name", "siret", "keywords"]

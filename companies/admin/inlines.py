@@ -1,6 +1,5 @@
 """Inlines of a registration's admin page: calls, status history, wishes."""
 
-
 from django.utils.translation import gettext_lazy
 
 from ellipse.core.admin import EllipseTabularInline

@@ -31,9 +31,7 @@ class Unaccent(Transform):
 
 def _sqlite_unaccent(sender, connection, **kwargs) -> None:
     if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "unaccent", 1, strip_accents, deterministic=True
-        )
+        connection.connection.create_function("unaccent", 1, strip_accents, deterministic=True)
 
 
 def install() -> None:

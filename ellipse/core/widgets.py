@@ -29,9 +29,6 @@ class LongSelect(forms.Select):
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            (
-                (str(v), SELECTED if str(v) in chosen else "", label)
-                for v, label in self.choices
-            ),
+            ((str(v), SELECTED if str(v) in chosen else "", label) for v, label in self.choices),
         )
         return format_html("<select{}>{}</select>", flat, options)

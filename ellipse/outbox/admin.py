@@ -41,9 +41,7 @@ class TemplateFilter(admin.SimpleListFilter):
     parameter_name = "modele"
 
     def lookups(self, request, model_admin):
-        return sorted(
-            ((name, str(t.label)) for name, t in registry().items()), key=lambda c: c[1]
-        )
+        return sorted(((name, str(t.label)) for name, t in registry().items()), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(template=self.value()) if self.value() else queryset

@@ -311,10 +311,23 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY: dict[str, list] = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
-        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
-        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
-        "usb", "xr-spatial-tracking",
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
     )
 }
 # Reverse proxies in front of the application whose X-Forwarded-For is believed (0: none, the

@@ -2,7 +2,6 @@
 uses, in headless Chromium. It does not replace an RGAA audit by a person; it catches missing
 labels, landmarks, contrast, names of buttons and links, invalid ARIA."""
 
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser

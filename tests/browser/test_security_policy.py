@@ -1,7 +1,6 @@
 """The strict Content-Security-Policy breaks nothing: no page of any role, admin included, makes
 the browser refuse a script, a style or a frame (Chromium reports each refusal on its console)."""
 
-
 import pytest
 from playwright.sync_api import Browser
 
@@ -50,9 +49,11 @@ def test_no_page_violates_the_content_security_policy(live_server, browser: Brow
         current = {"path": ""}
         page.on(
             "console",
-            lambda msg, current=current: refused.append(f"{current['path']}: {msg.text[:300]}")
-            if "Content Security Policy" in msg.text
-            else None,
+            lambda msg, current=current: (
+                refused.append(f"{current['path']}: {msg.text[:300]}")
+                if "Content Security Policy" in msg.text
+                else None
+            ),
         )
         if email:
             sign_in(page, live_server.url, email)

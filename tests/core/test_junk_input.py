@@ -99,11 +99,16 @@ def _converter_value(converter: str, ids: list[str], data: st.DataObject) -> str
         return str(data.draw(st.uuids()))
     if converter == "slug":
         return data.draw(st.sampled_from(["abc", "x" * 300, "--", "a-b"]))
-    text = data.draw(st.one_of(st.sampled_from(["abc", "x" * 300, "²", "0", HUGE_ID]), st.text(
-        alphabet=st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)),
-        min_size=1,
-        max_size=30,
-    )))
+    text = data.draw(
+        st.one_of(
+            st.sampled_from(["abc", "x" * 300, "²", "0", HUGE_ID]),
+            st.text(
+                alphabet=st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)),
+                min_size=1,
+                max_size=30,
+            ),
+        )
+    )
     return text
 
 

@@ -17,8 +17,6 @@ from tests.outbox.broker import broker_unreachable
 pytestmark = pytest.mark.integration
 
 
-
-
 def test_registration_with_broker_down_then_back(celery_worker_process, client, caplog):
     EditionFactory()
     with broker_unreachable():

@@ -1,6 +1,5 @@
 """A real worker process takes a task from Redis and its effect lands in PostgreSQL."""
 
-
 import pytest
 from django.db import transaction
 
@@ -10,8 +9,6 @@ from ellipse.outbox.services import email_enqueue
 from tests.integration.helpers import wait_for
 
 pytestmark = pytest.mark.integration
-
-
 
 
 def test_worker_sends_recorded_email(celery_worker_process):

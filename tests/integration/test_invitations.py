@@ -19,8 +19,6 @@ from tests.invitations.data import published_schedule
 pytestmark = pytest.mark.integration
 
 
-
-
 def _check_each_recipient_once(edition, mail_dir, *, killed: bool = False) -> None:
     """Every recipient got its e-mail, with its own agenda. Without a kill, exactly once.
 

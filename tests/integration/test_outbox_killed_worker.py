@@ -50,8 +50,6 @@ class HoldingHandler:
         return "221 Bye"
 
 
-
-
 @pytest.fixture
 def smtp_server():
     handler = HoldingHandler()

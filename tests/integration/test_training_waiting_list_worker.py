@@ -17,8 +17,6 @@ from trainings.tasks import offers_expire_task
 pytestmark = pytest.mark.integration
 
 
-
-
 def test_worker_expires_the_offer_and_offers_the_seat_to_the_next(celery_worker_process):
     session = SessionFactory(capacity=1)
     lapsed = ParticipantFactory(
