@@ -63,9 +63,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 ROLES_STAMP = "accounts.roles"
 
 
+# This process's users' groups under the stamp (read at each request, so never stale): most
+# signed-in pages then read no cache entry for the roles. Bounded.
+_kept: dict[str, tuple[str, ...]] = {}
+KEPT_MAX = 5000
+
+
 def user_roles(user) -> set[str]:
     """The roles a user holds: kept on the user object for the request, and in the cache
-    between requests under :data:`ROLES_STAMP` (no query on a signed-in page)."""
+    between requests under :data:`ROLES_STAMP` (no query on a signed-in page), and in this
+    process under the same key (no cache read either)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_ellipse_roles", None)
@@ -75,10 +82,15 @@ def user_roles(user) -> set[str]:
         from ellipse.core.stamps import stamp
 
         key = f"accounts.roles:{user.pk}:{stamp(ROLES_STAMP)}"
-        groups = cache.get(key)
+        groups = _kept.get(key)
         if groups is None:
-            groups = list(user.groups.values_list("name", flat=True))
-            cache.set(key, groups, 3600)
+            groups = cache.get(key)
+            if groups is None:
+                groups = list(user.groups.values_list("name", flat=True))
+                cache.set(key, groups, 3600)
+            if len(_kept) >= KEPT_MAX:
+                _kept.clear()
+            _kept[key] = tuple(groups)
         names = {name: role for role, name in GROUP_NAMES.items()}
         cached = {names[g] for g in groups if g in names}
         if user.is_superuser:  # read with the user's row, never from the cache

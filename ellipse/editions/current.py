@@ -6,9 +6,14 @@ the namespaces the apps deciding that a schedule is public registered
 (``phase.register_schedule_published``): a new edition, a status changed or a schedule
 published shows at once. The phase itself is computed from the dates at each use, never
 cached. Services and tasks that write keep ``Edition.objects.current()``, the database's answer.
+
+Each process also keeps the last answer under its stamp (the stamp is read at each call, so it is
+never stale) and hands out a copy: no cache read on most pages.
 """
 
 from __future__ import annotations
+
+import copy
 
 from django.core.cache import cache
 
@@ -21,12 +26,23 @@ EDITIONS_STAMP = "editions"
 TIMEOUT = 3600
 
 
+# This process's last answer: {stamp: edition or None}, one entry.
+_kept: dict[str, Edition | None] = {}
+
+
 def current_edition() -> Edition | None:
-    """``Edition.objects.current()``, cached (see the module's docstring)."""
-    key = f"editions.current:{stamp(EDITIONS_STAMP, *schedule_published_stamps())}"
+    """``Edition.objects.current()``, cached (see the module's docstring); a copy the caller
+    may change (its phase is computed from the clock on that copy)."""
+    version = stamp(EDITIONS_STAMP, *schedule_published_stamps())
+    if version in _kept:
+        return copy.copy(_kept[version])
+    key = f"editions.current:{version}"
     found = cache.get(key)
     if found is not None:
-        return found[0]
-    edition = Edition.objects.current()
-    cache.set(key, (edition,), TIMEOUT)  # a 1-tuple: "no edition" is cached too
+        edition = found[0]
+    else:
+        edition = Edition.objects.current()
+        cache.set(key, (edition,), TIMEOUT)  # a 1-tuple: "no edition" is cached too
+    _kept.clear()
+    _kept[version] = copy.copy(edition)
     return edition

@@ -52,3 +52,19 @@ def test_a_published_meeting_moves_the_phase_on():
     assert current_edition().phase == EditionPhase.REGISTRATION_CLOSED
     MeetingFactory(edition=edition, status="published")
     assert current_edition().phase == EditionPhase.SCHEDULE_PUBLISHED
+
+
+def test_each_call_gives_a_copy_whose_phase_follows_the_clock(monkeypatch):
+    now = timezone.now()
+    EditionFactory(
+        status=EditionStatus.REGISTRATION_OPEN,
+        date=timezone.localdate() + dt.timedelta(days=30),
+        registration_deadline=now + dt.timedelta(hours=1),
+    )
+    first = current_edition()
+    assert first.phase == EditionPhase.REGISTRATION_OPEN
+    first.title = "Changée par l'appelant"
+    monkeypatch.setattr(timezone, "now", lambda: now + dt.timedelta(hours=2))
+    second = current_edition()
+    assert second is not first and second.title != "Changée par l'appelant"
+    assert second.phase == EditionPhase.REGISTRATION_CLOSED  # not the first copy's phase
