@@ -10,6 +10,7 @@ from buyers.services import planned_contract_save
 from companies.enums import RegistrationStatus
 from companies.services.registration import registration_update
 from companies.services.selection import registration_transition
+from tests.companies.space_page import space_page
 from tests.factories import (
     BuyerParticipationFactory,
     CompanyMembershipFactory,
@@ -26,13 +27,7 @@ pytestmark = pytest.mark.django_db
 URL = "/entreprises/espace/"
 
 
-def _page(client, user) -> str:
-    client.force_login(user)
-    response = client.get(URL)
-    assert response.status_code == 200
-    html = unescape(response.content.decode())
-    assert "INVALID_TEMPLATE_VARIABLE" not in html
-    return html
+_page = space_page
 
 
 def _profile(html: str) -> str:

@@ -1,12 +1,11 @@
 """The company's space: status with reason, profile, wishes, edit link until the deadline, and
 never another company's data."""
 
-from html import unescape
-
 import pytest
 from django.urls import reverse
 
 from companies.enums import RegistrationStatus
+from tests.companies.space_page import space_page
 from tests.factories import (
     CompanyMembershipFactory,
     CpvCodeFactory,
@@ -26,13 +25,7 @@ def member():
     return CompanyMembershipFactory(company__legal_name="Bois et Compagnie")
 
 
-def page(client, user) -> str:
-    client.force_login(user)
-    response = client.get(URL)
-    assert response.status_code == 200
-    html = unescape(response.content.decode())
-    assert "INVALID_TEMPLATE_VARIABLE" not in html
-    return html
+page = space_page
 
 
 @pytest.mark.parametrize(
