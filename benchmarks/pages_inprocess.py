@@ -14,7 +14,10 @@ Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -28,6 +31,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--requests", type=int, default=30)
 parser.add_argument("--only", default="", help="comma-separated page names")
 parser.add_argument("--queries", action="store_true", help="print each warm query")
+parser.add_argument(
+    "--profile", type=int, default=0, metavar="N", help="cProfile N more requests of each page"
+)
 args = parser.parse_args()
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -88,6 +94,15 @@ def main() -> None:
         if args.queries:
             for query in queries.captured_queries:
                 print(f"    {query['time']}  {query['sql'][:150]}")
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(args.profile):
+                client.get(path)
+            profile.disable()
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(90)
+            print(out.getvalue().split("\n", 4)[-1].rstrip())
 
 
 if __name__ == "__main__":

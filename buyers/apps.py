@@ -20,7 +20,11 @@ class BuyersConfig(AppConfig):
             PlannedContract,
             PlannedContractLot,
         )
+        from .perms import MEMBERSHIPS_STAMP
         from .selectors import CATALOGUE_STAMP, space_stamp_name
+
+        # Who belongs to which organisation (perms.buyer_organisation_id_of).
+        stamps_watch(BuyerMembership, MEMBERSHIPS_STAMP)
 
         # What the public catalogue shows and companies may wish: the lines, their codes and
         # lots, their buyers' names, who takes part, the CPV labels. Bulk writes (forecast

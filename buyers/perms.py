@@ -1,8 +1,14 @@
 """Who may see and change what in buyers/: one place for the object-level rules."""
 
 from ellipse.accounts.roles import Role, user_has_role
+from ellipse.core.stamped import stamped_fact
 
 from .models import BuyerMembership, BuyerOrganisation, PlannedContract
+
+#: Moves on with every save or delete of a buyer's membership (``BuyersConfig.ready``; all of
+#: them go through the ORM one by one).
+MEMBERSHIPS_STAMP = "buyers.memberships"
+_kept: dict[str, tuple] = {}
 
 
 def buyer_organisation_of(user) -> BuyerOrganisation | None:
@@ -18,6 +24,25 @@ def buyer_organisation_of(user) -> BuyerOrganisation | None:
         relation.set_cached_value(user, membership)
     membership = getattr(user, "buyer_membership", None)
     return membership.organisation if membership is not None else None
+
+
+def buyer_organisation_id_of(user) -> int | None:
+    """The id of the organisation a signed-in buyer belongs to, if any: kept under
+    :data:`MEMBERSHIPS_STAMP` (``ellipse.core.stamped``), so a page that needs only the id (a
+    cached one, the directory's check) runs no membership query."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return stamped_fact(
+        "buyers.organisation-of",
+        user.pk,
+        (MEMBERSHIPS_STAMP,),
+        lambda: (
+            BuyerMembership.objects.filter(user=user)
+            .values_list("organisation_id", flat=True)
+            .first()
+        ),
+        kept=_kept,
+    )
 
 
 def is_buyer(user) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ellipse.accounts.roles import Role
-from ellipse.core.cache import private_fragment_key
+from ellipse.core.cache import private_fragment_key, private_page
 from ellipse.core.decorators import role_required
 from ellipse.core.params import ids_param, int_param, year_param
 from ellipse.core.spaces import space_blocks_version
@@ -29,7 +29,7 @@ from .forms import (
     default_year,
 )
 from .models import BuyerParticipation, PlannedContract
-from .perms import buyer_organisation_of, can_manage_contract
+from .perms import buyer_organisation_id_of, buyer_organisation_of, can_manage_contract
 
 CATALOGUE_PAGE_SIZE = 25
 SPACE_PAGE_SIZE = 50
@@ -70,15 +70,17 @@ SPACE_CACHE_SECONDS = 600
 @role_required(Role.BUYER)
 @require_GET
 def space(request: HttpRequest) -> HttpResponse:
-    """The buyer's space. Its content is cached per user (with the CSRF tokens of its forms:
-    ``private_fragment_key``) for pages 1 to ``SPACE_CACHED_PAGES`` under the organisation's
+    """The buyer's space. The whole page is cached per user (with the CSRF tokens of its forms:
+    ``private_page``) for pages 1 to ``SPACE_CACHED_PAGES`` under the organisation's
     stamp ``buyers.space.<id>`` (its lines, the wishes naming it, its members), the catalogue's
     (its name, its participation), the editions', the blocks' versions (invitation, trainings,
     interested companies) and the phase; inside it, the list of lines is cached per
     organisation. Everything is read lazily: a cached page runs no query of its own."""
-    organisation, refused = _organisation_or_403(request)
-    if refused:
-        return refused
+    organisation_id = buyer_organisation_id_of(request.user)
+    if organisation_id is None:
+        return render(request, "core/no_role.html", status=403)
+    # Loaded on a miss only: a cached page needs the id alone.
+    organisation = SimpleLazyObject(lambda: buyer_organisation_of(request.user))
     edition = current_edition()
     year = year_param(request)
     number = int_param(request, "page", 1, min_value=1, max_value=1_000_000)
@@ -86,11 +88,11 @@ def space(request: HttpRequest) -> HttpResponse:
     page_key = ""
     if number <= SPACE_CACHED_PAGES:
         stamps = stamp(
-            selectors.space_stamp_name(organisation.pk), selectors.CATALOGUE_STAMP, EDITIONS_STAMP
+            selectors.space_stamp_name(organisation_id), selectors.CATALOGUE_STAMP, EDITIONS_STAMP
         )
         page_key = private_fragment_key(
             request,
-            organisation.pk,
+            organisation_id,
             stamps,
             edition and f"{edition.pk}.{edition.phase}",
             year or "",
@@ -104,29 +106,36 @@ def space(request: HttpRequest) -> HttpResponse:
             else None
         )
     )
-    return render(
+    return private_page(
         request,
-        "buyers/space.html",
-        {
-            "organisation": organisation,
-            "edition": edition,
-            "participation": participation,
-            "slot_labels": SimpleLazyObject(lambda: _slot_labels(edition, participation)),
-            "page": SimpleLazyObject(
-                lambda: selectors.space_page(
-                    organisation=organisation, year=year, number=number, per_page=SPACE_PAGE_SIZE
-                )
-            ),
-            "years": SimpleLazyObject(
-                lambda: selectors.organisation_years(organisation=organisation)
-            ),
-            "year": year,
-            "members": organisation.memberships.select_related("user").order_by("user__email"),
-            "buyer_interest": selectors.organisation_interest(organisation=organisation),
-            "lines_key": stamps and f"{organisation.pk}:{stamps}:{year or ''}:{number}",
-            "page_key": page_key,
-            "cache_seconds": SPACE_CACHE_SECONDS,
-        },
+        page_key and f"buyers.space:{page_key}",
+        lambda: render(
+            request,
+            "buyers/space.html",
+            {
+                "organisation": organisation,
+                "edition": edition,
+                "participation": participation,
+                "slot_labels": SimpleLazyObject(lambda: _slot_labels(edition, participation)),
+                "page": SimpleLazyObject(
+                    lambda: selectors.space_page(
+                        organisation=organisation,
+                        year=year,
+                        number=number,
+                        per_page=SPACE_PAGE_SIZE,
+                    )
+                ),
+                "years": SimpleLazyObject(
+                    lambda: selectors.organisation_years(organisation=organisation)
+                ),
+                "year": year,
+                "members": organisation.memberships.select_related("user").order_by("user__email"),
+                "buyer_interest": selectors.organisation_interest(organisation=organisation),
+                "lines_key": stamps and f"{organisation_id}:{stamps}:{year or ''}:{number}",
+                "cache_seconds": SPACE_CACHE_SECONDS,
+            },
+        ),
+        SPACE_CACHE_SECONDS,
     )
 
 

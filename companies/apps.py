@@ -12,11 +12,13 @@ class CompaniesConfig(AppConfig):
         from ellipse.core.stamps import stamp_bump, stamps_watch
         from ellipse.editions.models import Edition
 
-        from .models import Company, Registration, Topic, Wish
+        from .models import Company, CompanyMembership, Registration, Topic, Wish
+        from .perms import MEMBERSHIPS_STAMP
         from .selectors import CPV_DIVISIONS_STAMP, REGISTRATIONS_STAMP, TOPICS_STAMP
         from .stamps import buyer_space_watch, space_watch
 
         stamps_watch(Topic, TOPICS_STAMP)  # the registration form's training topics
+        stamps_watch(CompanyMembership, MEMBERSHIPS_STAMP)  # perms.company_id_of
         space_watch()  # the company's space
         buyer_space_watch()  # the buyers' spaces list the wishes naming them
 

@@ -1,6 +1,12 @@
 """Who may see and change what in companies/: one place for the object-level rules."""
 
+from ellipse.core.stamped import stamped_fact
+
 from .models import Company, CompanyMembership
+
+#: Moves on with every save or delete of a company membership (``CompaniesConfig.ready``).
+MEMBERSHIPS_STAMP = "companies.memberships"
+_kept: dict[str, tuple] = {}
 
 
 def company_of(user) -> Company | None:
@@ -14,6 +20,23 @@ def company_of(user) -> Company | None:
         relation.set_cached_value(user, membership)
     membership = getattr(user, "company_membership", None)
     return membership.company if membership is not None else None
+
+
+def company_id_of(user) -> int | None:
+    """The id of the company a signed-in user belongs to, if any: kept under
+    :data:`MEMBERSHIPS_STAMP` (``ellipse.core.stamped``), so a page that needs only the id (a
+    cached one) runs no membership query. Writes and forms use :func:`company_of`."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return stamped_fact(
+        "companies.company-of",
+        user.pk,
+        (MEMBERSHIPS_STAMP,),
+        lambda: (
+            CompanyMembership.objects.filter(user=user).values_list("company_id", flat=True).first()
+        ),
+        kept=_kept,
+    )
 
 
 def can_edit_registration(user, registration) -> bool:

@@ -189,14 +189,15 @@ class CompanySpace:
     wishes (with buyers and planned contracts), its training topics, the company's CPV codes;
     and always one, the current edition (its phase moves with the meetings and the date)."""
 
-    def __init__(self, *, company: Company) -> None:
-        self.company = company
+    def __init__(self, *, company: Company, company_id: int | None = None) -> None:
+        self.company = company  # may be lazy: read only when a part is
+        self.company_id = company.pk if company_id is None else company_id
 
     @cached_property
     def stamp(self) -> str:
         from .stamps import space_stamp
 
-        return space_stamp(company_id=self.company.pk)
+        return space_stamp(company_id=self.company_id)
 
     @cached_property
     def edition(self) -> Edition | None:
@@ -210,7 +211,7 @@ class CompanySpace:
         from .models import Wish
 
         edition_id = self.edition.pk if self.edition is not None else None
-        key = f"companies.space:{self.company.pk}:{edition_id}:{self.stamp}"
+        key = f"companies.space:{self.company_id}:{edition_id}:{self.stamp}"
         bundle = cache.get(key)
         if bundle is None:
             registrations = list(registrations_for_space(company=self.company))
@@ -260,8 +261,9 @@ class CompanySpace:
         return naf_label(self.company.naf_code) if self.company.naf_code else ""
 
 
-def company_space(*, company: Company) -> CompanySpace:
-    return CompanySpace(company=company)
+def company_space(*, company: Company, company_id: int | None = None) -> CompanySpace:
+    """``company`` may be lazy when its id is given: a cached page then never loads it."""
+    return CompanySpace(company=company, company_id=company_id)
 
 
 def naf_subclasses() -> dict:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buyers.models import CpvCode
 from ellipse.accounts.roles import Role
-from ellipse.core.cache import private_fragment_key
+from ellipse.core.cache import private_fragment_key, private_page
 from ellipse.core.decorators import role_required
 from ellipse.core.params import ids_param, int_param, next_param
 from ellipse.core.ratelimit import limit_exceeded
@@ -37,7 +37,7 @@ from .forms import (
     cpv_codes_parse,
     naf_choices,
 )
-from .perms import can_edit_registration, company_of
+from .perms import can_edit_registration, company_id_of, company_of
 from .selectors import (
     MAX_WISH_CONTRACTS,
     blank_registration_form_key,
@@ -93,6 +93,8 @@ def _form_context(form: CompanyRegistrationForm, **extra) -> dict:
 
 #: How long the blank public form's page stays cached (its key moves on with its inputs).
 BLANK_SECONDS = 3600
+# A company's whole space page in the cache (``space``): its key moves with what it shows.
+SPACE_CACHE_SECONDS = 600
 
 
 def _blank_page(edition: Edition) -> dict[str, str]:
@@ -306,20 +308,21 @@ def wish_search_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COMPANY)
 def space(request: HttpRequest) -> HttpResponse:
-    """/entreprises/espace/: the company's registration, wishes and profile. Its content is
-    cached per user (with the CSRF tokens of its forms: ``private_fragment_key``) under the
-    company's stamp (``companies.stamps``: its registrations, so whether it has one and its
-    status), the edition's facts that move with the clock (phase, open or not), and the blocks'
-    versions (the invitation's covers its meetings): every fact the content shows is a
-    function of the key. The context is lazy: a warm page reads stamps, not rows."""
-    company = company_of(request.user)
-    if company is None:
+    """/entreprises/espace/: the company's registration, wishes and profile. The whole page is
+    cached per user (with the CSRF tokens of its forms: ``private_page``) under the company's
+    stamp (``companies.stamps``: its registrations, so whether it has one and its status), the
+    edition's facts that move with the clock (phase, open or not), and the blocks' versions
+    (the invitation's covers its meetings): every fact the page shows is a function of the
+    key. The context is lazy: a warm page reads stamps, not rows, and renders no template."""
+    company_id = company_id_of(request.user)
+    if company_id is None:
         return render(request, "core/no_role.html", status=403)
-    space = company_space(company=company)
+    company = SimpleLazyObject(lambda: company_of(request.user))  # loaded on a miss only
+    space = company_space(company=company, company_id=company_id)
     edition = space.edition
     page_key = private_fragment_key(
         request,
-        company.pk,
+        company_id,
         space.stamp,
         edition and f"{edition.pk}.{edition.status}.{edition.phase}.{edition.registration_is_open}",
         space_blocks_version("company"),
@@ -338,24 +341,30 @@ def space(request: HttpRequest) -> HttpResponse:
             and company_has_meetings(company=company, edition=current.edition) is False
         )
 
-    return render(
+    return private_page(
         request,
-        "companies/space.html",
-        {
-            "company": company,
-            "space": space,
-            "edition": edition,
-            "current": SimpleLazyObject(lambda: space.current),
-            "registrations": SimpleLazyObject(lambda: space.past),
-            "can_edit": SimpleLazyObject(can_edit),
-            "can_register": SimpleLazyObject(
-                lambda: (
-                    space.current is None and edition is not None and edition.registration_is_open
-                )
-            ),
-            "retained_without_meetings": SimpleLazyObject(retained_without_meetings),
-            "page_key": page_key,
-        },
+        page_key and f"companies.space:{page_key}",
+        lambda: render(
+            request,
+            "companies/space.html",
+            {
+                "company": company,
+                "space": space,
+                "edition": edition,
+                "current": SimpleLazyObject(lambda: space.current),
+                "registrations": SimpleLazyObject(lambda: space.past),
+                "can_edit": SimpleLazyObject(can_edit),
+                "can_register": SimpleLazyObject(
+                    lambda: (
+                        space.current is None
+                        and edition is not None
+                        and edition.registration_is_open
+                    )
+                ),
+                "retained_without_meetings": SimpleLazyObject(retained_without_meetings),
+            },
+        ),
+        SPACE_CACHE_SECONDS,
     )
 
 

@@ -1,5 +1,7 @@
 """The staff planning page and the agendas. Views stay thin: rules live in services/perms."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -16,9 +18,11 @@ from buyers.models import BuyerParticipation
 from companies.enums import RegistrationStatus
 from companies.models import Registration
 from ellipse.accounts.roles import Role
+from ellipse.core.cache import private_fragment_key, private_page
 from ellipse.core.decorators import role_required
 from ellipse.core.params import MAX_ID, id_param, int_param
-from ellipse.editions.current import current_edition
+from ellipse.core.stamps import stamp
+from ellipse.editions.current import EDITIONS_STAMP, current_edition, edition_of_year
 from ellipse.editions.models import Edition
 
 from . import services
@@ -71,11 +75,31 @@ def _planning_fragments(edition: Edition, grid: GridPage) -> dict[str, SafeStrin
 def planning_view(request: HttpRequest, year: int) -> HttpResponse:
     """The grid, one page of buyers at a time; reasons and actions load per meeting. Its rows
     and figures are cached under the edition's grid stamp, the last computation and the change
-    log under its log stamp (``meetings.stamps``): a warm page reads the cache twice."""
-    edition = get_object_or_404(Edition, year=year)
-    grid = grid_page(edition=edition, **_grid_filters(request))
-    context = {"edition": edition, "grid": grid, "fragments": _planning_fragments(edition, grid)}
-    return render(request, "meetings/planning.html", context)
+    log under its log stamp (``meetings.stamps``); the whole page is cached per user under both
+    stamps, the editions' and the filters (``private_page``): a warm page reads the stamps and
+    the page, and renders nothing."""
+    edition = edition_of_year(year)
+    if edition is None:
+        raise Http404
+    filters = _grid_filters(request)
+    grid = grid_page(edition=edition, **filters)
+    page_key = private_fragment_key(
+        request,
+        edition.pk,
+        grid.log_stamp,  # holds the grid's stamp
+        stamp(EDITIONS_STAMP),  # the edition's title
+        hashlib.md5(repr(sorted(filters.items())).encode(), usedforsecurity=False).hexdigest(),
+    )
+    return private_page(
+        request,
+        page_key and f"meetings.planning:{page_key}",
+        lambda: render(
+            request,
+            "meetings/planning.html",
+            {"edition": edition, "grid": grid, "fragments": _planning_fragments(edition, grid)},
+        ),
+        CACHE_SECONDS,
+    )
 
 
 @require_GET

@@ -6,9 +6,11 @@ outage must slow the site down, never break a request. Each failure is logged.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.http import HttpResponse
 
 logger = logging.getLogger("ellipse.cache")
 
@@ -111,3 +113,28 @@ def private_fragment_key(request: Any, *parts: object) -> str:
         return ""
     digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
     return ":".join([str(request.user.pk), get_language() or "", digest, *map(str, parts)])
+
+
+def private_page(
+    request: Any, key: str, render: Callable[[], HttpResponse], timeout: int
+) -> HttpResponse:
+    """A signed-in user's whole page (the base template included) from the cache under ``key``,
+    a :func:`private_fragment_key` holding every fact the page shows; rendered by ``render``
+    and stored on a miss. A hit renders nothing and still renews the CSRF cookie as a render
+    would. Never served from nor stored in the cache when ``key`` is empty or messages wait to
+    be shown (they are shown once); only a 200 HTML answer is stored."""
+    from django.contrib import messages
+    from django.core.cache import cache
+    from django.middleware.csrf import get_token
+
+    if not key or len(messages.get_messages(request)):
+        return render()
+    key = f"page:{key}"
+    content = cache.get(key)
+    if content is not None:
+        get_token(request)
+        return HttpResponse(content)
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        cache.set(key, response.content, timeout)
+    return response

@@ -46,3 +46,28 @@ def current_edition() -> Edition | None:
     _kept.clear()
     _kept[version] = copy.copy(edition)
     return edition
+
+
+# This process's editions by year: {(year, stamp): edition or None}, bounded.
+_kept_years: dict[tuple[int, str], Edition | None] = {}
+KEPT_YEARS_MAX = 64
+
+
+def edition_of_year(year: int) -> Edition | None:
+    """The edition of ``year`` (None if there is none) as pages read it: cached under the
+    ``editions`` stamp (any save or delete of an edition), kept in this process under the same
+    stamp; a copy the caller may change. Writes read the database."""
+    version = stamp(EDITIONS_STAMP)
+    if (year, version) in _kept_years:
+        return copy.copy(_kept_years[year, version])
+    key = f"editions.year:{year}:{version}"
+    found = cache.get(key)
+    if found is not None:
+        edition = found[0]
+    else:
+        edition = Edition.objects.filter(year=year).first()
+        cache.set(key, (edition,), TIMEOUT)
+    if len(_kept_years) >= KEPT_YEARS_MAX:
+        _kept_years.clear()
+    _kept_years[year, version] = copy.copy(edition)
+    return edition

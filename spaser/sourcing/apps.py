@@ -11,19 +11,13 @@ class SourcingConfig(AppConfig):
         """The directory's stamp (``selectors.STAMP_DIRECTORY``) moves on with every save or
         delete of what a result shows: companies (consent first), their CPV codes, their
         retained registrations and the editions' years. The CPV labels are refreshed in bulk
-        (no signal): ``selectors.RESULTS_SECONDS`` bounds how long an old label may show.
-
-        Who may use the directory: ``perms.MEMBERSHIPS_STAMP`` moves on with every save or
-        delete of a buyer's membership (all of them go through the ORM one by one)."""
-        from buyers.models import BuyerMembership
+        (no signal): ``selectors.RESULTS_SECONDS`` bounds how long an old label may show."""
         from companies.models import Company, Registration
         from ellipse.core.stamps import stamps_watch
         from ellipse.editions.models import Edition
 
-        from .perms import MEMBERSHIPS_STAMP
         from .selectors import STAMP_DIRECTORY
 
         stamps_watch(Company, STAMP_DIRECTORY, through=[Company.cpv_codes.through])
         for model in (Registration, Edition):
             stamps_watch(model, STAMP_DIRECTORY)
-        stamps_watch(BuyerMembership, MEMBERSHIPS_STAMP)

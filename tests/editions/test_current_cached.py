@@ -68,3 +68,23 @@ def test_each_call_gives_a_copy_whose_phase_follows_the_clock(monkeypatch):
     second = current_edition()
     assert second is not first and second.title != "Changée par l'appelant"
     assert second.phase == EditionPhase.REGISTRATION_CLOSED  # not the first copy's phase
+
+
+def test_the_edition_of_a_year_is_cached_and_follows_every_save(django_assert_num_queries):
+    from ellipse.editions.current import edition_of_year
+
+    edition = EditionFactory(year=2034, title="Convention 2034")
+    with django_assert_num_queries(1):
+        assert edition_of_year(2034) == edition
+    with django_assert_num_queries(0):
+        copy = edition_of_year(2034)
+    copy.title = "Changée par l'appelant"
+    assert edition_of_year(2034).title == "Convention 2034"
+    edition.title = "Renommée"
+    edition.save()
+    assert edition_of_year(2034).title == "Renommée"
+    assert edition_of_year(2035) is None
+    later = EditionFactory(year=2035)
+    assert edition_of_year(2035) == later
+    later.delete()
+    assert edition_of_year(2035) is None

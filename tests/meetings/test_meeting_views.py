@@ -126,13 +126,13 @@ def test_planning_page_query_count_does_not_grow_with_size(
         _response, content = _page(staff_client, 2033)
     assert content.count('<th scope="row">') == 25  # one page of buyers
     assert "Page 2" in content
-    # another page: the lead, the figures, the log (last run, changes) and the roles come from
-    # the cache
-    with django_assert_num_queries(6):
+    # another page: the edition, the lead, the figures, the log (last run, changes) and the
+    # roles come from the cache
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("meetings:planning", args=[2033]), {"page": 2})
     assert response.content.decode().count('<th scope="row">') == 5
-    # warm: session, user, edition; the rows, the log and the roles come from the cache
-    with django_assert_num_queries(3):
+    # warm: session, user; the whole page comes from the cache
+    with django_assert_num_queries(2):
         _response, warm = _page(staff_client, 2033)
     assert warm.count('<th scope="row">') == 25
     meeting = Meeting.objects.filter(edition=big_edition).first()

@@ -230,3 +230,24 @@ def test_a_computation_s_progress_shows_while_it_runs(staff, small, monkeypatch)
     assert 'value="55"' in seen[1] and "Étape de test" in seen[1]
     page = _page(staff, edition)
     assert "every 2s" not in page and "Échec de test" in page
+
+
+def test_the_whole_page_follows_the_edition_and_is_per_user(staff, small):
+    """The whole page is cached per user: a renamed edition shows at once, another staff
+    member gets a page of their own, an unknown year is a 404."""
+    edition = small.edition
+    _page(staff, edition)  # sets the CSRF cookie: from now on the page may be cached
+    _page(staff, edition)
+    warm = staff.get(reverse("meetings:planning", args=[edition.year]))
+    assert warm.templates == []  # served whole from the cache
+    edition.title = "Convention renommée"
+    edition.save()
+    assert "Convention renommée" in _page(staff, edition)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(UserFactory(role="staff"))
+    client.get(reverse("meetings:planning", args=[edition.year]))  # its CSRF cookie
+    response = client.get(reverse("meetings:planning", args=[edition.year]))
+    assert response.templates  # not the first user's page
+    assert staff.get(reverse("meetings:planning", args=[1999])).status_code == 404
