@@ -240,14 +240,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-if REDIS_URL:
+# The cache may live in a Redis of its own (production: a memory-bounded LRU instance,
+# docker-compose.yml), apart from the broker's queues, which must never be evicted.
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL)
+if CACHE_REDIS_URL:
     from .release import code_digest
 
     CACHES = {
         "default": {
             # Degrades open: a Redis outage logs and misses, it never fails a request.
             "BACKEND": "ellipse.core.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ellipse"),
             # A new release never reads the fragments and stamps of another (release.py).
