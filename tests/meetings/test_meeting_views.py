@@ -268,6 +268,9 @@ def test_company_sees_only_its_own_agenda(client, small):
     edition_schedule(edition=small.edition)
     schedule_publish(edition=small.edition)
     mine, theirs = small.companies[0], small.companies[2]
+    # Names of their own: Faker's ("Martin", "Martin et Fils") may hold one another.
+    theirs.legal_name, theirs.trade_name = "Entreprise Voisine Zéphyr", ""
+    theirs.save()
     client.force_login(CompanyMembershipFactory(company=mine).user)
     response = client.get(reverse("meetings:my_agenda"))
     content = response.content.decode()
