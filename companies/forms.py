@@ -52,6 +52,19 @@ from .selectors import (
 MAX_CPV_CODES = 40
 #: Buttons of the wish picker that post the whole form to search without JavaScript.
 WISH_SEARCH_BUTTONS = ("wish_search", "wish_page")
+
+
+def enter_in_wish_search(data) -> bool:
+    """Enter pressed in a field without JavaScript sends the form with its first submit button,
+    the hidden one named ``enter`` (``_register_bottom.html``): a search when the wish search
+    box holds words whose results the page does not show yet (``wish_q_shown``, written with
+    the results), the registration otherwise."""
+    if "enter" not in data:
+        return False
+    typed = data.get("wish_q", "")[:200].strip()
+    return bool(typed) and typed != data.get("wish_q_shown", "")[:200].strip()
+
+
 #: Longest text a company may type in a free-text box (the database's TextField is unbounded).
 TEXT_MAX_LENGTH = 4000
 
@@ -325,7 +338,9 @@ class CompanyRegistrationForm(forms.Form):
         data = args[0] if args else kwargs.get("data")
         #: The no-JavaScript wish search (a "Rechercher" or page button posted the whole form):
         #: the bound form is shown again, nothing saved, no error shown.
-        self.searching = bool(data) and any(name in data for name in WISH_SEARCH_BUTTONS)
+        self.searching = bool(data) and (
+            any(name in data for name in WISH_SEARCH_BUTTONS) or enter_in_wish_search(data)
+        )
         self.registration = registration
         self.with_account = with_account
         if registration is not None and "initial" not in kwargs:

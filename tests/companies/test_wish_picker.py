@@ -161,6 +161,29 @@ def test_search_without_javascript_shows_the_form_again_unsaved_without_errors(c
     assert page.status_code == 200 and not Company.objects.exists()
 
 
+def test_enter_in_the_wish_search_without_javascript_searches_then_registers(client, edition):
+    """Without JavaScript, Enter sends the form with its hidden first button (``enter``): with
+    new words in the search box it searches (nothing saved); once their results are shown,
+    Enter in any field sends the registration, and so does the visible button."""
+    ids = _catalogue(edition, 3, title="Crèches")
+    data = valid_post(siret="", email="", wish_q="crèches", enter="1")
+    html = unescape(client.post(URL, data).content.decode())
+    assert not Company.objects.exists() and "Le formulaire contient" not in html
+    assert sorted(_wish_inputs(html)) == sorted(str(i) for i in ids)
+    assert 'name="wish_q_shown" value="crèches"' in html
+    data = valid_post(wish_q="crèches", wish_q_shown="crèches", enter="1")
+    data["wish_contracts"] = [ids[1]]
+    response = client.post(URL, data)
+    assert response.status_code == 302
+    assert Registration.objects.get().wishes.get().planned_contract_id == ids[1]
+
+
+def test_the_visible_button_sends_whatever_the_search_box_holds(client, edition):
+    _catalogue(edition, 2, title="Crèches")
+    response = client.post(URL, valid_post(wish_q="crèches"))  # no "enter": the button
+    assert response.status_code == 302 and Registration.objects.exists()
+
+
 def test_wish_chosen_through_search_survives_an_error_then_is_stored(client, edition):
     ids = _catalogue(edition, 3, title="Crèches")
     response = client.post(URL, valid_post(siret="123", wish_contracts=[ids[2]]))
