@@ -1,5 +1,6 @@
 """Reads of companies/ that several places need, with their joins decided once."""
 
+import time
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -454,6 +455,9 @@ WISH_SEARCH_PAGE_SIZE = 20
 #: The matching index of an edition's wishable contracts, per process: (edition id, stamp) →
 #: index. Rebuilt (3 queries) when the catalogue's stamp moves; one edition kept.
 _WISH_INDEX: dict = {}
+#: While the cache is down every stamp read is new: the index is then kept this long instead
+#: of being rebuilt (about a second at a region's size) at every request.
+WISH_INDEX_OUTAGE_SECONDS = 60
 
 
 def wish_organisation_choices(*, edition: Edition) -> list[tuple[int, str]]:
@@ -524,10 +528,26 @@ def _wish_index(edition: Edition):
     from .suggestions import edition_contracts
 
     key = (edition.pk, edition.year, stamp(CATALOGUE_STAMP))
-    if _WISH_INDEX.get("key") != key:
+    if _WISH_INDEX.get("key") != key and not _kept_through_outage(key):
         contracts = edition_contracts(edition=edition)
-        _WISH_INDEX.update(key=key, index=contracts.index, labels=contracts.labels())
+        _WISH_INDEX.update(
+            key=key, index=contracts.index, labels=contracts.labels(), built=time.monotonic()
+        )
     return _WISH_INDEX["index"], _WISH_INDEX["labels"]
+
+
+def _kept_through_outage(key: tuple) -> bool:
+    """An index of the same edition built less than WISH_INDEX_OUTAGE_SECONDS ago, while the
+    cache fails (its stamps are then new at each read): kept, at most that stale."""
+    from ellipse.core.cache import cache_failed_within
+
+    kept = _WISH_INDEX.get("key")
+    return (
+        kept is not None
+        and kept[:2] == key[:2]
+        and time.monotonic() - _WISH_INDEX["built"] < WISH_INDEX_OUTAGE_SECONDS
+        and cache_failed_within(WISH_INDEX_OUTAGE_SECONDS)
+    )
 
 
 def wish_suggestions(

@@ -66,6 +66,7 @@ def _isolation(request, tmp_path):
         return
     from django.core.cache import cache
 
+    from ellipse.core.cache import cache_failures_forget
     from ellipse.core.stamps import _request_finished
 
     request.getfixturevalue("settings").MEDIA_ROOT = tmp_path / "media"
@@ -74,3 +75,4 @@ def _isolation(request, tmp_path):
     yield
     cache.clear()
     _request_finished()
+    cache_failures_forget()  # an outage a test simulated ends with it

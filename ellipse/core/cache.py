@@ -6,6 +6,7 @@ outage must slow the site down, never break a request. Each failure is logged.""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,12 +22,34 @@ except ImportError:  # pragma: no cover - redis is installed with celery[redis]
 
 FAILURES = (RedisError, OSError)
 
+# When this process's cache last failed (time.monotonic()), for cache_failed_within().
+_last_failure: float | None = None
+
+
+def _failed() -> None:
+    global _last_failure
+    _last_failure = time.monotonic()
+
+
+def cache_failures_forget() -> None:
+    """As if the cache had never failed in this process (tests end their simulated outages)."""
+    global _last_failure
+    _last_failure = None
+
+
+def cache_failed_within(seconds: float) -> bool:
+    """Whether a cache operation of this process failed in the last ``seconds``: during an
+    outage every stamp read is new (``ellipse.core.stamps``), and what is kept per process
+    under a stamp may then be kept a little while instead of rebuilt at each request."""
+    return _last_failure is not None and time.monotonic() - _last_failure < seconds
+
 
 def _degraded(operation: str, default: Any):
     def method(self, *args, **kwargs):
         try:
             return getattr(super(ResilientRedisCache, self), operation)(*args, **kwargs)
         except FAILURES as exc:
+            _failed()
             logger.warning(
                 "Cache indisponible (%s) : %s ignoré, %s", type(exc).__name__, operation, exc
             )
@@ -87,6 +110,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return super().get(key, default, version=version)
         except FAILURES as exc:
+            _failed()
             logger.warning("Cache indisponible (%s) : get ignoré, %s", type(exc).__name__, exc)
             return default
 
@@ -94,6 +118,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return super().get_or_set(key, default, timeout=timeout, version=version)
         except FAILURES as exc:
+            _failed()
             logger.warning("Cache indisponible (%s) : get_or_set ignoré", type(exc).__name__)
             return default() if callable(default) else default
 

@@ -360,3 +360,38 @@ def test_search_without_javascript_counts_in_the_searches_rate_limit(client, edi
     assert "Trop de recherches : réessayez dans une minute." in html
     assert "marchés trouvés" not in html and 'value="Peintures de l\'Est SARL"' in html
     assert not Company.objects.exists()
+
+
+def test_the_wish_index_is_kept_a_while_when_the_cache_is_down(edition, django_assert_num_queries):
+    """Redis down: every stamp read is new, yet the index (about a second to build at a region's
+    size) is not rebuilt at each request but kept up to WISH_INDEX_OUTAGE_SECONDS."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from companies import selectors
+    from ellipse.core.cache import cache_failures_forget
+
+    _catalogue(edition, 3, title="Crèches")
+    selectors._WISH_INDEX.clear()
+    down = {
+        "default": {
+            "BACKEND": "ellipse.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    try:
+        with override_settings(CACHES=down):
+            first = selectors._wish_index(edition)
+            with django_assert_num_queries(0):
+                assert selectors._wish_index(edition) is not None
+            selectors._WISH_INDEX["built"] -= selectors.WISH_INDEX_OUTAGE_SECONDS
+            with django_assert_num_queries(3):  # too old: rebuilt
+                selectors._wish_index(edition)
+    finally:
+        caches._settings = None
+    assert first[0] is not None
+    cache_failures_forget()  # the cache is up again (the test's): the index follows its stamp
+    selectors._WISH_INDEX["key"] = (edition.pk, edition.year, "an older stamp")
+    with django_assert_num_queries(3):
+        selectors._wish_index(edition)
