@@ -50,7 +50,8 @@ def planning_stamps(*, edition_id: int) -> tuple[str, str]:
     """The edition's grid stamp (as :func:`grid_stamp`) and its log's stamp, which also moves
     with the grid's, in one cache read."""
     values = stamp(GRID, _edition_namespace(edition_id), LOG, _log_namespace(edition_id))
-    grid = ".".join(values.split(".")[:2])
+    parts = values.split(".")
+    grid = ".".join([*parts[:2], parts[-1]])  # the grid's two and the cache's epoch (last)
     return grid, values
 
 

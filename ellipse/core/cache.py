@@ -1,7 +1,9 @@
 """A Redis cache that degrades open: when Redis is unreachable, reads miss and writes are dropped.
 
 The cache only holds what can be recomputed (rate-limit counters, cached fragments), so a Redis
-outage must slow the site down, never break a request. Each failure is logged."""
+outage must slow the site down, never break a request. Each failure is logged; after one, the
+cache is left alone a few seconds (no connection timeout per operation), and once it answers
+again every stamp moves on (nothing cached before a lost bump is read again)."""
 
 from __future__ import annotations
 
@@ -44,16 +46,20 @@ def cache_failed_within(seconds: float) -> bool:
     return _last_failure is not None and time.monotonic() - _last_failure < seconds
 
 
+#: After a failure, the cache is not tried again for this long (per process and thread): during
+#: a network partition each operation would otherwise wait for its connection timeout.
+BREAKER_SECONDS = 5.0
+#: Reads, done again after the epoch moved on (a write is not repeated).
+REREAD = frozenset({"get", "get_many", "has_key"})
+
+
 def _degraded(operation: str, default: Any):
     def method(self, *args, **kwargs):
-        try:
-            return getattr(super(ResilientRedisCache, self), operation)(*args, **kwargs)
-        except FAILURES as exc:
-            _failed()
-            logger.warning(
-                "Cache indisponible (%s) : %s ignoré, %s", type(exc).__name__, operation, exc
-            )
-            return default() if callable(default) else default
+        return self._guarded(
+            operation,
+            default,
+            lambda: getattr(super(ResilientRedisCache, self), operation)(*args, **kwargs),
+        )
 
     method.__name__ = operation
     return method
@@ -87,12 +93,44 @@ class ResilientRedisCache(RedisCache):
     """Django's Redis cache whose operations never raise on a connection failure.
 
     ``incr``/``decr`` on a missing key still raise ``ValueError`` as Django documents; on an
-    outage they answer 0, which lets rate limits through (fail open, logged). One Redis client
-    per connection pool (:class:`ReusedClientRedisCacheClient`)."""
+    outage they answer 0, which lets rate limits through (fail open, logged). After a failure
+    the cache is left alone for :data:`BREAKER_SECONDS` (each operation answers its default at
+    once), then tried again; the first success after an outage moves every stamp on
+    (``ellipse.core.stamps.epoch_bump``): a bump lost meanwhile leaves nothing stale. One
+    Redis client per connection pool (:class:`ReusedClientRedisCacheClient`)."""
 
     def __init__(self, server: Any, params: dict) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._closed_until = 0.0  # the breaker: no attempt before this time.monotonic()
+        self._outage = False  # a failure since the last success
+
+    def _guarded(self, operation: str, default: Any, call: Callable[[], Any]) -> Any:
+        if time.monotonic() < self._closed_until:
+            return default() if callable(default) else default
+        try:
+            result = call()
+        except FAILURES as exc:
+            _failed()
+            self._outage = True
+            self._closed_until = time.monotonic() + BREAKER_SECONDS
+            logger.warning(
+                "Cache indisponible (%s) : %s ignoré, cache laissé de côté %g s ; %s",
+                type(exc).__name__,
+                operation,
+                BREAKER_SECONDS,
+                exc,
+            )
+            return default() if callable(default) else default
+        if self._outage:
+            self._outage = False
+            from .stamps import epoch_bump
+
+            logger.warning("Cache de nouveau joignable : tous les fragments sont renouvelés.")
+            epoch_bump()
+            if operation in REREAD:  # what was read holds the old epoch: read it again
+                result = self._guarded(operation, default, call)
+        return result
 
     get_many = _degraded("get_many", dict)
     set = _degraded("set", None)
@@ -103,24 +141,16 @@ class ResilientRedisCache(RedisCache):
     set_many = _degraded("set_many", list)
     has_key = _degraded("has_key", False)
     incr = _degraded("incr", 0)
-    decr = _degraded("decr", 0)
     clear = _degraded("clear", None)
 
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version=version)
-        except FAILURES as exc:
-            _failed()
-            logger.warning("Cache indisponible (%s) : get ignoré, %s", type(exc).__name__, exc)
-            return default
+    # get_or_set and decr: Django's own, made of the guarded get, add and incr.
 
-    def get_or_set(self, key, default, timeout=None, version=None):
-        try:
-            return super().get_or_set(key, default, timeout=timeout, version=version)
-        except FAILURES as exc:
-            _failed()
-            logger.warning("Cache indisponible (%s) : get_or_set ignoré", type(exc).__name__)
-            return default() if callable(default) else default
+    def get(self, key, default=None, version=None):
+        return self._guarded(
+            "get",
+            lambda: default,
+            lambda: super(ResilientRedisCache, self).get(key, default, version),
+        )
 
 
 def private_fragment_key(request: Any, *parts: object) -> str:

@@ -10,7 +10,9 @@ namespace, reduced to what Ellipse needs::
 
 Stamps live in the default cache, which production shares between processes (Redis). When the
 cache is unreachable (``ResilientRedisCache`` answers nothing), ``stamp`` returns a value of its
-own each time: fragments are then recomputed, never stale.
+own each time: fragments are then recomputed, never stale. Every stamp also holds the cache's
+epoch (:data:`EPOCH`), which the first process to reach the cache again after an outage moves
+on (``epoch_bump``): a write whose bump was lost during the outage leaves no fragment stale.
 
 Within a web request the stamps read are kept until the request ends, and the first read also
 fetches the shared namespaces (no object id in their name) this process has read before: a page
@@ -33,6 +35,9 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 PREFIX = "stamp:"
+#: Part of every stamp; moved on after a cache outage (``ResilientRedisCache``), so that no
+#: fragment cached before it is read again (a bump may have been lost meanwhile).
+EPOCH = "cache.epoch"
 
 
 def _fresh() -> str:
@@ -60,7 +65,9 @@ request_finished.connect(_request_finished, dispatch_uid="ellipse.core.stamps:fi
 
 
 def stamp(*namespaces: str) -> str:
-    """The current stamp of these namespaces, as one string (for a cache key)."""
+    """The current stamp of these namespaces and of the cache's epoch, as one string (for a
+    cache key)."""
+    namespaces = (*namespaces, EPOCH)
     kept = getattr(_request, "stamps", None)
     if kept is None:
         return ".".join(_read(namespaces).values())
@@ -96,6 +103,11 @@ def _set(namespaces: Iterable[str]) -> None:
     kept = getattr(_request, "stamps", None)
     if kept is not None:
         kept.update(values)
+
+
+def epoch_bump() -> None:
+    """Every stamp moves on (after a cache outage: ``ellipse.core.cache``)."""
+    _set([EPOCH])
 
 
 def stamp_bump(*namespaces: str) -> None:
