@@ -7,6 +7,7 @@ again every stamp moves on (nothing cached before a lost bump is read again)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -159,8 +160,6 @@ def private_fragment_key(request: Any, *parts: object) -> str:
     the user's CSRF secret. A cached token stays valid: Django accepts any masked token of the
     request's secret, and a new secret (sign-in, rotation) is a new key. Empty (do not cache)
     when the request brings no CSRF cookie yet: rendering then sets one."""
-    import hashlib
-
     from django.utils.translation import get_language
 
     secret = request.META.get("CSRF_COOKIE")
@@ -184,7 +183,7 @@ def private_page(
 
     if not key or len(messages.get_messages(request)):
         return render()
-    key = f"page:{key}"
+    key = "page:" + hashlib.sha256(key.encode()).hexdigest()  # stamps make long keys
     content = cache.get(key)
     if content is not None:
         get_token(request)
