@@ -46,7 +46,8 @@ def buyer_organisation_id_of(user) -> int | None:
 
 
 def is_buyer(user) -> bool:
-    return user_has_role(user, Role.BUYER) and buyer_organisation_of(user) is not None
+    """A signed-in buyer of an organisation (the id kept under the memberships' stamp)."""
+    return user_has_role(user, Role.BUYER) and buyer_organisation_id_of(user) is not None
 
 
 def can_manage_contract(user, contract: PlannedContract) -> bool:

@@ -63,9 +63,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 ROLES_STAMP = "accounts.roles"
 
 
-# This process's users' groups under the stamp (read at each request, so never stale): most
-# signed-in pages then read no cache entry for the roles. Bounded.
-_kept: dict[str, tuple[str, ...]] = {}
+# This process's users' groups under the stamp (``ellipse.core.stamped``): most signed-in
+# pages then read no cache entry for the roles. Bounded.
+_kept: dict[str, tuple] = {}
 KEPT_MAX = 5000
 
 
@@ -77,20 +77,16 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_ellipse_roles", None)
     if cached is None:
-        from django.core.cache import cache
+        from ellipse.core.stamped import stamped_fact
 
-        from ellipse.core.stamps import stamp
-
-        key = f"accounts.roles:{user.pk}:{stamp(ROLES_STAMP)}"
-        groups = _kept.get(key)
-        if groups is None:
-            groups = cache.get(key)
-            if groups is None:
-                groups = list(user.groups.values_list("name", flat=True))
-                cache.set(key, groups, 3600)
-            if len(_kept) >= KEPT_MAX:
-                _kept.clear()
-            _kept[key] = tuple(groups)
+        groups = stamped_fact(
+            "accounts.roles",
+            user.pk,
+            (ROLES_STAMP,),
+            lambda: tuple(user.groups.values_list("name", flat=True)),
+            kept=_kept,
+            kept_max=KEPT_MAX,
+        )
         names = {name: role for role, name in GROUP_NAMES.items()}
         cached = {names[g] for g in groups if g in names}
         if user.is_superuser:  # read with the user's row, never from the cache

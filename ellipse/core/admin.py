@@ -6,7 +6,7 @@ import zlib
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import filters, helpers
 from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ellipse.core.cache import messages_waiting
 from ellipse.core.params import parse_int
 from ellipse.core.stamps import stamp
 
@@ -247,7 +248,7 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
         if isinstance(response, TemplateResponse) and response.status_code == 200:
 
             def store(rendered) -> None:
-                if not len(messages.get_messages(request)):  # none shown on this page
+                if not messages_waiting(request):  # none shown on this page
                     cache.set(page_key, page_without_tokens(rendered), LIST_CACHE_SECONDS)
 
             response.add_post_render_callback(store)
@@ -259,7 +260,7 @@ class EllipseModelAdmin(SafeFormfieldsMixin, admin.ModelAdmin):
         admin adds. None when the page shows messages (shown once)."""
         from ellipse.core.admin_site import user_rights_key
 
-        if len(messages.get_messages(request)):
+        if messages_waiting(request):
             return None
         parts = [
             request.ellipse_list_cache_key,

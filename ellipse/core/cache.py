@@ -169,6 +169,14 @@ def private_fragment_key(request: Any, *parts: object) -> str:
     return ":".join([str(request.user.pk), get_language() or "", digest, *map(str, parts)])
 
 
+def messages_waiting(request: Any) -> bool:
+    """Whether messages wait to be shown on this request's page: shown once, so such a page is
+    neither served from nor stored in a page cache (``private_page``, the admin's lists)."""
+    from django.contrib import messages
+
+    return bool(len(messages.get_messages(request)))
+
+
 def private_page(
     request: Any, key: str, render: Callable[[], HttpResponse], timeout: int
 ) -> HttpResponse:
@@ -177,11 +185,10 @@ def private_page(
     and stored on a miss. A hit renders nothing and still renews the CSRF cookie as a render
     would. Never served from nor stored in the cache when ``key`` is empty or messages wait to
     be shown (they are shown once); only a 200 HTML answer is stored."""
-    from django.contrib import messages
     from django.core.cache import cache
     from django.middleware.csrf import get_token
 
-    if not key or len(messages.get_messages(request)):
+    if not key or messages_waiting(request):
         return render()
     key = "page:" + hashlib.sha256(key.encode()).hexdigest()  # stamps make long keys
     content = cache.get(key)

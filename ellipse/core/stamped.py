@@ -1,8 +1,9 @@
 """Small facts kept under stamps: in this process, then in the cache, computed on a miss.
 
-For what a signed-in page asks at each request and rarely changes (which organisation a user
-belongs to): the stamps are read at each call (``ellipse.core.stamps``, once per request), so a
-kept value is never stale; the process's copy saves the cache read. ``None`` is kept too.
+For what pages ask at each request and rarely changes (which organisation a user belongs to,
+their roles, the current edition): the stamps are read at each call (``ellipse.core.stamps``,
+once per request), so a kept value is never stale; the process's copy saves the cache read.
+``None`` is kept too.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def stamped_fact(
 ) -> T:
     """The value ``compute()`` gave for ``key`` while the ``namespaces`` stamps stay the same.
     ``kept`` is the caller's dict for this process (bounded by ``kept_max``); values must be
-    small and picklable (ids, flags)."""
+    small and picklable (ids, names, a row), and are shared: a caller that lets its callers
+    change one hands out a copy."""
     cache_key = f"{name}:{key}:{stamp(*namespaces)}"
     found = kept.get(cache_key)
     if found is None:

@@ -1,15 +1,13 @@
 """Who may see the directory, its contacts, and a line's sourcing page (one place)."""
 
 from buyers.models import PlannedContract
-from buyers.perms import buyer_organisation_id_of, can_manage_contract
+from buyers.perms import can_manage_contract, is_buyer
 from ellipse.accounts.roles import Role, user_has_role
 
 
 def can_use_directory(user) -> bool:
     """Signed-in buyers (of an organisation) and staff; never companies nor the public."""
-    if user_has_role(user, Role.STAFF):
-        return True
-    return user_has_role(user, Role.BUYER) and buyer_organisation_id_of(user) is not None
+    return user_has_role(user, Role.STAFF) or is_buyer(user)
 
 
 def can_see_contacts(user) -> bool:
