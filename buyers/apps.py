@@ -10,7 +10,7 @@ class BuyersConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from ellipse.core.stamps import stamp_bump, stamps_watch
+        from ellipse.core.stamps import SIGN_IN_FIELDS, only_fields, stamp_bump, stamps_watch
 
         from .models import (
             BuyerMembership,
@@ -61,7 +61,7 @@ class BuyersConfig(AppConfig):
                 stamp_bump(space_stamp_name(instance.organisation_id))
 
         def member_changed(sender, instance, update_fields=None, **kwargs) -> None:
-            if kwargs.get("raw") or (update_fields and set(update_fields) <= {"last_login"}):
+            if kwargs.get("raw") or only_fields(update_fields, SIGN_IN_FIELDS):
                 return
             ids = BuyerMembership.objects.filter(user=instance).values_list(
                 "organisation_id", flat=True

@@ -17,7 +17,7 @@ Namespaces:
   (signals), by the computation's progress (``QuerySet.update``) and by the notification of the
   changes (``QuerySet.update``), which call :func:`log_bump`.
 - ``meetings.log``: every edition's log shows its authors' e-mail addresses: bumped by a user's
-  save or delete.
+  save (not a sign-in, which writes ``last_login`` only) or delete.
 
 The rows, the figures and the lead paragraph of ``/rendez-vous/planning/<year>/`` are cached
 under :func:`grid_stamp`, the computation's progress and the change log under the log's stamp
@@ -72,14 +72,14 @@ def grid_watch() -> None:
 
     from buyers.models import BuyerOrganisation, BuyerParticipation
     from companies.models import Company, Registration
-    from ellipse.core.stamps import stamps_watch
+    from ellipse.core.stamps import SIGN_IN_FIELDS, stamps_watch
     from ellipse.editions.models import Edition
 
     from .models import Meeting, MeetingChange, ScheduleRun
 
     for model in (Edition, BuyerOrganisation, BuyerParticipation, Company, Registration):
         stamps_watch(model, GRID)
-    stamps_watch(get_user_model(), LOG)
+    stamps_watch(get_user_model(), LOG, ignored_fields=SIGN_IN_FIELDS)  # authors' e-mails
 
     def edition_log(sender, instance, **kwargs) -> None:
         if not kwargs.get("raw"):

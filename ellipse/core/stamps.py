@@ -131,12 +131,29 @@ def stamp_bump(*namespaces: str) -> None:
     transaction.on_commit(lambda: _set(todo))
 
 
-def stamps_watch(model: type[Model], *namespaces: str, through: Iterable[type[Model]] = ()) -> None:
+#: A sign-in saves the user with these fields only: nothing any page shows of a user changes.
+SIGN_IN_FIELDS = frozenset({"last_login"})
+
+
+def only_fields(update_fields, fields: frozenset[str]) -> bool:
+    """Whether a save (its ``update_fields``) wrote nothing but ``fields``."""
+    return bool(update_fields) and set(update_fields) <= fields
+
+
+def stamps_watch(
+    model: type[Model],
+    *namespaces: str,
+    through: Iterable[type[Model]] = (),
+    ignored_fields: frozenset[str] = frozenset(),
+) -> None:
     """Bumps the namespaces on every save or delete of ``model`` (and changes of the listed
-    many-to-many ``through`` models). Bulk writes bypass signals: their services bump."""
+    many-to-many ``through`` models), except saves writing only ``ignored_fields``. Bulk
+    writes bypass signals: their services bump."""
 
     def handler(sender, **kwargs) -> None:
         if kwargs.get("raw"):  # loaddata
+            return
+        if ignored_fields and only_fields(kwargs.get("update_fields"), ignored_fields):
             return
         if kwargs.get("action", "post_").startswith("pre_"):  # m2m: once the change is made
             return

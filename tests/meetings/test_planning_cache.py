@@ -251,3 +251,17 @@ def test_the_whole_page_follows_the_edition_and_is_per_user(staff, small):
     response = client.get(reverse("meetings:planning", args=[edition.year]))
     assert response.templates  # not the first user's page
     assert staff.get(reverse("meetings:planning", args=[1999])).status_code == 404
+
+
+def test_a_sign_in_leaves_the_change_log_cached_an_e_mail_change_does_not(small):
+    """The log shows its authors' e-mail addresses: a user's save moves it on, but not a
+    sign-in (``last_login`` only), which every company and buyer does."""
+    from meetings.stamps import planning_stamps
+
+    user = UserFactory()
+    before = planning_stamps(edition_id=small.edition.pk)[1]
+    user.save(update_fields=["last_login"])
+    assert planning_stamps(edition_id=small.edition.pk)[1] == before
+    user.email = "nouvelle.adresse@example.test"
+    user.save()
+    assert planning_stamps(edition_id=small.edition.pk)[1] != before
