@@ -10,8 +10,9 @@ DEMO_ENV := DEBUG=true DJANGO_SETTINGS_MODULE=ellipse.settings.base SITE_URL=htt
 # gettext (compilemessages), docker-compose (validates docker-compose.yml in CI).
 APT_PACKAGES := python3-venv chromium poppler-utils fonts-dejavu-core libpango-1.0-0 \
 	libpangoft2-1.0-0 libharfbuzz-subset0 gettext
-# wrk: the page-load benchmark (make bench-pages).
-APT_PACKAGES += wrk
+# wrk: the page-load benchmark (make bench-pages). redis-server: the cache-outage tests start,
+# stop and restart servers of their own (tests/core/test_cache_outage.py).
+APT_PACKAGES += wrk redis-server
 
 .PHONY: help demo test venv system-deps migrate seed run lint worker beat bench bench-pages bench-pages-inprocess messages makemessages clean
 
